@@ -1,0 +1,21 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import { translator, type Locale, type Translate } from "~/lib/i18n";
+
+export type RootData = {
+  locale: Locale;
+  user: { id: string; displayName: string | null; isAdmin: boolean } | null;
+  devMailbox: boolean;
+};
+
+export function useRootData(): RootData {
+  const data = useRouteLoaderData("root") as RootData | undefined;
+  return data ?? { locale: "de", user: null, devMailbox: false };
+}
+
+export function useLocale(): Locale {
+  return useRootData().locale;
+}
+
+export function useT(): Translate {
+  return translator(useLocale());
+}

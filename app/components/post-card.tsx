@@ -1,0 +1,67 @@
+import { Link } from "@remix-run/react";
+import { useLocale, useT } from "./i18n";
+import { formatDate } from "~/lib/i18n";
+import type { MessageKey } from "~/lib/i18n";
+
+export type PostCardData = {
+  id: string;
+  kind: "offer" | "need";
+  title: string;
+  category: string;
+  district: string | null;
+  is_remote: boolean;
+  exchange_mode: string;
+  created_at: string | Date;
+  is_demo?: boolean;
+  author_name?: string | null;
+  skills: { id: string; slug: string; label: string }[];
+};
+
+export function PlaceLabel({ district, isRemote }: { district: string | null; isRemote: boolean }) {
+  const t = useT();
+  if (district === "elsewhere") return <>{t("common.elsewhere")}</>;
+  if (district) return <>{district}</>;
+  return <>{isRemote ? t("common.remote") : ""}</>;
+}
+
+export function SkillTags({ skills }: { skills: { id: string; slug: string; label: string }[] }) {
+  return (
+    <ul className="tags">
+      {skills.map((skill) => (
+        <li key={skill.id}>
+          <Link to={`/skills/${skill.slug}`} className="tag">
+            {skill.label}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PostCard({ post, children }: { post: PostCardData; children?: React.ReactNode }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <article className={`card post-card kind-${post.kind}`}>
+      <p className="eyebrow">
+        <span className={`badge kind-${post.kind}`}>{t(`kind.${post.kind}` as MessageKey)}</span>
+        <span>{t(`category.${post.category}` as MessageKey)}</span>
+        {post.is_demo ? (
+          <span className="badge demo" title={t("common.demoHint")}>
+            {t("common.demo")}
+          </span>
+        ) : null}
+      </p>
+      <h3>
+        <Link to={`/posts/${post.id}`}>{post.title}</Link>
+      </h3>
+      <SkillTags skills={post.skills} />
+      <p className="meta">
+        <PlaceLabel district={post.district} isRemote={post.is_remote} /> · {t(`exchange.${post.exchange_mode}` as MessageKey)} ·{" "}
+        <time dateTime={new Date(post.created_at).toISOString()}>{formatDate(locale, post.created_at)}</time>
+        {post.author_name ? <> · {t("post.by", { name: post.author_name })}</> : null}
+      </p>
+      {children}
+    </article>
+  );
+}

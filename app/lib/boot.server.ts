@@ -1,0 +1,52 @@
+import { currentDatabase, DatabaseUnavailableError, openDatabase, useDatabase, type Database } from "./db.server";
+import { env, type Env } from "./env.server";
+import { migrate, MigrationError } from "./migrations.server";
+import { loadTaxonomySeed } from "~/modules/skills/taxonomy-seed.server";
+import { startBackgroundWorkers } from "./workers.server";
+import { stopWorkers } from "./jobs.server";
+
+export type BootOptions = { workers?: boolean; quiet?: boolean; afterMigrate?: (database: Database, config: Env) => Promise<void> };
+
+function log(quiet: boolean | undefined, message: string) {
+  if (!quiet) console.log(message);
+}
+
+/**
+ * Opens the database, applies migrations and the taxonomy seed; every process (server and CLI) starts here.
+ * Expected failures (configuration, unreachable database, a refused migration) print one line and exit 1.
+ */
+export async function openAppDatabase(options: BootOptions = {}): Promise<Database> {
+  const existing = currentDatabase();
+  if (existing) return existing;
+  const config = env();
+  try {
+    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
+    useDatabase(database);
+    log(options.quiet, `Database: ${database.description}`);
+    const applied = await migrate(database.sql, { onApply: (name) => log(options.quiet, `Applying migration ${name}`) });
+    if (applied.length) log(options.quiet, `Applied ${applied.length} migration(s).`);
+    const seeded = await loadTaxonomySeed(database.sql);
+    if (seeded.loaded) log(options.quiet, `Loaded skills taxonomy: ${seeded.skills} skills, ${seeded.labels} labels.`);
+    await options.afterMigrate?.(database, config);
+    return database;
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError || error instanceof MigrationError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** The server process: database, then the workers that follow the outbox tables. */
+export async function startServices(options: BootOptions = {}) {
+  const database = await openAppDatabase(options);
+  if ((options.workers ?? true) && env().WORKERS === "on") startBackgroundWorkers();
+  return {
+    database,
+    async stop() {
+      await stopWorkers();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { z } from "zod";
+
+const onOff = z.enum(["on", "off"]);
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const DEV_SECRET = "dev-only-secret-change-me-in-production-0000";
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().default("0.0.0.0"),
+    PORT: positiveInt.max(65535).default(3000),
+    APP_URL: z.string().url({ message: "must be an absolute URL such as https://nextleipzig.de" }).optional(),
+    APP_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { message: "must start with postgres:// or postgresql://" })
+        .optional(),
+    ),
+    DATABASE_POOL_MAX: positiveInt.max(100).default(10),
+    DATA_DIR: z.string().default("./.data"),
+    DEMO_DATA: onOff.default("on"),
+    WORKERS: onOff.default("on"),
+    MAIL_FROM: z.string().default("NextLeipzig <hallo@nextleipzig.de>"),
+    RESEND_API_KEY: optionalString,
+    RESEND_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    RESEND_WEBHOOK_SECRET: optionalString,
+    RESEND_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(2),
+    MEILI_HOST: optionalString.pipe(z.string().url({ message: "must be a URL such as http://127.0.0.1:7700" }).optional()),
+    MEILI_API_KEY: optionalString,
+    MEILI_INDEX_PREFIX: z.string().regex(/^[a-z0-9_]*$/, { message: "only a-z, 0-9 and _" }).default("nl_"),
+    ADMIN_EMAILS: z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((email) => email.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().email({ message: "must be a comma-separated list of email addresses" }))),
+    LOGIN_LINKS_PER_EMAIL_PER_HOUR: positiveInt.default(5),
+    LOGIN_LINKS_PER_IP_PER_HOUR: positiveInt.default(30),
+    CONTACT_REQUESTS_PER_DAY: positiveInt.default(10),
+    DIGEST_SCHEDULE: z.string().default("0 8 * * 1"),
+    DIGEST_TIMEZONE: z.string().default("Europe/Berlin"),
+    TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.APP_SECRET && env.DATABASE_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["APP_SECRET"],
+        message: "is required in production with an external database (at least 32 random characters)",
+      });
+    }
+    if (env.RESEND_API_KEY && !env.MAIL_FROM.includes("@")) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["MAIL_FROM"], message: "must contain an email address" });
+    }
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: env.DIGEST_TIMEZONE });
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["DIGEST_TIMEZONE"], message: "is not a known time zone" });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    APP_SECRET: env.APP_SECRET ?? DEV_SECRET,
+    isProduction: env.NODE_ENV === "production",
+    trustProxy: env.TRUST_PROXY === "true",
+  }));
+
+export type Env = z.infer<typeof envSchema>;
+
+export type EnvResult = { ok: true; env: Env } | { ok: false; problems: string[] };
+
+/** Parses an environment; every problem becomes one readable line. */
+export function parseEnv(source: Record<string, string | undefined>): EnvResult {
+  const result = envSchema.safeParse(source);
+  if (result.success) return { ok: true, env: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "environment";
+    const value = source[String(issue.path[0])];
+    const shown = value === undefined ? "" : ` (got "${value.length > 40 ? `${value.slice(0, 40)}…` : value}")`;
+    return `${name} ${issue.message}${shown}`;
+  });
+  return { ok: false, problems };
+}
+
+let cached: Env | undefined;
+
+/** The typed configuration. Exits the process with one line per problem when it is invalid. */
+export function env(): Env {
+  if (cached) return cached;
+  const result = parseEnv(process.env);
+  if (!result.ok) {
+    for (const problem of result.problems) console.error(`Configuration error: ${problem}`);
+    process.exit(1);
+  }
+  cached = result.env;
+  return cached;
+}
+
+/** Tests set their own configuration. */
+export function setEnvForTests(overrides: Record<string, string | undefined>) {
+  const result = parseEnv({ ...process.env, ...overrides });
+  if (!result.ok) throw new Error(result.problems.join("\n"));
+  cached = result.env;
+  return cached;
+}

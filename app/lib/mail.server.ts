@@ -1,0 +1,98 @@
+import { Resend } from "resend";
+import type { Db } from "./db.server";
+
+export type OutgoingEmail = {
+  /** Stable per message: a retry after a crash sends the same key, and the transport drops the repeat. */
+  idempotencyKey: string;
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+};
+
+export type DeliveryResult =
+  | { ok: true; providerId: string | null }
+  | { ok: false; error: string; retryAfterSeconds?: number; permanent?: boolean };
+
+/** One interface, two transports: Resend when configured, else the local outbox shown at /dev/mail. */
+export interface MailTransport {
+  readonly name: "resend" | "outbox";
+  send(email: OutgoingEmail): Promise<DeliveryResult>;
+  /** Up to 100 emails in one request; the result is all-or-nothing for the batch. */
+  sendBatch(emails: OutgoingEmail[], batchKey: string): Promise<{ ok: true; providerIds: (string | null)[] } | Extract<DeliveryResult, { ok: false }>>;
+}
+
+export class OutboxTransport implements MailTransport {
+  readonly name = "outbox" as const;
+  constructor(private readonly sql: () => Db) {}
+
+  async send(email: OutgoingEmail): Promise<DeliveryResult> {
+    const [row] = await this.sql()<{ id: string }[]>`
+      insert into dev_mailbox (idempotency_key, to_address, subject, html, text, headers)
+      values (${email.idempotencyKey}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
+              ${this.sql().json(email.headers ?? {})})
+      on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
+      returning id`;
+    return { ok: true, providerId: `outbox-${row.id}` };
+  }
+
+  async sendBatch(emails: OutgoingEmail[]) {
+    const providerIds: (string | null)[] = [];
+    for (const email of emails) {
+      const result = await this.send(email);
+      providerIds.push(result.ok ? result.providerId : null);
+    }
+    return { ok: true as const, providerIds };
+  }
+}
+
+export class ResendTransport implements MailTransport {
+  readonly name = "resend" as const;
+  private readonly resend: Resend;
+
+  constructor(apiKey: string, baseUrl?: string) {
+    this.resend = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
+  }
+
+  async send(email: OutgoingEmail): Promise<DeliveryResult> {
+    const { data, error, headers } = await this.resend.emails.send(
+      { from: email.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers },
+      { idempotencyKey: email.idempotencyKey },
+    );
+    if (error) return describeResendError(error, headers);
+    return { ok: true, providerId: data?.id ?? null };
+  }
+
+  async sendBatch(emails: OutgoingEmail[], batchKey: string) {
+    if (emails.length > 100) throw new Error("Resend accepts at most 100 emails per batch");
+    const { data, error, headers } = await this.resend.batch.send(
+      emails.map((email) => ({
+        from: email.from,
+        to: email.to,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        headers: email.headers,
+      })),
+      { idempotencyKey: batchKey },
+    );
+    if (error) return describeResendError(error, headers);
+    const ids = (data?.data ?? []).map((item: { id: string }) => item.id);
+    return { ok: true as const, providerIds: emails.map((_, index) => ids[index] ?? null) };
+  }
+}
+
+type ResendErrorShape = { name?: string; message?: string; statusCode?: number | null };
+
+function describeResendError(
+  error: ResendErrorShape,
+  headers: Record<string, string> | null | undefined,
+): Extract<DeliveryResult, { ok: false }> {
+  const status = error.statusCode ?? 0;
+  const permanent = status === 400 || status === 401 || status === 403 || status === 422;
+  const retryAfterHeader = Number(headers?.["retry-after"]);
+  const retryAfterSeconds = status === 429 ? (Number.isFinite(retryAfterHeader) && retryAfterHeader > 0 ? retryAfterHeader : 1) : undefined;
+  return { ok: false, error: `${error.name ?? "resend_error"}: ${error.message ?? "unknown"} (${status})`, permanent, retryAfterSeconds };
+}

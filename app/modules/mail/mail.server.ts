@@ -1,0 +1,78 @@
+import { db, type Db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { OutboxTransport, ResendTransport, type MailTransport } from "~/lib/mail.server";
+import * as queries from "./queries.server";
+
+export type { NewEmail } from "./queries.server";
+
+let transport: MailTransport | undefined;
+
+/** Resend when RESEND_API_KEY is set, else the local outbox shown at /dev/mail. */
+export function mailTransport(): MailTransport {
+  if (!transport) {
+    const config = env();
+    transport = config.RESEND_API_KEY
+      ? new ResendTransport(config.RESEND_API_KEY, config.RESEND_BASE_URL)
+      : new OutboxTransport(db);
+  }
+  return transport;
+}
+
+export function setMailTransport(next: MailTransport | undefined) {
+  transport = next;
+}
+
+export function isDevMailboxActive(): boolean {
+  return mailTransport().name === "outbox";
+}
+
+/** Writes an email into the outbox; call it inside the transaction of the change that causes it. */
+export async function enqueueEmail(sql: Db, email: queries.NewEmail) {
+  return queries.insertEmail(sql, email);
+}
+
+const MAX_ATTEMPTS = 8;
+
+function backoffSeconds(attempt: number): number {
+  return Math.min(3600, 5 * 2 ** (attempt - 1));
+}
+
+/** Delivers due emails one by one; returns how many were handled. Used by the mail worker. */
+export async function deliverDueEmails(limit = 20): Promise<number> {
+  const sql = db();
+  const sender = mailTransport();
+  const from = env().MAIL_FROM;
+  const claimed = await queries.claimDueEmails(sql, limit, 120);
+  for (const email of claimed) {
+    if (!email.to_address) {
+      await queries.markEmailFailed(sql, email.id, sender.name, "recipient deleted", null);
+      continue;
+    }
+    const result = await sender.send({
+      idempotencyKey: email.idempotency_key,
+      from,
+      to: email.to_address,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      headers: email.headers,
+    });
+    if (result.ok) {
+      await queries.markEmailSent(sql, email.id, sender.name, result.providerId);
+    } else {
+      const giveUp = result.permanent || email.attempts >= MAX_ATTEMPTS;
+      await queries.markEmailFailed(
+        sql,
+        email.id,
+        sender.name,
+        result.error,
+        giveUp ? null : (result.retryAfterSeconds ?? backoffSeconds(email.attempts)),
+      );
+    }
+  }
+  return claimed.length;
+}
+
+export const listDevMailbox = (limit = 100) => queries.listDevMailbox(db(), limit);
+export const findDevMail = (id: string) => queries.findDevMail(db(), id);
+export const countEmailsByStatus = () => queries.countEmailsByStatus(db());

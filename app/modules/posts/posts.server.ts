@@ -1,0 +1,98 @@
+import { db } from "~/lib/db.server";
+import type { Locale } from "~/lib/i18n";
+import { enqueueChange } from "~/modules/outbox/outbox.server";
+import { resolveSkillLabels, skillLabel } from "~/modules/skills/skills.server";
+import * as queries from "./queries.server";
+import { DEFAULT_POST_DAYS, type PostInput } from "./schema";
+
+export type { PostRow } from "./queries.server";
+
+export type Actor = { id: string; isAdmin: boolean };
+export type PostSkill = { id: string; slug: string; label: string };
+export type PostView = queries.PostRow & { skills: PostSkill[]; isExpired: boolean };
+
+const isId = (value: string) => /^\d{1,18}$/.test(value);
+
+export async function createPost(authorId: string, input: PostInput): Promise<string> {
+  return db().begin(async (tx) => {
+    const postId = await queries.insertPost(tx, authorId, input);
+    const skills = await resolveSkillLabels(tx, input.skills, authorId);
+    await queries.replacePostSkills(tx, postId, skills.map((skill) => skill.id));
+    await enqueueChange(tx, "post", [postId]);
+    return postId;
+  });
+}
+
+/** Returns false, changing nothing, when the actor may not edit the post (the check is in the UPDATE itself). */
+export async function updatePost(postId: string, actor: Actor, input: PostInput): Promise<boolean> {
+  if (!isId(postId)) return false;
+  return db().begin(async (tx) => {
+    if (!(await queries.updatePost(tx, postId, actor, input))) return false;
+    const skills = await resolveSkillLabels(tx, input.skills, actor.id);
+    await queries.replacePostSkills(tx, postId, skills.map((skill) => skill.id));
+    await enqueueChange(tx, "post", [postId]);
+    return true;
+  });
+}
+
+export async function changePostStatus(postId: string, actor: Actor, status: "open" | "fulfilled" | "closed") {
+  if (!isId(postId)) return false;
+  return db().begin(async (tx) => {
+    if (!(await queries.setPostStatus(tx, postId, actor, status))) return false;
+    await enqueueChange(tx, "post", [postId]);
+    return true;
+  });
+}
+
+export async function renewPost(postId: string, actor: Actor) {
+  if (!isId(postId)) return undefined;
+  return db().begin(async (tx) => {
+    const expiresAt = await queries.renewPost(tx, postId, actor, DEFAULT_POST_DAYS);
+    if (expiresAt) await enqueueChange(tx, "post", [postId]);
+    return expiresAt;
+  });
+}
+
+async function withSkills(rows: queries.PostRow[], locale: Locale): Promise<PostView[]> {
+  const skills = await queries.skillsOfPosts(db(), rows.map((row) => row.id));
+  const now = Date.now();
+  return rows.map((row) => ({
+    ...row,
+    isExpired: new Date(row.expires_at).getTime() <= now,
+    skills: skills
+      .filter((skill) => skill.post_id === row.id)
+      .map((skill) => ({ id: skill.id, slug: skill.slug, label: skillLabel(skill, locale) })),
+  }));
+}
+
+/**
+ * A post as the viewer may see it: everyone sees visible posts; the author and admins also see their
+ * closed, expired or hidden ones.
+ */
+export async function findPostForViewer(postId: string, viewer: Actor | undefined, locale: Locale) {
+  if (!isId(postId)) return undefined;
+  const row = await queries.findPost(db(), postId);
+  if (!row) return undefined;
+  const isOwner = viewer?.id === row.author_id;
+  const [post] = await withSkills([row], locale);
+  const publiclyVisible = row.status === "open" && !row.hidden_at && !post.isExpired && !row.author_banned;
+  if (!publiclyVisible && !isOwner && !viewer?.isAdmin) return undefined;
+  return { post, isOwner, canEdit: isOwner || Boolean(viewer?.isAdmin) };
+}
+
+export async function findEditablePost(postId: string, actor: Actor, locale: Locale) {
+  const found = await findPostForViewer(postId, actor, locale);
+  return found?.canEdit ? found.post : undefined;
+}
+
+export async function newestPosts(kind: "offer" | "need", locale: Locale, limit = 6) {
+  return withSkills(await queries.listNewestVisiblePosts(db(), kind, limit), locale);
+}
+
+export async function visiblePostsOfAuthor(authorId: string, locale: Locale) {
+  return withSkills(await queries.listVisiblePostsOfAuthor(db(), authorId), locale);
+}
+
+export async function allPostsOfAuthor(authorId: string, locale: Locale) {
+  return withSkills(await queries.listPostsOfAuthor(db(), authorId), locale);
+}

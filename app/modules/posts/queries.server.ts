@@ -1,0 +1,111 @@
+import type { Db } from "~/lib/db.server";
+import type { PostInput } from "./schema";
+
+export type PostRow = {
+  id: string;
+  author_id: string;
+  kind: "offer" | "need";
+  title: string;
+  description: string;
+  category: string;
+  district: string | null;
+  is_remote: boolean;
+  exchange_mode: string;
+  status: "open" | "fulfilled" | "closed";
+  expires_at: Date;
+  hidden_at: Date | null;
+  is_demo: boolean;
+  created_at: Date;
+  updated_at: Date;
+  author_name: string | null;
+  author_role: string | null;
+};
+
+export type PostSkillRow = { post_id: string; id: string; slug: string; label_de: string; label_en: string };
+
+/** Open, not hidden, not expired, by someone not banned: what every public list shows. */
+const visible = (sql: Db) =>
+  sql`p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null`;
+
+export async function insertPost(sql: Db, authorId: string, input: PostInput) {
+  const [row] = await sql<{ id: string }[]>`
+    insert into posts (author_id, kind, title, description, category, district, is_remote, exchange_mode, expires_at)
+    values (${authorId}, ${input.kind}, ${input.title}, ${input.description}, ${input.category},
+            ${input.location.district}, ${input.location.isRemote}, ${input.exchangeMode},
+            ${input.expiresOn}::date + time '23:59:59')
+    returning id`;
+  return row.id;
+}
+
+/** Changes a post only when the actor wrote it (or is an admin); returns false otherwise. */
+export async function updatePost(sql: Db, postId: string, actor: { id: string; isAdmin: boolean }, input: PostInput) {
+  const rows = await sql`
+    update posts set kind = ${input.kind}, title = ${input.title}, description = ${input.description},
+           category = ${input.category}, district = ${input.location.district}, is_remote = ${input.location.isRemote},
+           exchange_mode = ${input.exchangeMode}, expires_at = ${input.expiresOn}::date + time '23:59:59', updated_at = now()
+    where id = ${postId} and (author_id = ${actor.id} or ${actor.isAdmin})
+    returning id`;
+  return rows.length > 0;
+}
+
+export async function replacePostSkills(sql: Db, postId: string, skillIds: string[]) {
+  await sql`delete from post_skills where post_id = ${postId}`;
+  await sql`
+    insert into post_skills ${sql(skillIds.map((skillId, position) => ({ post_id: postId, skill_id: skillId, position })))}`;
+}
+
+export async function setPostStatus(sql: Db, postId: string, actor: { id: string; isAdmin: boolean }, status: string) {
+  const rows = await sql`
+    update posts set status = ${status}, updated_at = now()
+    where id = ${postId} and (author_id = ${actor.id} or ${actor.isAdmin})
+    returning id`;
+  return rows.length > 0;
+}
+
+export async function renewPost(sql: Db, postId: string, actor: { id: string; isAdmin: boolean }, days: number) {
+  const [row] = await sql<{ expires_at: Date }[]>`
+    update posts set expires_at = greatest(expires_at, now()) + make_interval(days => ${days}), updated_at = now()
+    where id = ${postId} and (author_id = ${actor.id} or ${actor.isAdmin})
+    returning expires_at`;
+  return row?.expires_at;
+}
+
+export async function findPost(sql: Db, postId: string) {
+  const [row] = await sql<(PostRow & { author_banned: boolean })[]>`
+    select p.*, pr.display_name as author_name, pr.role as author_role, (u.banned_at is not null) as author_banned
+    from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
+    where p.id = ${postId}`;
+  return row;
+}
+
+export async function skillsOfPosts(sql: Db, postIds: string[]) {
+  if (postIds.length === 0) return [];
+  return sql<PostSkillRow[]>`
+    select ps.post_id, s.id, s.slug, s.label_de, s.label_en
+    from post_skills ps join skills s on s.id = ps.skill_id
+    where ps.post_id = any(${postIds})
+    order by ps.post_id, ps.position`;
+}
+
+export async function listNewestVisiblePosts(sql: Db, kind: "offer" | "need", limit: number) {
+  return sql<PostRow[]>`
+    select p.*, pr.display_name as author_name, pr.role as author_role
+    from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
+    where p.kind = ${kind} and ${visible(sql)}
+    order by p.created_at desc, p.id desc
+    limit ${limit}`;
+}
+
+export async function listVisiblePostsOfAuthor(sql: Db, authorId: string) {
+  return sql<PostRow[]>`
+    select p.*, pr.display_name as author_name, pr.role as author_role
+    from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
+    where p.author_id = ${authorId} and ${visible(sql)}
+    order by p.created_at desc`;
+}
+
+export async function listPostsOfAuthor(sql: Db, authorId: string) {
+  return sql<PostRow[]>`
+    select p.*, null as author_name, null as author_role from posts p
+    where p.author_id = ${authorId} order by p.created_at desc`;
+}

@@ -1,0 +1,133 @@
+import type { Db } from "~/lib/db.server";
+
+export type SkillRef = { id: string; slug: string; label_de: string; label_en: string; source: string };
+
+/** Skills found by normalised label, following merges; best candidate first per label. */
+export async function findSkillsByNormalizedLabels(sql: Db, keys: string[]) {
+  if (keys.length === 0) return [];
+  return sql<(SkillRef & { normalized: string })[]>`
+    select distinct on (l.normalized) l.normalized, s.id, s.slug, s.label_de, s.label_en, s.source
+    from skill_labels l
+    join skills found on found.id = l.skill_id
+    join skills s on s.id = coalesce(found.merged_into_id, found.id)
+    where l.normalized = any(${keys})
+    order by l.normalized, l.is_preferred desc,
+      case s.source when 'curated' then 0 when 'esco' then 1 when 'occupation' then 2 else 3 end, s.id`;
+}
+
+export async function lockLabel(sql: Db, normalized: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${"skill-label:" + normalized}))`;
+}
+
+export async function slugExists(sql: Db, slug: string) {
+  const [row] = await sql`select 1 from skills where slug = ${slug}`;
+  return Boolean(row);
+}
+
+export async function insertUserSkill(sql: Db, input: { slug: string; label: string; normalized: string; userId: string | null }) {
+  const [skill] = await sql<SkillRef[]>`
+    insert into skills (slug, source, label_de, label_en, created_by)
+    values (${input.slug}, 'user', ${input.label}, ${input.label}, ${input.userId})
+    returning id, slug, label_de, label_en, source`;
+  await sql`
+    insert into skill_labels (skill_id, lang, label, normalized, is_preferred)
+    values (${skill.id}, 'de', ${input.label}, ${input.normalized}, true),
+           (${skill.id}, 'en', ${input.label}, ${input.normalized}, true)
+    on conflict do nothing`;
+  return skill;
+}
+
+export async function suggestSkills(sql: Db, prefix: string, key: string, limit: number) {
+  return sql<(SkillRef & { label: string; lang: string })[]>`
+    with candidates as (
+      select l.skill_id, l.label, l.lang,
+             (l.normalized like ${prefix} || '%') as is_prefix,
+             similarity(l.normalized, ${key}) as score
+      from skill_labels l
+      where l.normalized like ${prefix} || '%' or l.normalized % ${key}
+      order by is_prefix desc, score desc
+      limit 200
+    ), ranked as (
+      select distinct on (s.id) s.id, s.slug, s.label_de, s.label_en, s.source, c.label, c.lang, c.is_prefix, c.score
+      from candidates c join skills s on s.id = c.skill_id
+      where s.merged_into_id is null
+      order by s.id, c.is_prefix desc, c.score desc
+    )
+    select id, slug, label_de, label_en, source, label, lang from ranked
+    order by is_prefix desc, score desc,
+      case source when 'curated' then 0 when 'esco' then 1 when 'occupation' then 2 else 3 end, length(label)
+    limit ${limit}`;
+}
+
+export async function findSkillBySlug(sql: Db, slug: string) {
+  const [row] = await sql<
+    (SkillRef & { description_de: string | null; description_en: string | null; uri: string | null; merged_into_slug: string | null })[]
+  >`
+    select s.id, s.slug, s.label_de, s.label_en, s.source, s.description_de, s.description_en, s.uri,
+           target.slug as merged_into_slug
+    from skills s left join skills target on target.id = s.merged_into_id
+    where s.slug = ${slug}`;
+  return row;
+}
+
+export async function findSkillById(sql: Db, id: string) {
+  const [row] = await sql<(SkillRef & { merged_into_id: string | null })[]>`
+    select id, slug, label_de, label_en, source, merged_into_id from skills where id = ${id}`;
+  return row;
+}
+
+export async function labelsOfSkill(sql: Db, skillId: string) {
+  return sql<{ lang: "de" | "en"; label: string; is_preferred: boolean }[]>`
+    select lang, label, is_preferred from skill_labels where skill_id = ${skillId} order by lang, is_preferred desc, label`;
+}
+
+export async function groupsOfSkill(sql: Db, skillId: string) {
+  return sql<{ uri: string; label_de: string; label_en: string }[]>`
+    select g.uri, g.label_de, g.label_en from skill_broader b join skill_groups g on g.uri = b.group_uri
+    where b.skill_id = ${skillId} order by g.level desc, g.label_en`;
+}
+
+export async function relatedSkills(sql: Db, skillId: string, limit: number) {
+  return sql<SkillRef[]>`
+    select s.id, s.slug, s.label_de, s.label_en, s.source
+    from skill_broader mine
+    join skill_broader other on other.group_uri = mine.group_uri and other.skill_id <> mine.skill_id
+    join skills s on s.id = other.skill_id and s.merged_into_id is null
+    where mine.skill_id = ${skillId}
+    group by s.id order by count(*) desc, s.label_en limit ${limit}`;
+}
+
+export async function listUserDefinedSkills(sql: Db) {
+  return sql<(SkillRef & { uses: number; created_at: Date })[]>`
+    select s.id, s.slug, s.label_de, s.label_en, s.source, s.created_at,
+      ((select count(*) from post_skills ps where ps.skill_id = s.id) +
+       (select count(*) from profile_skills pr where pr.skill_id = s.id))::int as uses
+    from skills s where s.source = 'user' and s.merged_into_id is null order by s.created_at desc limit 200`;
+}
+
+/** Moves every tag and label from one skill to another and records the merge. Returns the touched posts and people. */
+export async function mergeSkillInto(sql: Db, fromId: string, intoId: string) {
+  const posts = await sql<{ post_id: string }[]>`
+    with moved as (
+      insert into post_skills (post_id, skill_id, position)
+      select post_id, ${intoId}, position from post_skills where skill_id = ${fromId}
+      on conflict (post_id, skill_id) do nothing
+      returning post_id)
+    select post_id from post_skills where skill_id = ${fromId}`;
+  await sql`delete from post_skills where skill_id = ${fromId}`;
+  const people = await sql<{ user_id: string }[]>`
+    with moved as (
+      insert into profile_skills (user_id, direction, skill_id)
+      select user_id, direction, ${intoId} from profile_skills where skill_id = ${fromId}
+      on conflict do nothing
+      returning user_id)
+    select distinct user_id from profile_skills where skill_id = ${fromId}`;
+  await sql`delete from profile_skills where skill_id = ${fromId}`;
+  await sql`
+    insert into skill_labels (skill_id, lang, label, normalized, is_preferred)
+    select ${intoId}, lang, label, normalized, false from skill_labels where skill_id = ${fromId}
+    on conflict do nothing`;
+  await sql`delete from skill_labels where skill_id = ${fromId}`;
+  await sql`update skills set merged_into_id = ${intoId} where id = ${fromId}`;
+  return { postIds: posts.map((row) => row.post_id), userIds: people.map((row) => row.user_id) };
+}

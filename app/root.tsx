@@ -1,0 +1,165 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+} from "@remix-run/react";
+import stylesUrl from "~/styles.css?url";
+import { useNonce } from "~/components/nonce";
+import { useRootData, useT, type RootData } from "~/components/i18n";
+import { currentUser, requestLocale } from "~/lib/session.server";
+import { isDevMailboxActive } from "~/modules/mail/mail.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesUrl },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request }: LoaderFunctionArgs): Promise<RootData> {
+  const [user, locale] = await Promise.all([currentUser(request), requestLocale(request)]);
+  return {
+    locale,
+    user: user ? { id: user.id, displayName: user.display_name, isAdmin: user.is_admin } : null,
+    devMailbox: isDevMailboxActive(),
+  };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const { locale } = useRootData();
+  const nonce = useNonce();
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function LanguageSwitcher() {
+  const { locale } = useRootData();
+  const t = useT();
+  const location = useLocation();
+  const other = locale === "de" ? "en" : "de";
+  return (
+    <Form method="post" action="/lang" className="lang-switch">
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" name="lang" value={other} lang={other} aria-label={`${t("lang.switch")}: ${t(`lang.${other}`)}`}>
+        {other === "en" ? "EN" : "DE"}
+      </button>
+    </Form>
+  );
+}
+
+function Header() {
+  const { user, devMailbox } = useRootData();
+  const t = useT();
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t("nav.skipToContent")}
+      </a>
+      <div className="header-inner">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>{" "}
+          NextLeipzig
+        </Link>
+        <nav aria-label={t("nav.main")} className="main-nav">
+          <NavLink to="/search">{t("nav.search")}</NavLink>
+          {user ? (
+            <>
+              <NavLink to="/matches">{t("nav.matches")}</NavLink>
+              <NavLink to="/posts/new">{t("nav.newPost")}</NavLink>
+              <NavLink to="/inbox">{t("nav.inbox")}</NavLink>
+              <NavLink to="/profile">{t("nav.profile")}</NavLink>
+              {user.isAdmin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+            </>
+          ) : null}
+          {devMailbox ? <NavLink to="/dev/mail">/dev/mail</NavLink> : null}
+        </nav>
+        <div className="header-actions">
+          <LanguageSwitcher />
+          {user ? (
+            <Form method="post" action="/logout">
+              <button type="submit" className="button-link">
+                {t("nav.signOut")}
+              </button>
+            </Form>
+          ) : (
+            <Link to="/login" className="button small">
+              {t("nav.signIn")}
+            </Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Footer() {
+  const t = useT();
+  return (
+    <footer className="site-footer">
+      <nav aria-label="Footer">
+        <Link to="/about">{t("footer.about")}</Link>
+        <Link to="/privacy">{t("footer.privacy")}</Link>
+        <Link to="/stats">{t("footer.stats")}</Link>
+        <a href="/feeds/posts.json">{t("footer.feeds")}</a>
+      </nav>
+      <p className="attribution" lang="en">
+        {t("footer.esco")}
+      </p>
+    </footer>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <Footer />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : t("error.generic");
+  return (
+    <>
+      <Header />
+      <main id="main" className="narrow">
+        <h1>{t("error.title")}</h1>
+        <p className="lead">{message}</p>
+        <p>
+          <Link to="/">{t("error.home")}</Link>
+        </p>
+      </main>
+      <Footer />
+    </>
+  );
+}

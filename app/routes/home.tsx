@@ -1,0 +1,79 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useRootData, useT } from "~/components/i18n";
+import { PostCard } from "~/components/post-card";
+import { requestLocale } from "~/lib/session.server";
+import { newestPosts } from "~/modules/posts/posts.server";
+
+export const meta: MetaFunction = () => [
+  { title: "NextLeipzig – Angebote und Gesuche aus Leipzig" },
+  { name: "description", content: "Zusammenarbeit in Leipzig: Fähigkeiten, Räume, Maschinen und Material finden und anbieten." },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = await requestLocale(request);
+  const [offers, needs] = await Promise.all([newestPosts("offer", locale, 6), newestPosts("need", locale, 6)]);
+  return { offers, needs };
+}
+
+export default function Home() {
+  const { offers, needs } = useLoaderData<typeof loader>();
+  const { user } = useRootData();
+  const t = useT();
+  return (
+    <>
+      <section className="hero">
+        <h1>{t("app.tagline")}</h1>
+        <p className="lead">{t("home.lead")}</p>
+        <form method="get" action="/search" className="hero-search" role="search">
+          <label htmlFor="hero-q" className="visually-hidden">
+            {t("home.ctaSearch")}
+          </label>
+          <input id="hero-q" name="q" type="search" placeholder="Holzbau, 3D-Druck, grant writing …" />
+          <button type="submit" className="button">
+            {t("nav.search")}
+          </button>
+        </form>
+        <p className="cta-row">
+          {user ? (
+            <Link to="/posts/new" className="button secondary">
+              {t("home.ctaPost")}
+            </Link>
+          ) : (
+            <Link to="/login" className="button secondary">
+              {t("home.ctaSignIn")}
+            </Link>
+          )}
+        </p>
+      </section>
+      <div className="columns">
+        <section aria-labelledby="newest-offers">
+          <h2 id="newest-offers">{t("home.newestOffers")}</h2>
+          {offers.length === 0 ? <p className="empty">{t("home.emptyOffers")}</p> : null}
+          <div className="card-list">
+            {offers.map((post) => (
+              <PostCard key={post.id} post={post} />
+            ))}
+          </div>
+        </section>
+        <section aria-labelledby="newest-needs">
+          <h2 id="newest-needs">{t("home.newestNeeds")}</h2>
+          {needs.length === 0 ? <p className="empty">{t("home.emptyNeeds")}</p> : null}
+          <div className="card-list">
+            {needs.map((post) => (
+              <PostCard key={post.id} post={post} />
+            ))}
+          </div>
+        </section>
+      </div>
+      <section className="how" aria-labelledby="how">
+        <h2 id="how">{t("home.howTitle")}</h2>
+        <ol>
+          <li>{t("home.how1")}</li>
+          <li>{t("home.how2")}</li>
+          <li>{t("home.how3")}</li>
+        </ol>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Notice } from "~/components/form";
+import { useT } from "~/components/i18n";
+import { safeRedirectTarget } from "~/lib/http.server";
+import { commitSessionCookie, requestLocale } from "~/lib/session.server";
+import { signInWithToken } from "~/modules/accounts/accounts.server";
+import { verifyLinkSchema } from "~/modules/accounts/schema";
+import { findOwnProfile } from "~/modules/profiles/profiles.server";
+
+// The link only shows a button: a GET never signs in, so mail scanners that open links cannot use up the token.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  return { token: url.searchParams.get("token") ?? "", redirectTo: url.searchParams.get("redirectTo") ?? "" };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const parsed = verifyLinkSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ error: "invalid" as const }, { status: 400 });
+  const locale = await requestLocale(request);
+  const result = await signInWithToken(parsed.data.token, locale);
+  if (!result.ok) return data({ error: result.reason }, { status: result.reason === "banned" ? 403 : 400 });
+  const hasProfile = Boolean(await findOwnProfile(result.userId, locale));
+  const target = hasProfile ? safeRedirectTarget(parsed.data.redirectTo, "/") : "/profile";
+  return redirect(target, { headers: { "Set-Cookie": await commitSessionCookie(result.sessionId) } });
+}
+
+export default function VerifyLogin() {
+  const { token, redirectTo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  if (actionData?.error) {
+    return (
+      <div className="narrow">
+        <h1>{t("login.invalidLinkTitle")}</h1>
+        <Notice tone="error">{actionData.error === "banned" ? t("login.banned") : t("login.invalidLink")}</Notice>
+        {actionData.error !== "banned" ? (
+          <p>
+            <Link to="/login" className="button">
+              {t("login.submit")}
+            </Link>
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+  return (
+    <div className="narrow">
+      <h1>{t("login.verifyTitle")}</h1>
+      <p className="lead">{t("login.verifyLead")}</p>
+      <Form method="post">
+        <input type="hidden" name="token" value={token} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <button type="submit" className="button" autoFocus>
+          {t("login.verifySubmit")}
+        </button>
+      </Form>
+    </div>
+  );
+}

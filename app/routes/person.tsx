@@ -1,0 +1,88 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "~/components/i18n";
+import { LinkifiedText } from "~/components/linkified-text";
+import { PostCard, SkillTags } from "~/components/post-card";
+import { notFound } from "~/lib/http.server";
+import { formatDate, type MessageKey } from "~/lib/i18n";
+import { requestLocale } from "~/lib/session.server";
+import { visiblePostsOfAuthor } from "~/modules/posts/posts.server";
+import { findPublicProfile } from "~/modules/profiles/profiles.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = await requestLocale(request);
+  const found = await findPublicProfile(params.personId ?? "", locale);
+  if (!found) notFound();
+  const posts = await visiblePostsOfAuthor(found.profile.user_id, locale);
+  // Only public fields leave the server: never the email address.
+  const { profile, skills } = found;
+  return {
+    person: {
+      id: profile.user_id,
+      displayName: profile.display_name,
+      role: profile.role,
+      bio: profile.bio,
+      district: profile.district,
+      remoteOk: profile.remote_ok,
+      languages: profile.languages,
+      website: profile.website,
+      isDemo: profile.is_demo,
+      memberSince: profile.created_at,
+    },
+    skills,
+    posts,
+  };
+}
+
+export default function PersonPage() {
+  const { person, skills, posts } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <div className="profile-page">
+      <header className="page-header">
+        <p className="eyebrow">
+          <span className="badge">{t(`role.${person.role}` as MessageKey)}</span>
+          {person.isDemo ? <span className="badge demo">{t("common.demo")}</span> : null}
+        </p>
+        <h1>{person.displayName}</h1>
+        <p className="meta">
+          {person.district === "elsewhere" ? t("common.elsewhere") : person.district}
+          {person.remoteOk ? <> · {t("profile.remote")}</> : null} · {t("profile.memberSince", { date: formatDate(locale, person.memberSince) })}
+        </p>
+      </header>
+      {person.bio ? <LinkifiedText text={person.bio} className="bio" /> : null}
+      {person.languages.length ? (
+        <p>
+          {t("profile.speaks")}: {person.languages.map((code) => t(`language.${code}` as MessageKey)).join(", ")}
+        </p>
+      ) : null}
+      {person.website ? (
+        <p>
+          <a href={person.website} rel="nofollow noopener noreferrer ugc">
+            {person.website}
+          </a>
+        </p>
+      ) : null}
+      <div className="columns">
+        <section>
+          <h2>{t("profile.offers")}</h2>
+          {skills.offered.length ? <SkillTags skills={skills.offered} /> : <p className="empty">—</p>}
+        </section>
+        <section>
+          <h2>{t("profile.seeks")}</h2>
+          {skills.sought.length ? <SkillTags skills={skills.sought} /> : <p className="empty">—</p>}
+        </section>
+      </div>
+      <section>
+        <h2>{t("profile.openPosts")}</h2>
+        {posts.length === 0 ? <p className="empty">{t("profile.noPosts")}</p> : null}
+        <div className="card-list">
+          {posts.map((post) => (
+            <PostCard key={post.id} post={post} />
+          ))}
+        </div>
+      </section>
+    </div>
+  );
+}

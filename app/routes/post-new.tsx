@@ -1,0 +1,37 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useT } from "~/components/i18n";
+import { PostForm } from "~/components/post-form";
+import { parseForm } from "~/lib/forms";
+import { requireUser } from "~/lib/session.server";
+import { createPost } from "~/modules/posts/posts.server";
+import { defaultExpiryDay, postSchema } from "~/modules/posts/schema";
+import { findOwnProfile } from "~/modules/profiles/profiles.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  // A post needs an author people can look at.
+  if (!(await findOwnProfile(user.id, "de"))) throw redirect("/profile");
+  const kind = new URL(request.url).searchParams.get("kind");
+  return { defaults: { kind: kind === "need" ? "need" : kind === "offer" ? "offer" : undefined, expiresOn: defaultExpiryDay() } };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = parseForm(postSchema(), await request.formData());
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  const postId = await createPost(user.id, form.data);
+  return redirect(`/posts/${postId}?notice=saved`);
+}
+
+export default function NewPost() {
+  const { defaults } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  return (
+    <div className="narrow">
+      <h1>{t("post.newTitle")}</h1>
+      <PostForm defaults={defaults} values={actionData?.values} errors={actionData?.errors} submitLabel={t("post.submitCreate")} />
+    </div>
+  );
+}

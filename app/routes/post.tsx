@@ -1,0 +1,111 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Notice } from "~/components/form";
+import { useLocale, useT } from "~/components/i18n";
+import { LinkifiedText } from "~/components/linkified-text";
+import { PlaceLabel, SkillTags } from "~/components/post-card";
+import { forbidden, notFound, redirectWithNotice } from "~/lib/http.server";
+import { formatDate, type MessageKey } from "~/lib/i18n";
+import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
+import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
+import { postStatusActionSchema } from "~/modules/posts/schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.post.title} · NextLeipzig` : "NextLeipzig" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await currentUser(request);
+  const locale = await requestLocale(request);
+  const found = await findPostForViewer(params.postId ?? "", user ? { id: user.id, isAdmin: user.is_admin } : undefined, locale);
+  if (!found) notFound();
+  return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const parsed = postStatusActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) throw redirect(`/posts/${params.postId}`);
+  const actor = { id: user.id, isAdmin: user.is_admin };
+  const postId = params.postId ?? "";
+  if (parsed.data.intent === "renew") {
+    if (!(await renewPost(postId, actor))) forbidden();
+    return redirectWithNotice(`/posts/${postId}`, "renewed");
+  }
+  const status = parsed.data.intent === "fulfil" ? "fulfilled" : parsed.data.intent === "close" ? "closed" : "open";
+  if (!(await changePostStatus(postId, actor, status))) forbidden();
+  return redirectWithNotice(`/posts/${postId}`, "status");
+}
+
+export default function PostPage() {
+  const { post, canEdit } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const locale = useLocale();
+  const notice = params.get("notice");
+  return (
+    <div className="post-page">
+      {notice === "saved" ? <Notice tone="success">{t("post.saved")}</Notice> : null}
+      {notice === "status" ? <Notice tone="success">{t("post.statusChanged")}</Notice> : null}
+      {notice === "renewed" ? <Notice tone="success">{t("post.renewed", { date: formatDate(locale, post.expires_at) })}</Notice> : null}
+      {post.hidden_at ? <Notice tone="error">{t("post.hidden")}</Notice> : null}
+      <article>
+        <header className="page-header">
+          <p className="eyebrow">
+            <span className={`badge kind-${post.kind}`}>{t(`kind.${post.kind}` as MessageKey)}</span>
+            <span>{t(`category.${post.category}` as MessageKey)}</span>
+            {post.status !== "open" ? <span className="badge muted">{t(`status.${post.status}` as MessageKey)}</span> : null}
+            {post.isExpired ? <span className="badge muted">{t("post.expired")}</span> : null}
+            {post.is_demo ? <span className="badge demo">{t("common.demo")}</span> : null}
+          </p>
+          <h1>{post.title}</h1>
+          <p className="meta">
+            {post.author_name ? (
+              <>
+                <Link to={`/people/${post.author_id}`}>{post.author_name}</Link>
+                {post.author_role ? <> ({t(`role.${post.author_role}` as MessageKey)})</> : null} ·{" "}
+              </>
+            ) : null}
+            <PlaceLabel district={post.district} isRemote={post.is_remote} /> · {t(`exchange.${post.exchange_mode}` as MessageKey)} ·{" "}
+            {t("post.created", { date: formatDate(locale, post.created_at) })} · {t("post.expires", { date: formatDate(locale, post.expires_at) })}
+          </p>
+        </header>
+        <SkillTags skills={post.skills} />
+        <LinkifiedText text={post.description} className="description" />
+      </article>
+      {canEdit ? (
+        <section className="owner-actions" aria-labelledby="owner-actions">
+          <h2 id="owner-actions">{t("post.ownerActions")}</h2>
+          <div className="button-row">
+            <Link to={`/posts/${post.id}/edit`} className="button secondary">
+              {t("post.edit")}
+            </Link>
+            <Form method="post">
+              <button className="button secondary" name="intent" value="renew">
+                {t("post.renew")}
+              </button>
+            </Form>
+            {post.status === "open" ? (
+              <>
+                <Form method="post">
+                  <button className="button secondary" name="intent" value="fulfil">
+                    {t("post.fulfil")}
+                  </button>
+                </Form>
+                <Form method="post">
+                  <button className="button secondary" name="intent" value="close">
+                    {t("post.close")}
+                  </button>
+                </Form>
+              </>
+            ) : (
+              <Form method="post">
+                <button className="button secondary" name="intent" value="reopen">
+                  {t("post.reopen")}
+                </button>
+              </Form>
+            )}
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Checkbox, CheckboxGroup, FormErrorSummary, Notice, RadioGroup, SelectField, TextField } from "~/components/form";
+import { useT } from "~/components/i18n";
+import { SkillPicker } from "~/components/skill-picker";
+import { parseForm } from "~/lib/forms";
+import { redirectWithNotice } from "~/lib/http.server";
+import type { MessageKey } from "~/lib/i18n";
+import { DIGEST_FREQUENCIES, ELSEWHERE, LANGUAGES_SPOKEN, LEIPZIG_DISTRICTS, ROLES } from "~/lib/reference";
+import { requestLocale, requireUser } from "~/lib/session.server";
+import { findOwnProfile, saveProfile } from "~/modules/profiles/profiles.server";
+import { profileSchema } from "~/modules/profiles/schema";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const own = await findOwnProfile(user.id, await requestLocale(request));
+  return { own, userId: user.id };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = parseForm(profileSchema, await request.formData());
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  await saveProfile(user.id, form.data);
+  return redirectWithNotice("/profile", "saved");
+}
+
+export default function ProfilePage() {
+  const { own, userId } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const values = actionData?.values as Record<string, string | string[]> | undefined;
+  const errors = actionData?.errors;
+  const value = (name: string, fallback: string | undefined) => (values ? (values[name] as string | undefined) : fallback);
+  const profile = own?.profile;
+  return (
+    <div className="narrow">
+      <h1>{t("profile.title")}</h1>
+      {params.get("notice") === "saved" ? <Notice tone="success">{t("profile.saved")}</Notice> : null}
+      {!profile ? <Notice>{t("profile.createFirst")}</Notice> : null}
+      <p className="lead">{t("profile.lead")}</p>
+      {profile ? (
+        <p>
+          <Link to={`/people/${userId}`}>{t("profile.publicLink")}</Link>
+        </p>
+      ) : null}
+      <Form method="post" className="stack" noValidate>
+        <FormErrorSummary errors={errors} />
+        <TextField name="displayName" label={t("profile.displayName")} required maxLength={60} defaultValue={value("displayName", profile?.display_name)} error={errors?.displayName} autoComplete="name" />
+        <RadioGroup
+          name="role"
+          label={t("profile.role")}
+          required
+          defaultValue={value("role", profile?.role)}
+          options={ROLES.map((role) => ({ value: role, label: t(`role.${role}` as MessageKey) }))}
+          error={errors?.role}
+        />
+        <TextField name="bio" label={t("profile.bio")} multiline maxLength={1000} hint={t("profile.bioHint")} defaultValue={value("bio", profile?.bio)} error={errors?.bio} />
+        <SelectField
+          name="district"
+          label={t("profile.district")}
+          required
+          placeholder="—"
+          defaultValue={value("district", profile?.district)}
+          options={[]}
+          groups={[
+            ...Object.entries(LEIPZIG_DISTRICTS).map(([borough, districts]) => ({
+              label: borough,
+              options: districts.map((district) => ({ value: district, label: district })),
+            })),
+            { label: "—", options: [{ value: ELSEWHERE, label: t("common.elsewhere") }] },
+          ]}
+          error={errors?.district}
+        />
+        <Checkbox name="remoteOk" label={t("profile.remoteOk")} defaultChecked={values ? values.remoteOk === "on" : profile?.remote_ok} />
+        <CheckboxGroup
+          name="languages"
+          label={t("profile.languages")}
+          defaultValue={values ? ([] as string[]).concat(values.languages ?? []) : (profile?.languages ?? ["de"])}
+          options={LANGUAGES_SPOKEN.map((code) => ({ value: code, label: t(`language.${code}` as MessageKey) }))}
+          error={errors?.languages}
+        />
+        <TextField name="website" label={t("profile.website")} type="url" inputMode="url" maxLength={200} defaultValue={value("website", profile?.website ?? "")} error={errors?.website} />
+        <SkillPicker
+          name="skillsOffered"
+          label={t("profile.skillsOffered")}
+          hint={t("profile.skillsHint")}
+          defaultValue={value("skillsOffered", own?.skills.offered.map((skill) => skill.label).join(", "))}
+          error={errors?.skillsOffered}
+        />
+        <SkillPicker
+          name="skillsSought"
+          label={t("profile.skillsSought")}
+          hint={t("profile.skillsHint")}
+          defaultValue={value("skillsSought", own?.skills.sought.map((skill) => skill.label).join(", "))}
+          error={errors?.skillsSought}
+        />
+        <RadioGroup
+          name="digestFrequency"
+          label={t("profile.digest")}
+          defaultValue={value("digestFrequency", profile?.digest_frequency ?? "weekly")}
+          options={DIGEST_FREQUENCIES.map((frequency) => ({ value: frequency, label: t(`digest.${frequency}` as MessageKey) }))}
+          error={errors?.digestFrequency}
+        />
+        <button type="submit" className="button">
+          {t("common.save")}
+        </button>
+      </Form>
+    </div>
+  );
+}
