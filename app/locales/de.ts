@@ -1,3 +1,9 @@
+import { searchDe } from "./search";
+import { matchingDe } from "./matching";
+import { digestDe } from "./digest";
+import { contactDe } from "./contact";
+import { statsDe } from "./stats";
+
 export const de = {
   "app.name": "NextLeipzig",
   "app.tagline": "Finde die Menschen, mit denen du in Leipzig etwas baust.",
@@ -218,4 +224,9 @@ export const de = {
   "admin.mergeNotFound": "Keine kanonische Fähigkeit mit diesem Label gefunden.",
   "admin.uses": "Verwendungen",
   "admin.skill": "Fähigkeit",
+  ...searchDe,
+  ...matchingDe,
+  ...digestDe,
+  ...contactDe,
+  ...statsDe,
 } as const;

@@ -1,4 +1,10 @@
 import type { de } from "./de";
+import { searchEn } from "./search";
+import { matchingEn } from "./matching";
+import { digestEn } from "./digest";
+import { contactEn } from "./contact";
+import { statsEn } from "./stats";
+
 
 export const en: Record<keyof typeof de, string> = {
   "app.name": "NextLeipzig",
@@ -220,4 +226,9 @@ export const en: Record<keyof typeof de, string> = {
   "admin.mergeNotFound": "No canonical skill with this label found.",
   "admin.uses": "Uses",
   "admin.skill": "Skill",
+  ...searchEn,
+  ...matchingEn,
+  ...digestEn,
+  ...contactEn,
+  ...statsEn,
 };
