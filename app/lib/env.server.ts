@@ -8,6 +8,15 @@ const optionalString = z
   .optional()
   .transform((value) => (value ? value : undefined));
 
+function isTimeZone(zone: string) {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const DEV_SECRET = "dev-only-secret-change-me-in-production-0000";
 
 const envSchema = z
@@ -49,7 +58,7 @@ const envSchema = z
     LOGIN_LINKS_PER_IP_PER_HOUR: positiveInt.default(30),
     CONTACT_REQUESTS_PER_DAY: positiveInt.default(10),
     DIGEST_SCHEDULE: z.string().default("0 8 * * 1"),
-    DIGEST_TIMEZONE: z.string().default("Europe/Berlin"),
+    DIGEST_TIMEZONE: z.string().default("Europe/Berlin").refine(isTimeZone, { message: "is not a known time zone" }),
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   })
   .superRefine((env, ctx) => {
@@ -62,11 +71,6 @@ const envSchema = z
     }
     if (env.RESEND_API_KEY && !env.MAIL_FROM.includes("@")) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["MAIL_FROM"], message: "must contain an email address" });
-    }
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: env.DIGEST_TIMEZONE });
-    } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["DIGEST_TIMEZONE"], message: "is not a known time zone" });
     }
   })
   .transform((env) => ({

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { mergeSkill, resolveSkillLabels, suggestSkills } from "~/modules/skills/skills.server";
+import { useTestDatabase } from "./helpers/database";
+import { createPerson, createTestPost } from "./helpers/factories";
+
+useTestDatabase();
+
+async function resolveOne(label: string) {
+  const [skill] = await resolveSkillLabels(db(), [label], null);
+  return skill;
+}
+
+describe("skill labels", () => {
+  it("finds one skill from any label in either language, ignoring case, accents, hyphens and spaces", async () => {
+    const ids = new Set<string>();
+    for (const label of ["3d druck", "3D-Druck", "3D printing", "3D PRINTING"]) ids.add((await resolveOne(label)).id);
+    expect(ids.size).toBe(1);
+    const printing = await resolveOne("3D-Druck");
+    expect(printing.label_de).toBe("3D-Druck");
+    expect(printing.label_en).toBe("3D printing");
+    expect(printing.source).toBe("curated");
+
+    expect((await resolveOne("Holzbearbeitung")).id).toBe((await resolveOne("woodworking")).id);
+    expect((await resolveOne("Schweissen")).id).toBe((await resolveOne("welding")).id);
+    expect((await resolveOne("timber construction")).label_de).toBe("Holzbau");
+  });
+
+  it("knows the ESCO skills and occupations in both languages", async () => {
+    const csharp = await resolveOne("C#");
+    const cpp = await resolveOne("c++");
+    expect(csharp.source).toBe("esco");
+    expect(csharp.id).not.toBe(cpp.id);
+    const carpenter = await resolveOne("Tischlerin");
+    expect(carpenter.source).toBe("occupation");
+    expect(carpenter.id).toBe((await resolveOne("Tischler/Tischlerin")).id);
+  });
+
+  it("turns unknown text into one user-defined skill, never duplicated", async () => {
+    const results = await Promise.all(
+      ["Kombucha-Brauen", "kombucha brauen", "KOMBUCHABRAUEN"].map((label) => db().begin((tx) => resolveSkillLabels(tx, [label], null))),
+    );
+    const ids = new Set(results.map(([skill]) => skill.id));
+    expect(ids.size).toBe(1);
+    const rows = await db()`select id from skills where source = 'user' and slug like 'kombucha%'`;
+    expect(rows).toHaveLength(1);
+  });
+
+  it("suggests skills as you type, in the reader's language", async () => {
+    const suggestions = await suggestSkills("holzb", "de");
+    expect(suggestions.map((entry) => entry.label)).toContain("Holzbau");
+    const english = await suggestSkills("timber constr", "en");
+    expect(english[0].label).toBe("timber construction");
+  });
+});
+
+describe("merging a user-defined skill", () => {
+  it("moves every post and profile tag to the canonical skill and future input follows", async () => {
+    const author = await createPerson({ skillsOffered: ["Lehmputz selbermachen", "Holzbau"] });
+    const postId = await createTestPost(author.id, { skills: "Lehmputz selbermachen, Holzbau" });
+    const userSkill = await resolveOne("Lehmputz selbermachen");
+    expect(userSkill.source).toBe("user");
+    const canonical = await resolveOne("Lehmbau");
+
+    const result = await mergeSkill(userSkill.id, canonical.id);
+    expect(result).toMatchObject({ ok: true, postIds: [postId], userIds: [author.id] });
+
+    const postSkills = await db()<{ skill_id: string }[]>`select skill_id from post_skills where post_id = ${postId} order by position`;
+    expect(postSkills.map((row) => row.skill_id)).toContain(canonical.id);
+    expect(postSkills.map((row) => row.skill_id)).not.toContain(userSkill.id);
+    const profileSkills = await db()<{ skill_id: string }[]>`select skill_id from profile_skills where user_id = ${author.id}`;
+    expect(profileSkills.map((row) => row.skill_id)).toContain(canonical.id);
+    expect((await resolveOne("lehmputz selbermachen")).id).toBe(canonical.id);
+    const events = await db()`select 1 from outbox_events where entity = 'post' and entity_id = ${postId}`;
+    expect(events.length).toBeGreaterThan(0);
+  });
+
+  it("refuses to merge a canonical skill", async () => {
+    const a = await resolveOne("Holzbau");
+    const b = await resolveOne("Lehmbau");
+    expect(await mergeSkill(a.id, b.id)).toEqual({ ok: false, reason: "not_user_defined" });
+  });
+});
