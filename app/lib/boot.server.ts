@@ -4,6 +4,7 @@ import { migrate, MigrationError } from "./migrations.server";
 import { loadTaxonomySeed } from "~/modules/skills/taxonomy-seed.server";
 import { startBackgroundWorkers } from "./workers.server";
 import { stopWorkers } from "./jobs.server";
+import { seedDemo, shouldSeedDemoOnFirstStart } from "~/modules/demo/demo.server";
 
 export type BootOptions = { workers?: boolean; quiet?: boolean; afterMigrate?: (database: Database, config: Env) => Promise<void> };
 
@@ -38,9 +39,20 @@ export async function openAppDatabase(options: BootOptions = {}): Promise<Databa
   }
 }
 
+/** On the embedded defaults a newcomer's first start shows a living city, unless DEMO_DATA=off. */
+async function seedDemoOnFirstEmbeddedStart(database: Database, quiet?: boolean) {
+  if (database.mode !== "embedded" || env().DEMO_DATA === "off") return;
+  if (!(await shouldSeedDemoOnFirstStart())) return;
+  log(quiet, "First start: adding demo content for Leipzig (set DEMO_DATA=off to skip, npm run demo:clear to remove) …");
+  const started = Date.now();
+  const result = await seedDemo();
+  log(quiet, `Demo content ready: ${result.people} people, ${result.posts} posts (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+}
+
 /** The server process: database, then the workers that follow the outbox tables. */
 export async function startServices(options: BootOptions = {}) {
   const database = await openAppDatabase(options);
+  await seedDemoOnFirstEmbeddedStart(database, options.quiet);
   if ((options.workers ?? true) && env().WORKERS === "on") startBackgroundWorkers();
   return {
     database,

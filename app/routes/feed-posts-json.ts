@@ -1,4 +1,15 @@
-// Placeholder until the feature lands (being built now).
-export async function loader() {
-  throw new Response("Not Found", { status: 404 });
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { postsFeedQuerySchema } from "~/modules/stats/feed-schema";
+import { cachedResponse, jsonError, rateLimitResponse } from "~/modules/stats/feed-http.server";
+import { buildPostsFeed } from "~/modules/stats/feeds.server";
+
+/** GET /feeds/posts.json — the open posts as open data (see the README for the parameters). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const limited = rateLimitResponse(request);
+  if (limited) return limited;
+  const parsed = postsFeedQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) return jsonError(400, parsed.error.issues.map((issue) => issue.message).join("; "));
+  const result = await buildPostsFeed(parsed.data);
+  if (!result.ok) return jsonError(result.status, result.message);
+  return cachedResponse(request, JSON.stringify(result.feed), "application/json; charset=utf-8", result.lastModified);
 }

@@ -1,16 +1,30 @@
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "~/components/i18n";
+import { PostCard } from "~/components/post-card";
 import { notFound } from "~/lib/http.server";
+import type { MessageKey } from "~/lib/i18n";
 import { requestLocale } from "~/lib/session.server";
+import { skillPageActivity } from "~/modules/skills/skill-page.server";
 import { findSkillPage, skillLabel } from "~/modules/skills/skills.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [
+        { title: `${data.label} | NextLeipzig` },
+        { tagName: "link", rel: "alternate", type: "application/atom+xml", title: data.label, href: data.atomUrl },
+      ]
+    : [];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await findSkillPage(params.slug ?? "");
   if (!page) notFound();
   if (page.skill.merged_into_slug) throw redirect(`/skills/${page.skill.merged_into_slug}`, 301);
   const locale = await requestLocale(request);
+  const activity = await skillPageActivity(page.skill.id, locale);
   return {
+    activity,
+    atomUrl: `/feeds/skills/${page.skill.slug}.atom${locale === "en" ? "?lang=en" : ""}`,
     skill: page.skill,
     label: skillLabel(page.skill, locale),
     labels: page.labels,
@@ -20,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function SkillPage() {
-  const { skill, label, labels, groups, related } = useLoaderData<typeof loader>();
+  const { skill, label, labels, groups, related, activity, atomUrl } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const description = locale === "en" ? skill.description_en : skill.description_de;
@@ -37,6 +51,9 @@ export default function SkillPage() {
         </p>
       </header>
       {description ? <p className="lead">{description}</p> : null}
+      <p className="meta">
+        {t("stats.skillCounts", { needs: activity.needsTotal, offers: activity.offersTotal, people: activity.peopleTotal })}
+      </p>
       <p>
         <Link className="button secondary" to={`/search?skill=${skill.id}`}>
           {t("nav.search")}: {label}
@@ -54,6 +71,44 @@ export default function SkillPage() {
           ))}
         </ul>
       </details>
+      <div className="columns">
+        <section aria-labelledby="skill-needs">
+          <h2 id="skill-needs">{t("stats.skillOpenNeeds")}</h2>
+          {activity.needs.length === 0 ? <p className="empty">{t("stats.skillNoNeeds")}</p> : null}
+          <div className="card-list">
+            {activity.needs.map((post) => (
+              <PostCard key={post.id} post={post} />
+            ))}
+          </div>
+        </section>
+        <section aria-labelledby="skill-offers">
+          <h2 id="skill-offers">{t("stats.skillOpenOffers")}</h2>
+          {activity.offers.length === 0 ? <p className="empty">{t("stats.skillNoOffers")}</p> : null}
+          <div className="card-list">
+            {activity.offers.map((post) => (
+              <PostCard key={post.id} post={post} />
+            ))}
+          </div>
+        </section>
+      </div>
+      <section aria-labelledby="skill-people">
+        <h2 id="skill-people">{t("stats.skillPeople")}</h2>
+        {activity.people.length === 0 ? (
+          <p className="empty">{t("stats.skillNoPeople")}</p>
+        ) : (
+          <ul className="link-list">
+            {activity.people.map((person) => (
+              <li key={person.id}>
+                <Link to={`/people/${person.id}`}>{person.displayName}</Link>{" "}
+                <span className="meta">
+                  {t(`role.${person.role}` as MessageKey)} · {person.district === "elsewhere" ? t("common.elsewhere") : person.district}
+                </span>
+                {person.isDemo ? <span className="badge demo">{t("common.demo")}</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       {related.length ? (
         <section>
           <h2>{t("skills.related")}</h2>
@@ -68,6 +123,11 @@ export default function SkillPage() {
           </ul>
         </section>
       ) : null}
+      <p>
+        <a href={atomUrl} type="application/atom+xml">
+          {t("stats.skillAtom")}
+        </a>
+      </p>
       {skill.uri?.startsWith("http://data.europa.eu/esco/") ? (
         <p className="meta" lang="en">
           {t("footer.esco")} <a href={skill.uri}>{skill.uri}</a>

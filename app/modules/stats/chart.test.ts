@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { escapeXml, horizontalBarChart, niceTicks } from "./chart";
+import { horizontalBarChart, niceTicks } from "./chart";
+import { escapeXml } from "./xml";
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["g", "rect", "text", "line"].includes(name) });
 
@@ -67,6 +68,7 @@ describe("horizontalBarChart", () => {
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).not.toContain("<script>");
     expect(escapeXml(`<a href="x">'&'</a>`)).toBe("&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;");
+    expect(escapeXml("a\u0000b\u000Bc\uD800d\tü😀")).toBe("abcd\tü😀");
   });
 
   it("shortens long labels on the axis but keeps them whole in the group title", () => {

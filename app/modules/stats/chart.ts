@@ -3,6 +3,7 @@
  * <title>/<desc> pair, and themed by the page (text uses currentColor, bars take CSS colours such as
  * var(--amber) that switch with the colour scheme). Pure: the same input always gives the same markup.
  */
+import { escapeXml } from "./xml";
 
 export type BarSeries = { label: string; color: string };
 export type BarGroup = { label: string; values: number[] };
@@ -25,10 +26,6 @@ const GROUP_GAP = 14;
 const TOP = 56;
 const BOTTOM = 44;
 const MAX_LABEL_CHARS = 28;
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 /** Axis ticks from 0 in steps of 1, 2 or 5 × 10ⁿ (never fractions: the chart counts things). */
 export function niceTicks(max: number, targetCount = 5): number[] {
