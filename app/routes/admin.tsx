@@ -15,6 +15,9 @@ export default function Admin() {
       <h1>{t("admin.title")}</h1>
       <ul className="link-list">
         <li>
+          <Link to="/admin/reports">{t("admin.reports")}</Link>
+        </li>
+        <li>
           <Link to="/admin/skills">{t("admin.skills")}</Link>
         </li>
       </ul>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Notice } from "~/components/form";
 import { useRootData, useT } from "~/components/i18n";
 import { PostCard } from "~/components/post-card";
 import { requestLocale } from "~/lib/session.server";
@@ -19,9 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Home() {
   const { offers, needs } = useLoaderData<typeof loader>();
   const { user } = useRootData();
+  const [params] = useSearchParams();
   const t = useT();
   return (
     <>
+      {params.get("notice") === "account-deleted" ? <Notice tone="success">{t("account.deleted")}</Notice> : null}
       <section className="hero">
         <h1>{t("app.tagline")}</h1>
         <p className="lead">{t("home.lead")}</p>

@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Notice } from "~/components/form";
 import { useLocale, useT } from "~/components/i18n";
 import { LinkifiedText } from "~/components/linkified-text";
 import { PostCard, SkillTags } from "~/components/post-card";
 import { notFound } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
-import { requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/lib/session.server";
+import { hasBlocked } from "~/modules/contact/contact.server";
 import { visiblePostsOfAuthor } from "~/modules/posts/posts.server";
 import { findPublicProfile } from "~/modules/profiles/profiles.server";
 
@@ -14,6 +16,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await findPublicProfile(params.personId ?? "", locale);
   if (!found) notFound();
   const posts = await visiblePostsOfAuthor(found.profile.user_id, locale);
+  const viewer = await currentUser(request);
+  const isSelf = viewer?.id === found.profile.user_id;
+  const blocked = viewer && !isSelf ? await hasBlocked(viewer.id, found.profile.user_id) : false;
   // Only public fields leave the server: never the email address.
   const { profile, skills } = found;
   return {
@@ -31,11 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     skills,
     posts,
+    viewer: { signedIn: Boolean(viewer), isSelf, blocked },
   };
 }
 
 export default function PersonPage() {
-  const { person, skills, posts } = useLoaderData<typeof loader>();
+  const { person, skills, posts, viewer } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
   return (
@@ -51,6 +58,32 @@ export default function PersonPage() {
           {person.remoteOk ? <> · {t("profile.remote")}</> : null} · {t("profile.memberSince", { date: formatDate(locale, person.memberSince) })}
         </p>
       </header>
+      {params.get("notice") === "blocked" ? <Notice tone="success">{t("contact.blocked")}</Notice> : null}
+      {params.get("notice") === "unblocked" ? <Notice tone="success">{t("contact.unblocked")}</Notice> : null}
+      {viewer.signedIn && !viewer.isSelf ? (
+        <div className="button-row">
+          {!viewer.blocked ? (
+            <Link className="button" to={`/people/${person.id}/contact`}>
+              {t("contact.button")}
+            </Link>
+          ) : null}
+          <Form method="post" action={`/people/${person.id}/block`}>
+            <button className="button secondary" name="intent" value={viewer.blocked ? "unblock" : "block"}>
+              {viewer.blocked ? t("contact.unblock") : t("contact.block")}
+            </button>
+          </Form>
+          <Link className="button secondary" to={`/report?type=person&id=${person.id}`}>
+            {t("contact.report")}
+          </Link>
+        </div>
+      ) : null}
+      {!viewer.signedIn ? (
+        <p>
+          <Link className="button" to={`/login?redirectTo=/people/${person.id}/contact`}>
+            {t("contact.button")}
+          </Link>
+        </p>
+      ) : null}
       {person.bio ? <LinkifiedText text={person.bio} className="bio" /> : null}
       {person.languages.length ? (
         <p>

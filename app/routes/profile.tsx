@@ -42,7 +42,7 @@ export default function ProfilePage() {
       <p className="lead">{t("profile.lead")}</p>
       {profile ? (
         <p>
-          <Link to={`/people/${userId}`}>{t("profile.publicLink")}</Link>
+          <Link to={`/people/${userId}`}>{t("profile.publicLink")}</Link> · <Link to="/account">{t("account.link")}</Link>
         </p>
       ) : null}
       <Form method="post" className="stack" noValidate>

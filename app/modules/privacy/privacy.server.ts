@@ -1,0 +1,28 @@
+import { db } from "~/lib/db.server";
+import { enqueueChange } from "~/modules/outbox/outbox.server";
+import * as queries from "./queries.server";
+
+/** "Meine Daten": everything stored about the person, as one JSON document. */
+export async function exportPersonalData(userId: string) {
+  const data = await queries.collectPersonalData(db(), userId);
+  return { exportedAt: new Date().toISOString(), service: "NextLeipzig", ...data };
+}
+
+/**
+ * Deletes the account with everything that names the person: profile, posts, matches, contact requests,
+ * sessions and pending emails go with the user row (cascades); the delivery log is scrubbed; search documents
+ * are removed by the search worker from the events written here.
+ */
+export async function deleteAccount(userId: string) {
+  return db().begin(async (tx) => {
+    const email = await queries.userEmail(tx, userId);
+    if (!email) return false;
+    const postIds = await queries.postIdsOfAuthor(tx, userId);
+    await enqueueChange(tx, "post", postIds);
+    await enqueueChange(tx, "person", [userId]);
+    await queries.scrubEmails(tx, userId, email);
+    await queries.deleteReportsAbout(tx, userId, postIds);
+    await queries.deleteUser(tx, userId);
+    return true;
+  });
+}

@@ -1,0 +1,68 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "~/components/i18n";
+import { formatDate, type MessageKey } from "~/lib/i18n";
+import { requireUser } from "~/lib/session.server";
+import { inboxOf } from "~/modules/contact/contact.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const { received, sent } = await inboxOf(user.id);
+  // The sender never learns whether a request was declined or is still waiting.
+  const sentView = sent.map((request) => ({ ...request, status: request.status === "accepted" ? "accepted" : "noReply" }));
+  return { received, sent: sentView };
+}
+
+export default function Inbox() {
+  const { received, sent } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <div>
+      <h1>{t("inbox.title")}</h1>
+      <p>
+        <Link to="/account">{t("account.link")}</Link>
+      </p>
+      {received.length === 0 && sent.length === 0 ? <p className="empty">{t("inbox.empty")}</p> : null}
+      {received.length ? (
+        <section>
+          <h2>{t("inbox.received")}</h2>
+          <div className="card-list">
+            {received.map((request) => (
+              <article key={request.id} className="card">
+                <p className="eyebrow">
+                  <span className="badge">{t(`inbox.status.${request.status}` as MessageKey)}</span>
+                  <span>{formatDate(locale, request.created_at, true)}</span>
+                </p>
+                <h3>
+                  <Link to={`/inbox/${request.id}`}>{t("inbox.from", { name: request.sender_name ?? "?" })}</Link>
+                </h3>
+                {request.post_title ? <p className="meta">{request.post_title}</p> : null}
+                <p className="plain-text">{request.message}</p>
+              </article>
+            ))}
+          </div>
+        </section>
+      ) : null}
+      {sent.length ? (
+        <section>
+          <h2>{t("inbox.sent")}</h2>
+          <div className="card-list">
+            {sent.map((request) => (
+              <article key={request.id} className="card">
+                <p className="eyebrow">
+                  <span className="badge">{t(`inbox.status.${request.status}` as MessageKey)}</span>
+                  <span>{formatDate(locale, request.created_at, true)}</span>
+                </p>
+                <h3>
+                  <Link to={`/inbox/${request.id}`}>{t("inbox.to", { name: request.recipient_name ?? "?" })}</Link>
+                </h3>
+                {request.post_title ? <p className="meta">{request.post_title}</p> : null}
+              </article>
+            ))}
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirectWithNotice } from "~/lib/http.server";
+import { requireUser } from "~/lib/session.server";
+import { blockPerson, unblockPerson } from "~/modules/contact/contact.server";
+
+export async function loader() {
+  return redirect("/");
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const personId = params.personId ?? "";
+  const intent = (await request.formData()).get("intent");
+  if (intent === "unblock") {
+    await unblockPerson(user.id, personId);
+    return redirectWithNotice(`/people/${personId}`, "unblocked");
+  }
+  if (!(await blockPerson(user.id, personId))) return redirect("/");
+  return redirectWithNotice(`/people/${personId}`, "blocked");
+}
