@@ -4,6 +4,7 @@ import { migrate, MigrationError } from "./migrations.server";
 import { loadTaxonomySeed } from "~/modules/skills/taxonomy-seed.server";
 import { startBackgroundWorkers } from "./workers.server";
 import { stopWorkers } from "./jobs.server";
+import { stopDigestScheduler } from "~/modules/digest/scheduler.server";
 import { seedDemo, shouldSeedDemoOnFirstStart } from "~/modules/demo/demo.server";
 
 export type BootOptions = { workers?: boolean; quiet?: boolean; afterMigrate?: (database: Database, config: Env) => Promise<void> };
@@ -57,6 +58,7 @@ export async function startServices(options: BootOptions = {}) {
   return {
     database,
     async stop() {
+      stopDigestScheduler();
       await stopWorkers();
       await database.close();
     },

@@ -1,3 +1,4 @@
+import { Cron } from "croner";
 import { z } from "zod";
 
 const onOff = z.enum(["on", "off"]);
@@ -7,6 +8,15 @@ const optionalString = z
   .trim()
   .optional()
   .transform((value) => (value ? value : undefined));
+
+function isValidCron(expression: string) {
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(zone: string) {
   try {
@@ -57,7 +67,8 @@ const envSchema = z
     LOGIN_LINKS_PER_EMAIL_PER_HOUR: positiveInt.default(5),
     LOGIN_LINKS_PER_IP_PER_HOUR: positiveInt.default(30),
     CONTACT_REQUESTS_PER_DAY: positiveInt.default(10),
-    DIGEST_SCHEDULE: z.string().default("0 8 * * 1"),
+    DIGEST_SCHEDULE: z.string().default("0 8 * * 1").refine(isValidCron, { message: "is not a valid cron expression" }),
+    DIGEST_DAILY_SCHEDULE: z.string().default("0 8 * * *").refine(isValidCron, { message: "is not a valid cron expression" }),
     DIGEST_TIMEZONE: z.string().default("Europe/Berlin").refine(isTimeZone, { message: "is not a known time zone" }),
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   })

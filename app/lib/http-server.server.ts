@@ -17,6 +17,11 @@ export function createHttpServer(build: ServerBuild) {
     // Only the socket decides the client address (used by rate limits); a client cannot supply it.
     req.headers["x-nl-client-ip"] = req.socket.remoteAddress ?? "unknown";
     for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) res.setHeader(name, value);
+    // Remix appends its response headers; a document's own policy (with its nonce) must replace the strict
+    // default instead of being added as a second, stricter policy.
+    const append = res.append.bind(res);
+    res.append = (field: string, value?: string | string[]) =>
+      field.toLowerCase() === "content-security-policy" && value !== undefined ? res.setHeader(field, value) : append(field, value);
     if (isCrossOriginStateChange(req.method, req.path, req.headers.origin, req.headers.host)) {
       res.status(403).type("text/plain").send("Cross-origin request refused.");
       return;

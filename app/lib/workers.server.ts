@@ -1,7 +1,13 @@
 import { startWorker } from "./jobs.server";
 import { deliverDueEmails } from "~/modules/mail/mail.server";
+import { runSearchWorkerOnce } from "~/modules/search/search.server";
+import { processMatchOutbox } from "~/modules/matching/matching.server";
+import { startDigestScheduler } from "~/modules/digest/scheduler.server";
 
 /** Every background worker of the server process. */
 export function startBackgroundWorkers() {
   startWorker({ name: "mail", runOnce: () => deliverDueEmails(20), idleMs: 2000 });
+  startWorker({ name: "search", runOnce: runSearchWorkerOnce, idleMs: 1000 });
+  startWorker({ name: "match", runOnce: () => processMatchOutbox(), idleMs: 1000 });
+  startDigestScheduler();
 }

@@ -18,6 +18,9 @@ export default function Admin() {
           <Link to="/admin/reports">{t("admin.reports")}</Link>
         </li>
         <li>
+          <Link to="/admin/digests">{t("admin.digests")}</Link>
+        </li>
+        <li>
           <Link to="/admin/skills">{t("admin.skills")}</Link>
         </li>
       </ul>

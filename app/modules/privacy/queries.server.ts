@@ -53,6 +53,7 @@ export async function scrubEmails(sql: Db, userId: string, email: string) {
     where user_id = ${userId} or to_address = ${email}`;
   await sql`delete from dev_mailbox where to_address = ${email}`;
   await sql`delete from login_tokens where email = ${email}`;
+  await sql`delete from email_events where email = ${email}`;
 }
 
 export async function deleteReportsAbout(sql: Db, userId: string, postIds: string[]) {

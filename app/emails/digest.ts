@@ -1,0 +1,57 @@
+import { translate, type Locale, type MessageKey } from "~/lib/i18n";
+import type { MatchGroup, UserMatch } from "~/modules/matching/matching.server";
+import { describeReason } from "~/modules/matching/reasons";
+import { emailButton, emailLayout, escapeHtml } from "./layout";
+
+const GROUPS: { group: MatchGroup; title: MessageKey }[] = [
+  { group: "needs_for_you", title: "digest.email.groupNeeds" },
+  { group: "offers_for_your_needs", title: "digest.email.groupOffers" },
+  { group: "people", title: "digest.email.groupPeople" },
+];
+
+export function renderDigestEmail(input: { locale: Locale; name: string; matches: UserMatch[]; total: number; appUrl: string; unsubscribeUrl: string }) {
+  const { locale, matches, total, appUrl } = input;
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+  const subject = t("digest.email.subject", { count: total });
+  const more = total - matches.length;
+
+  const htmlSections: string[] = [];
+  const textSections: string[] = [];
+  for (const { group, title } of GROUPS) {
+    const items = matches.filter((match) => match.group === group);
+    if (items.length === 0) continue;
+    htmlSections.push(
+      `<h2 style="margin:24px 0 8px 0;font:700 18px/1.3 Arial,Helvetica,sans-serif;">${escapeHtml(t(title))}</h2>` +
+        items
+          .map((match) => {
+            const href = `${appUrl}${match.other.path}`;
+            const mutual = match.mutual ? ` <span style="font-size:13px;color:#1b6b45;">(${escapeHtml(t("digest.email.mutual"))})</span>` : "";
+            return `<p style="margin:0 0 14px 0;"><a href="${escapeHtml(href)}" style="font-weight:700;">${escapeHtml(match.other.title)}</a>${mutual}<br><span class="muted" style="font-size:14px;color:#55675c;">${escapeHtml(describeReason(match.reason, locale))}</span></p>`;
+          })
+          .join(""),
+    );
+    textSections.push(
+      `${t(title)}\n${"-".repeat(t(title).length)}\n` +
+        items.map((match) => `* ${match.other.title}${match.mutual ? ` (${t("digest.email.mutual")})` : ""}\n  ${describeReason(match.reason, locale)}\n  ${appUrl}${match.other.path}`).join("\n\n"),
+    );
+  }
+  const moreHtml = more > 0 ? `<p style="margin:16px 0 0 0;">${escapeHtml(t("digest.email.more", { count: more }))}</p>` : "";
+  const footerHtml = `<a href="${escapeHtml(input.unsubscribeUrl)}" style="color:#55675c;">${escapeHtml(t("digest.email.unsubscribe"))}</a><br>`;
+  const html = emailLayout({
+    locale,
+    title: subject,
+    preheader: t("digest.email.intro", { name: input.name, count: total }),
+    bodyHtml: `<p style="margin:0 0 8px 0;">${escapeHtml(t("digest.email.intro", { name: input.name, count: total }))}</p>${htmlSections.join("")}${moreHtml}${emailButton(`${appUrl}/matches`, t("digest.email.allMatches"))}`,
+    footerHtml,
+  });
+  const text = [
+    t("digest.email.intro", { name: input.name, count: total }),
+    ...textSections,
+    more > 0 ? t("digest.email.more", { count: more }) : "",
+    `${t("digest.email.allMatches")}: ${appUrl}/matches`,
+    `-- \n${t("digest.email.unsubscribe")}: ${input.unsubscribeUrl}\n${t("email.footer")}`,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+  return { subject, html, text };
+}

@@ -1,0 +1,227 @@
+import crypto from "node:crypto";
+import { currentDatabase, db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import type { Locale } from "~/lib/i18n";
+import type { MailTransport, OutgoingEmail } from "~/lib/mail.server";
+import { renderDigestEmail } from "~/emails/digest";
+import { mailTransport } from "~/modules/mail/mail.server";
+import { countNewMatchesForUser, newMatchesForUser } from "~/modules/matching/matching.server";
+import { periodKey, type DigestFrequency } from "./period";
+import * as queries from "./queries.server";
+import { RequestSpacer } from "./rate-limiter";
+import { unsubscribeUrl } from "./unsubscribe-token.server";
+
+export const DIGEST_TOP_MATCHES = 10;
+export const DIGEST_BATCH_SIZE = 100;
+const BUILD_CHUNK = 100;
+const BUILD_CONCURRENCY = 8;
+const MAX_ATTEMPTS = 6;
+const DIGEST_LOCK_KEY = 7_300_006;
+
+export type DigestContent = { subject: string; html: string; text: string; headers: Record<string, string>; matchCount: number };
+
+/** The digest a person gets for the matches first seen in (since, until]; undefined when nothing is new. */
+export async function composeDigest(
+  person: { id: string; locale: Locale; display_name: string },
+  window: { since: Date | null; until: Date },
+): Promise<DigestContent | undefined> {
+  const candidates = await newMatchesForUser(person.id, window.since, DIGEST_TOP_MATCHES * 5);
+  const inWindow = candidates.filter((match) => new Date(match.firstSeenAt) <= window.until).slice(0, DIGEST_TOP_MATCHES);
+  if (inWindow.length === 0) return undefined;
+  const total = (await countNewMatchesForUser(person.id, window.since)) - (await countNewMatchesForUser(person.id, window.until));
+  const unsubscribe = unsubscribeUrl(person.id);
+  const content = renderDigestEmail({
+    locale: person.locale,
+    name: person.display_name,
+    matches: inWindow,
+    total: Math.max(total, inWindow.length),
+    appUrl: env().APP_URL,
+    unsubscribeUrl: unsubscribe,
+  });
+  return {
+    ...content,
+    matchCount: Math.max(total, inWindow.length),
+    headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+  };
+}
+
+export function batchKeyFor(ids: string[]) {
+  return `digest-batch-${crypto.createHash("sha256").update([...ids].sort().join(",")).digest("hex").slice(0, 40)}`;
+}
+
+export type DigestRunOptions = {
+  trigger: "scheduler" | "cli" | "admin" | "bench" | "test";
+  /** false: only deliver what earlier runs planned (the retry timer). */
+  plan?: boolean;
+  frequencies?: DigestFrequency[];
+  now?: Date;
+  transport?: MailTransport;
+  requestsPerSecond?: number;
+  onProgress?: (progress: { planned: number; sent: number; skipped: number; failed: number }) => void;
+  /** Test hook: called after the provider accepted a batch and before the database records it. */
+  afterProviderAccepted?: (batchKey: string) => void | Promise<void>;
+};
+
+export type DigestRunResult = { ran: true; runId: string; planned: number; sent: number; skipped: number; failed: number } | { ran: false; reason: "locked" };
+
+/**
+ * One digest run: plan (person, period) rows, render them chunk by chunk just ahead of the sender, and send in
+ * batches of 100 at the provider's rate. Only one runner at a time (advisory lock); a crash at any point leaves
+ * rows whose status says what is left, and the next run finishes them without sending anyone a digest twice.
+ */
+export async function runDigests(options: DigestRunOptions): Promise<DigestRunResult> {
+  const lock = await acquireDigestLock();
+  if (!lock) return { ran: false, reason: "locked" };
+  const config = env();
+  const now = options.now ?? new Date();
+  const frequencies = options.frequencies ?? ["weekly", "daily"];
+  const sql = db();
+  const runId = await queries.insertRun(sql, options.trigger, frequencies);
+  let error: string | null = null;
+  try {
+    for (const frequency of options.plan === false ? [] : frequencies) {
+      await queries.planDigests(sql, { runId, frequency, period: periodKey(now, frequency, config.DIGEST_TIMEZONE), until: now });
+    }
+    await sendDigests({ ...options, runId, afterCrash: lock.exclusive });
+  } catch (failure) {
+    error = failure instanceof Error ? failure.message : String(failure);
+    throw failure;
+  } finally {
+    const outcome = await queries.countRunOutcome(sql, runId);
+    await queries.finishRun(sql, runId, outcome, error).catch(() => {});
+    await lock.release();
+  }
+  return { ran: true, runId, ...(await queries.countRunOutcome(sql, runId)) };
+}
+
+async function sendDigests(options: DigestRunOptions & { runId: string; afterCrash: boolean }) {
+  const sql = db();
+  const transport = options.transport ?? mailTransport();
+  const spacer = new RequestSpacer(options.requestsPerSecond ?? env().RESEND_REQUESTS_PER_SECOND);
+  const from = env().MAIL_FROM;
+  const counts = { planned: 0, sent: 0, skipped: 0, failed: 0 };
+
+  for (;;) {
+    let batch: queries.DigestRow[] | undefined = await queries.reclaimSendingBatch(sql, options.afterCrash);
+    if (!batch) {
+      await renderUntilReady(DIGEST_BATCH_SIZE, counts);
+      batch = await queries.claimReadyBatch(sql, DIGEST_BATCH_SIZE, batchKeyFor);
+    }
+    if (!batch || batch.length === 0) break;
+    const batchKey = batch[0].batch_key as string;
+    const emails: OutgoingEmail[] = batch.map((digest) => ({
+      idempotencyKey: `digest-${digest.id}`,
+      from,
+      to: digest.to_address as string,
+      subject: digest.subject as string,
+      html: digest.html as string,
+      text: digest.text as string,
+      headers: digest.headers ?? {},
+    }));
+
+    await spacer.wait();
+    const result = await transport.sendBatch(emails, batchKey);
+    if (result.ok) {
+      await options.afterProviderAccepted?.(batchKey);
+      await queries.markBatchSent(sql, batchKey, batch.map((digest, index) => ({ id: digest.id, providerId: result.providerIds[index] })));
+      counts.sent += batch.length;
+    } else if (result.retryAfterSeconds !== undefined) {
+      // Rate limited: the same batch goes again with the same key once the provider allows it.
+      spacer.pauseFor(result.retryAfterSeconds);
+      await queries.markBatchRetry(sql, batchKey, result.error, 0);
+    } else {
+      const attempts = Math.max(...batch.map((digest) => digest.attempts));
+      const giveUp = result.permanent || attempts >= MAX_ATTEMPTS;
+      await queries.markBatchRetry(sql, batchKey, result.error, giveUp ? null : Math.min(3600, 30 * 2 ** attempts));
+      if (giveUp) counts.failed += batch.length;
+      // A provider that is down fails every batch: stop, the next run (or the retry timer) carries on.
+      if (!giveUp) break;
+    }
+    options.onProgress?.(counts);
+  }
+}
+
+/** Renders planned digests until at least `wanted` are ready or none are planned; nothing new → skipped. */
+async function renderUntilReady(wanted: number, counts: { skipped: number }) {
+  let rendered = 0;
+  while (rendered < wanted) {
+    const planned = await queries.nextPlannedDigests(db(), BUILD_CHUNK);
+    if (planned.length === 0) break;
+    for (let index = 0; index < planned.length; index += BUILD_CONCURRENCY) {
+      const slice = planned.slice(index, index + BUILD_CONCURRENCY);
+      const contents = await Promise.all(
+        slice.map((digest) => composeDigest({ id: digest.user_id, locale: digest.locale, display_name: digest.display_name }, { since: digest.since, until: digest.until })),
+      );
+      for (const [position, digest] of slice.entries()) {
+        const content = contents[position];
+        if (content) {
+          await queries.markDigestReady(db(), digest.id, { to: digest.email, ...content });
+          rendered += 1;
+        } else {
+          await queries.markDigestSkipped(db(), digest.id);
+          counts.skipped += 1;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Only one runner at a time across processes: a session advisory lock on a connection of its own. The embedded
+ * database lives in one process, where an in-process flag does the same; rows are claimed with SKIP LOCKED
+ * either way.
+ */
+let embeddedRunnerActive = false;
+
+async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () => Promise<void> } | undefined> {
+  const database = currentDatabase();
+  if (database?.mode === "postgres") {
+    const reserved = await db().reserve();
+    const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${DIGEST_LOCK_KEY}) as locked`;
+    if (!row.locked) {
+      reserved.release();
+      return undefined;
+    }
+    return {
+      exclusive: true,
+      release: async () => {
+        await reserved`select pg_advisory_unlock(${DIGEST_LOCK_KEY})`;
+        reserved.release();
+      },
+    };
+  }
+  if (embeddedRunnerActive) return undefined;
+  embeddedRunnerActive = true;
+  // The embedded database belongs to this process, so no other runner can be mid-batch. Even if one were
+  // (a CLI through the server's socket), a reclaimed batch is re-sent with the same idempotency key.
+  return {
+    exclusive: true,
+    release: async () => {
+      embeddedRunnerActive = false;
+    },
+  };
+}
+
+/** Admin preview: the digest a person would get if a run happened at `at`. */
+export async function previewDigest(userId: string, at: Date) {
+  if (!/^\d{1,18}$/.test(userId)) return undefined;
+  const person = await queries.personForDigest(db(), userId);
+  if (!person) return undefined;
+  const since = await queries.lastDigestUntil(db(), userId, at);
+  const content = await composeDigest(person, { since, until: at });
+  return { person: { id: person.id, name: person.display_name, frequency: person.digest_frequency }, since, content };
+}
+
+export async function findUserIdForPreview(value: string) {
+  if (/^\d{1,18}$/.test(value)) return value;
+  return queries.findUserIdByEmail(db(), value.trim().toLowerCase());
+}
+
+export const recentDigestRuns = (limit = 20) => queries.recentRuns(db(), limit);
+export const failedDigestList = (limit = 50) => queries.failedDigests(db(), limit);
+
+export async function setDigestFrequencyFor(userId: string, frequency: "weekly" | "daily" | "off") {
+  return queries.setDigestFrequency(db(), userId, frequency);
+}
+
+export { queries as digestQueries };

@@ -1,0 +1,196 @@
+import type { Db, Sql } from "~/lib/db.server";
+
+export type DigestRow = {
+  id: string;
+  user_id: string;
+  period: string;
+  frequency: "weekly" | "daily";
+  since: Date | null;
+  until: Date;
+  status: string;
+  to_address: string | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  headers: Record<string, string> | null;
+  batch_key: string | null;
+  attempts: number;
+};
+
+export async function insertRun(sql: Db, trigger: string, frequencies: string[]) {
+  const [row] = await sql<{ id: string }[]>`
+    insert into digest_runs (trigger, frequencies) values (${trigger}, ${frequencies}) returning id`;
+  return row.id;
+}
+
+export async function finishRun(sql: Db, runId: string, counts: { planned: number; sent: number; skipped: number; failed: number }, error: string | null) {
+  await sql`
+    update digest_runs set finished_at = now(), planned = ${counts.planned}, sent = ${counts.sent},
+           skipped = ${counts.skipped}, failed = ${counts.failed}, error = ${error}
+    where id = ${runId}`;
+}
+
+/**
+ * Plans one digest per person with this frequency for the period, in one statement: an existing (person,
+ * period) row is kept as it is, so a second run or a restart never plans a person twice. "since" is the end of
+ * the person's previous digest.
+ */
+export async function planDigests(sql: Db, input: { runId: string; frequency: string; period: string; until: Date }) {
+  const rows = await sql`
+    insert into digests (user_id, period, frequency, run_id, since, until)
+    select p.user_id, ${input.period}, ${input.frequency}, ${input.runId},
+           (select max(d.until) from digests d where d.user_id = p.user_id and d.status in ('sent', 'skipped')),
+           ${input.until}
+    from profiles p join users u on u.id = p.user_id
+    where p.digest_frequency = ${input.frequency} and u.banned_at is null and not u.is_demo
+    on conflict (user_id, period) do nothing
+    returning id`;
+  return rows.length;
+}
+
+/**
+ * The next planned digests to render, oldest first. Not locked: rendering reads matches over the pool (the
+ * embedded database has one connection), and markDigestReady only changes a row that is still "planned".
+ */
+export async function nextPlannedDigests(sql: Db, limit: number) {
+  return sql<(DigestRow & { email: string; locale: "de" | "en"; display_name: string })[]>`
+    select d.id, d.user_id, d.period, d.frequency, d.since, d.until, d.status, u.email, u.locale, p.display_name
+    from digests d join users u on u.id = d.user_id join profiles p on p.user_id = d.user_id
+    where d.status = 'planned'
+    order by d.id
+    limit ${limit}`;
+}
+
+export async function markDigestReady(
+  sql: Db,
+  id: string,
+  content: { to: string; subject: string; html: string; text: string; headers: Record<string, string>; matchCount: number },
+) {
+  await sql`
+    update digests set status = 'ready', to_address = ${content.to}, subject = ${content.subject}, html = ${content.html},
+           text = ${content.text}, headers = ${sql.json(content.headers)}, match_count = ${content.matchCount}
+    where id = ${id} and status = 'planned'`;
+}
+
+export async function markDigestSkipped(sql: Db, id: string) {
+  await sql`update digests set status = 'skipped', match_count = 0 where id = ${id} and status = 'planned'`;
+}
+
+export async function countPlanned(sql: Db) {
+  const [row] = await sql<{ count: number }[]>`select count(*)::int as count from digests where status = 'planned'`;
+  return row.count;
+}
+
+/**
+ * A batch left in "sending": one that is due for a retry, or (when `afterCrash`) one whose sender died after
+ * claiming it. It is sent again as the same batch with the same idempotency key, so the provider answers with
+ * the first result instead of sending twice.
+ */
+export async function reclaimSendingBatch(sql: Db, afterCrash: boolean) {
+  const [row] = await sql<{ batch_key: string }[]>`
+    select batch_key from digests
+    where status = 'sending' and (next_attempt_at <= now() or (${afterCrash} and last_error is null))
+    order by next_attempt_at, id limit 1`;
+  if (!row) return undefined;
+  return sql<DigestRow[]>`
+    update digests set attempts = attempts + 1, last_error = null, next_attempt_at = now() + interval '5 minutes'
+    where batch_key = ${row.batch_key} and status = 'sending'
+    returning id, user_id, period, frequency, since, until, status, to_address, subject, html, text, headers, batch_key, attempts`;
+}
+
+/** Claims up to `limit` ready digests as one batch; the key is derived from the rows, so it names exactly this batch. */
+export async function claimReadyBatch(sql: Sql, limit: number, keyOf: (ids: string[]) => string): Promise<DigestRow[]> {
+  return sql.begin(async (tx): Promise<DigestRow[]> => {
+    const rows = await tx<{ id: string }[]>`
+      select id from digests where status = 'ready' order by id limit ${limit} for update skip locked`;
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const batchKey = keyOf(ids);
+    return tx<DigestRow[]>`
+      update digests set status = 'sending', batch_key = ${batchKey}, attempts = attempts + 1, last_error = null,
+             next_attempt_at = now() + interval '5 minutes'
+      where id = any(${ids})
+      returning id, user_id, period, frequency, since, until, status, to_address, subject, html, text, headers, batch_key, attempts`;
+  });
+}
+
+export async function markBatchSent(sql: Db, batchKey: string, providerIds: { id: string; providerId: string | null }[]) {
+  await sql`
+    update digests d set status = 'sent', sent_at = now(), provider_id = v.provider_id, last_error = null
+    from (select * from unnest(${providerIds.map((entry) => entry.id)}::bigint[], ${providerIds.map((entry) => entry.providerId ?? "")}::text[]) as t(id, provider_id)) v
+    where d.id = v.id and d.batch_key = ${batchKey} and d.status = 'sending'`;
+}
+
+/** A batch that failed stays one batch (same rows, same key) and is due again later; after the last attempt it is "failed". */
+export async function markBatchRetry(sql: Db, batchKey: string, error: string, retryInSeconds: number | null) {
+  if (retryInSeconds === null) {
+    await sql`update digests set status = 'failed', last_error = ${error} where batch_key = ${batchKey} and status = 'sending'`;
+  } else {
+    await sql`
+      update digests set last_error = ${error}, next_attempt_at = now() + make_interval(secs => ${retryInSeconds})
+      where batch_key = ${batchKey} and status = 'sending'`;
+  }
+}
+
+export async function countRunOutcome(sql: Db, runId: string) {
+  const [row] = await sql<{ planned: number; sent: number; skipped: number; failed: number }[]>`
+    select count(*)::int as planned,
+           count(*) filter (where status = 'sent')::int as sent,
+           count(*) filter (where status = 'skipped')::int as skipped,
+           count(*) filter (where status = 'failed')::int as failed
+    from digests where run_id = ${runId}`;
+  return row;
+}
+
+export async function recentRuns(sql: Db, limit: number) {
+  return sql<
+    { id: string; trigger: string; frequencies: string[]; started_at: Date; finished_at: Date | null; planned: number; sent: number; skipped: number; failed: number; error: string | null }[]
+  >`select id, trigger, frequencies, started_at, finished_at, planned, sent, skipped, failed, error
+    from digest_runs order by id desc limit ${limit}`;
+}
+
+export async function failedDigests(sql: Db, limit: number) {
+  return sql<{ id: string; user_id: string; period: string; attempts: number; last_error: string | null; status: string; next_attempt_at: Date }[]>`
+    select id, user_id, period, attempts, last_error, status, next_attempt_at from digests
+    where status = 'failed' or (status = 'sending' and last_error is not null)
+    order by id desc limit ${limit}`;
+}
+
+export async function lastDigestUntil(sql: Db, userId: string, before: Date) {
+  const [row] = await sql<{ until: Date | null }[]>`
+    select max(until) as until from digests where user_id = ${userId} and status in ('sent', 'skipped') and until < ${before}`;
+  return row?.until ?? null;
+}
+
+export async function personForDigest(sql: Db, userId: string) {
+  const [row] = await sql<{ id: string; email: string; locale: "de" | "en"; display_name: string; digest_frequency: string }[]>`
+    select u.id, u.email, u.locale, p.display_name, p.digest_frequency
+    from users u join profiles p on p.user_id = u.id where u.id = ${userId}`;
+  return row;
+}
+
+export async function findUserIdByEmail(sql: Db, email: string) {
+  const [row] = await sql<{ id: string }[]>`select id from users where email = ${email}`;
+  return row?.id;
+}
+
+export async function setDigestFrequency(sql: Db, userId: string, frequency: string) {
+  const rows = await sql`update profiles set digest_frequency = ${frequency}, updated_at = now() where user_id = ${userId} returning user_id`;
+  return rows.length > 0;
+}
+
+export async function turnOffDigestsForEmail(sql: Db, email: string) {
+  const rows = await sql`
+    update profiles p set digest_frequency = 'off', updated_at = now()
+    from users u where u.id = p.user_id and u.email = ${email}
+    returning p.user_id`;
+  return rows.length;
+}
+
+export async function insertEmailEvent(sql: Db, input: { providerEventId: string; type: string; email: string | null; detail: unknown }) {
+  const rows = await sql`
+    insert into email_events (provider_event_id, type, email, detail)
+    values (${input.providerEventId}, ${input.type}, ${input.email}, ${sql.json(input.detail as never)})
+    on conflict (provider_event_id) do nothing returning id`;
+  return rows.length > 0;
+}

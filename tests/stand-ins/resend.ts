@@ -1,0 +1,108 @@
+/**
+ * LOCAL HTTP STAND-IN for the Resend API — not Resend. The real API cannot be reached from these machines, so
+ * the official SDK is pointed at this server (RESEND_BASE_URL / baseUrl) in tests and benchmarks. It behaves
+ * like the parts of Resend we rely on: POST /emails and POST /emails/batch (at most 100 emails), a request rate
+ * limit answered with 429 + retry-after, idempotency keys that replay the first answer without sending again,
+ * and scripted failures (500 / 429) to exercise retries.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type DeliveredEmail = { id: string; to: string; subject: string; headers: Record<string, string>; idempotencyKey: string | null };
+
+export type ResendStandIn = {
+  url: string;
+  delivered: DeliveredEmail[];
+  requests: { path: string; emails: number; status: number; idempotencyKey: string | null; at: number }[];
+  /** The next answers to give instead of a normal one, e.g. [{ status: 500 }, { status: 429, retryAfter: 1 }]. */
+  failNext: (...answers: { status: number; retryAfter?: number }[]) => void;
+  close: () => Promise<void>;
+};
+
+export async function startResendStandIn(options: { requestsPerSecond?: number; apiKey?: string } = {}): Promise<ResendStandIn> {
+  const rate = options.requestsPerSecond ?? 2;
+  const delivered: DeliveredEmail[] = [];
+  const requests: ResendStandIn["requests"] = [];
+  const scripted: { status: number; retryAfter?: number }[] = [];
+  const replies = new Map<string, { status: number; body: string }>();
+  // Token bucket: `rate` requests per second, bursts up to `rate`.
+  let tokens = rate;
+  let refilledAt = Date.now();
+  let nextId = 1;
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      const path = req.url ?? "";
+      const idempotencyKey = (req.headers["idempotency-key"] as string | undefined) ?? null;
+      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        const text = JSON.stringify(body);
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(text);
+        return text;
+      };
+      const record = (status: number, emails: number) => requests.push({ path, emails, status, idempotencyKey, at: Date.now() });
+
+      if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+        record(401, 0);
+        return reply(401, { statusCode: 401, name: "validation_error", message: "API key is invalid" });
+      }
+      const now = Date.now();
+      tokens = Math.min(rate, tokens + ((now - refilledAt) / 1000) * rate);
+      refilledAt = now;
+      if (tokens < 1) {
+        record(429, 0);
+        return reply(429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, { "retry-after": "1" });
+      }
+      tokens -= 1;
+
+      const next = scripted.shift();
+      if (next) {
+        record(next.status, 0);
+        const headers: Record<string, string> = next.retryAfter ? { "retry-after": String(next.retryAfter) } : {};
+        return reply(next.status, { statusCode: next.status, name: next.status === 429 ? "rate_limit_exceeded" : "application_error", message: `scripted ${next.status}` }, headers);
+      }
+      if (idempotencyKey && replies.has(`${path}:${idempotencyKey}`)) {
+        const previous = replies.get(`${path}:${idempotencyKey}`) as { status: number; body: string };
+        record(previous.status, 0);
+        res.writeHead(previous.status, { "content-type": "application/json" });
+        return res.end(previous.body);
+      }
+
+      let payload: unknown;
+      try {
+        payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        record(400, 0);
+        return reply(400, { statusCode: 400, name: "validation_error", message: "invalid JSON" });
+      }
+      const emails = (path === "/emails/batch" ? payload : [payload]) as { to: string | string[]; subject: string; headers?: Record<string, string> }[];
+      if (!Array.isArray(emails) || (path !== "/emails" && path !== "/emails/batch")) {
+        record(404, 0);
+        return reply(404, { statusCode: 404, name: "not_found", message: "unknown endpoint" });
+      }
+      if (emails.length > 100) {
+        record(422, emails.length);
+        return reply(422, { statusCode: 422, name: "validation_error", message: "batch limited to 100 emails" });
+      }
+      const ids = emails.map((email) => {
+        const id = `standin-${nextId++}`;
+        for (const to of ([] as string[]).concat(email.to)) delivered.push({ id, to, subject: email.subject, headers: email.headers ?? {}, idempotencyKey });
+        return { id };
+      });
+      record(200, emails.length);
+      const body = reply(200, path === "/emails/batch" ? { data: ids } : ids[0]);
+      if (idempotencyKey) replies.set(`${path}:${idempotencyKey}`, { status: 200, body });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    delivered,
+    requests,
+    failNext: (...answers) => scripted.push(...answers),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
