@@ -103,7 +103,7 @@ export default function SkillPage() {
                 <span className="meta">
                   {t(`role.${person.role}` as MessageKey)} · {person.district === "elsewhere" ? t("common.elsewhere") : person.district}
                 </span>
-                {person.isDemo ? <span className="badge demo">{t("common.demo")}</span> : null}
+                {person.isDemo ? <> <span className="badge demo">{t("common.demo")}</span></> : null}
               </li>
             ))}
           </ul>

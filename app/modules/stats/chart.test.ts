@@ -67,7 +67,7 @@ describe("horizontalBarChart", () => {
     const svg = horizontalBarChart({ ...input, groups: [{ label: `<script>alert("x")</script> & Co`, values: [1, 1] }] });
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).not.toContain("<script>");
-    expect(escapeXml(`<a href="x">'&'</a>`)).toBe("&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;");
+    expect(escapeXml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
     expect(escapeXml("a\u0000b\u000Bc\uD800d\tü😀")).toBe("abcd\tü😀");
   });
 

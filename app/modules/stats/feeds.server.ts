@@ -3,19 +3,11 @@ import { env } from "~/lib/env.server";
 import { translator, type Locale, type MessageKey } from "~/lib/i18n";
 import type { PostsFeed, PostsFeedQuery } from "./feed-schema";
 import * as queries from "./queries.server";
+import { redactEmailAddresses } from "./redact";
 import { escapeXml } from "./xml";
 
 const ATOM_ENTRIES = 50;
 const ATOM_SUMMARY_CHARS = 600;
-
-/**
- * People sometimes type their email address into a post. The page shows what they wrote, but a feed is
- * copied in bulk and kept elsewhere, so addresses never leave through it.
- */
-const EMAIL_ADDRESS = /[^\s@<>()[\]"',;:/]+@[^\s@<>()[\]"',;:/]+\.[^\s@<>()[\]"',;:/]{2,}/g;
-export function redactEmailAddresses(text: string): string {
-  return text.replace(EMAIL_ADDRESS, "[…]");
-}
 
 function includeDemo() {
   return env().DEMO_DATA === "on";
@@ -132,8 +124,8 @@ export async function buildSkillAtomFeed(slug: string, locale: Locale): Promise<
     `<?xml version="1.0" encoding="utf-8"?>`,
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${locale}">`,
     `<id>${escapeXml(absoluteUrl(`/feeds/skills/${skill.slug}.atom`))}</id>`,
-    `<title type="text">${escapeXml(t("stats.feed.skillTitle", { skill: label }))}</title>`,
-    `<subtitle type="text">${escapeXml(t("stats.feed.skillSubtitle", { skill: label }))}</subtitle>`,
+    `<title type="text">${escapeXml(t("stats.feedSkillTitle", { skill: label }))}</title>`,
+    `<subtitle type="text">${escapeXml(t("stats.feedSkillSubtitle", { skill: label }))}</subtitle>`,
     `<updated>${updated.toISOString()}</updated>`,
     `<link rel="self" type="application/atom+xml" href="${escapeXml(selfUrl)}"/>`,
     `<link rel="alternate" type="text/html" href="${escapeXml(absoluteUrl(`/skills/${skill.slug}`))}"/>`,

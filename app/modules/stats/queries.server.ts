@@ -68,12 +68,15 @@ export async function contactsAcceptedSince(sql: Db, days: number) {
   return row.count;
 }
 
-/** Undefined while the matches table does not exist yet (the matching migration ships separately). */
-export async function matchesMadeSince(sql: Db, days: number): Promise<number | undefined> {
-  const [table] = await sql<{ present: boolean }[]>`select to_regclass('matches') is not null as present`;
-  if (!table.present) return undefined;
+/** Matches first found in the window (still standing: a match whose posts closed is gone), between allowed people. */
+export async function matchesMadeSince(sql: Db, days: number) {
   const [row] = await sql<{ count: number }[]>`
-    select count(*)::int as count from matches where first_seen_at > now() - make_interval(days => ${days})`;
+    select count(*)::int as count
+    from matches m
+    join users need_user on need_user.id = m.need_user_id
+    join users offer_user on offer_user.id = m.offer_user_id
+    where m.first_seen_at > now() - make_interval(days => ${days})
+      and need_user.banned_at is null and offer_user.banned_at is null`;
   return row.count;
 }
 

@@ -55,6 +55,6 @@ export async function cityPicture(filter: PictureFilterInput, locale: Locale, op
     ...skills,
     skillsWithPosts: demand.length,
     districts,
-    activity: { days: ACTIVITY_DAYS, contactsAccepted, matchesMade: matchesMade ?? null },
+    activity: { days: ACTIVITY_DAYS, contactsAccepted, matchesMade },
   };
 }
