@@ -106,3 +106,26 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** `tsx tests/stand-ins/resend.ts [requestsPerSecond]` runs the stand-in as its own process (for benchmarks). */
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop() ?? "-")) {
+  const rate = Number(process.argv[2] ?? 2);
+  const standIn = await startResendStandIn({ requestsPerSecond: rate });
+  const stats = http.createServer((_req, res) => {
+    const perRecipient = new Map<string, number>();
+    for (const email of standIn.delivered) perRecipient.set(email.to, (perRecipient.get(email.to) ?? 0) + 1);
+    const duplicates = [...perRecipient.values()].filter((count) => count > 1).length;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        delivered: standIn.delivered.length,
+        recipients: perRecipient.size,
+        duplicates,
+        requests: standIn.requests.length,
+        rateLimited: standIn.requests.filter((request) => request.status === 429).length,
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => stats.listen(0, "127.0.0.1", resolve));
+  console.log(JSON.stringify({ url: standIn.url, stats: `http://127.0.0.1:${(stats.address() as AddressInfo).port}` }));
+}

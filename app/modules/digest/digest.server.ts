@@ -101,11 +101,14 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
   const from = env().MAIL_FROM;
   const counts = { planned: 0, sent: 0, skipped: 0, failed: 0 };
 
+  // Rendering the next batch overlaps the wait for the provider's next request slot.
+  let renderingAhead: Promise<void> = renderUntilReady(DIGEST_BATCH_SIZE, counts);
   for (;;) {
     let batch: queries.DigestRow[] | undefined = await queries.reclaimSendingBatch(sql, options.afterCrash);
     if (!batch) {
-      await renderUntilReady(DIGEST_BATCH_SIZE, counts);
+      await renderingAhead;
       batch = await queries.claimReadyBatch(sql, DIGEST_BATCH_SIZE, batchKeyFor);
+      renderingAhead = renderUntilReady(DIGEST_BATCH_SIZE, counts);
     }
     if (!batch || batch.length === 0) break;
     const batchKey = batch[0].batch_key as string;
@@ -139,6 +142,7 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
     }
     options.onProgress?.(counts);
   }
+  await renderingAhead;
 }
 
 /** Renders planned digests until at least `wanted` are ready or none are planned; nothing new → skipped. */
@@ -147,22 +151,23 @@ async function renderUntilReady(wanted: number, counts: { skipped: number }) {
   while (rendered < wanted) {
     const planned = await queries.nextPlannedDigests(db(), BUILD_CHUNK);
     if (planned.length === 0) break;
+    const ready: Parameters<typeof queries.markDigestsReady>[1] = [];
+    const skipped: string[] = [];
     for (let index = 0; index < planned.length; index += BUILD_CONCURRENCY) {
       const slice = planned.slice(index, index + BUILD_CONCURRENCY);
       const contents = await Promise.all(
         slice.map((digest) => composeDigest({ id: digest.user_id, locale: digest.locale, display_name: digest.display_name }, { since: digest.since, until: digest.until })),
       );
-      for (const [position, digest] of slice.entries()) {
+      slice.forEach((digest, position) => {
         const content = contents[position];
-        if (content) {
-          await queries.markDigestReady(db(), digest.id, { to: digest.email, ...content });
-          rendered += 1;
-        } else {
-          await queries.markDigestSkipped(db(), digest.id);
-          counts.skipped += 1;
-        }
-      }
+        if (content) ready.push({ id: digest.id, to: digest.email, ...content });
+        else skipped.push(digest.id);
+      });
     }
+    await queries.markDigestsReady(db(), ready);
+    await queries.markDigestsSkipped(db(), skipped);
+    rendered += ready.length;
+    counts.skipped += skipped.length;
   }
 }
 

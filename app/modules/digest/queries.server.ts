@@ -72,6 +72,28 @@ export async function markDigestReady(
     where id = ${id} and status = 'planned'`;
 }
 
+/** Stores rendered digests in one statement (only rows still "planned"). */
+export async function markDigestsReady(
+  sql: Db,
+  rows: { id: string; to: string; subject: string; html: string; text: string; headers: Record<string, string>; matchCount: number }[],
+) {
+  if (rows.length === 0) return;
+  await sql`
+    update digests d set status = 'ready', to_address = v.to_address, subject = v.subject, html = v.html, text = v.text,
+           headers = v.headers::jsonb, match_count = v.match_count
+    from (select * from unnest(
+      ${rows.map((row) => row.id)}::bigint[], ${rows.map((row) => row.to)}::text[], ${rows.map((row) => row.subject)}::text[],
+      ${rows.map((row) => row.html)}::text[], ${rows.map((row) => row.text)}::text[],
+      ${rows.map((row) => JSON.stringify(row.headers))}::text[], ${rows.map((row) => row.matchCount)}::int[]
+    ) as t(id, to_address, subject, html, text, headers, match_count)) v
+    where d.id = v.id and d.status = 'planned'`;
+}
+
+export async function markDigestsSkipped(sql: Db, ids: string[]) {
+  if (ids.length === 0) return;
+  await sql`update digests set status = 'skipped', match_count = 0 where id = any(${ids}) and status = 'planned'`;
+}
+
 export async function markDigestSkipped(sql: Db, id: string) {
   await sql`update digests set status = 'skipped', match_count = 0 where id = ${id} and status = 'planned'`;
 }
