@@ -38,10 +38,12 @@ export async function finishRun(sql: Db, runId: string, counts: { planned: numbe
 export async function planDigests(sql: Db, input: { runId: string; frequency: string; period: string; until: Date }) {
   const rows = await sql`
     insert into digests (user_id, period, frequency, run_id, since, until)
-    select p.user_id, ${input.period}, ${input.frequency}, ${input.runId},
-           (select max(d.until) from digests d where d.user_id = p.user_id and d.status in ('sent', 'skipped')),
-           ${input.until}
-    from profiles p join users u on u.id = p.user_id
+    select p.user_id, ${input.period}, ${input.frequency}, ${input.runId}, previous.until, ${input.until}
+    from profiles p
+    join users u on u.id = p.user_id
+    left join (
+      select user_id, max(until) as until from digests where status in ('sent', 'skipped') group by user_id
+    ) previous on previous.user_id = p.user_id
     where p.digest_frequency = ${input.frequency} and u.banned_at is null and not u.is_demo
     on conflict (user_id, period) do nothing
     returning id`;
