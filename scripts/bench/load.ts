@@ -1,0 +1,198 @@
+// npm run bench:load — the production server against a real PostgreSQL holding 20,000 people and 100,000 posts,
+// driven by autocannon (50 connections, 30 s each) on the home page, search pages with varied queries and facets,
+// post pages, and a bare route of the same server that returns a fixed text. Prints requests/s, p50/p95/p99 and
+// errors for each; target: no errors, no 5xx, search serves at least 50% of the bare route's requests/s.
+// Uses DATABASE_URL, or starts a throwaway PostgreSQL (scripts/pg-throwaway.sh). BENCH_POSTS / BENCH_PEOPLE /
+// BENCH_SECONDS shrink it for a quick look.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import autocannon from "autocannon";
+import { openAppDatabase } from "../../app/lib/boot.server";
+import { currentDatabase, db } from "../../app/lib/db.server";
+import { DISTRICTS, ROLES, CATEGORIES, EXCHANGE_MODES } from "../../app/lib/reference";
+import { reindexSearch } from "../../app/modules/search/search.server";
+import { recomputeAllMatches } from "../../app/modules/matching/matching.server";
+import { progressBar } from "../lib/cli";
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 20_000);
+const POSTS = Number(process.env.BENCH_POSTS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const CONNECTIONS = 50;
+
+let pgDir: string | undefined;
+if (!process.env.DATABASE_URL) {
+  pgDir = `/tmp/nl-bench-load-pg-${process.pid}`;
+  process.env.DATABASE_URL = execFileSync("scripts/pg-throwaway.sh", ["start", pgDir]).toString().trim().split("\n").pop();
+}
+process.env.WORKERS = "off";
+process.env.DEMO_DATA = "off";
+
+async function freePort() {
+  return new Promise<number>((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function prepareData() {
+  const sql = db();
+  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from posts where title like 'Bench:%'`;
+  if (count >= POSTS) {
+    console.log(`Reusing ${count} bench posts already in the database.`);
+    return;
+  }
+  console.log(`Generating ${PEOPLE.toLocaleString("en")} people and ${POSTS.toLocaleString("en")} posts from the taxonomy …`);
+  const skills = await sql<{ id: string }[]>`select id from skills where source in ('curated', 'esco') order by id`;
+  const skillIds = skills.map((row) => Number(row.id));
+  await sql`
+    insert into users (email, locale)
+    select 'bench-load-' || n || '@example.org', case when n % 4 = 0 then 'en' else 'de' end from generate_series(1, ${PEOPLE}) n
+    on conflict (email) do nothing`;
+  await sql`
+    insert into profiles (user_id, display_name, role, bio, district, remote_ok, languages, digest_frequency)
+    select u.id, 'Bench Person ' || u.id, (${ROLES as unknown as string[]}::text[])[1 + u.id % 5],
+           'Ich arbeite gern mit anderen an Projekten in Leipzig.', (${DISTRICTS}::text[])[1 + u.id % ${DISTRICTS.length}],
+           u.id % 3 = 0, '{de}', 'off'
+    from users u where u.email like 'bench-load-%'
+    on conflict (user_id) do nothing`;
+  await sql`
+    insert into profile_skills (user_id, direction, skill_id)
+    select u.id, d.direction, (${skillIds}::bigint[])[1 + ((u.id * 7919 + d.k * 104729) % ${skillIds.length})]
+    from users u cross join (values ('offer', 1), ('offer', 2), ('seek', 3)) d(direction, k)
+    where u.email like 'bench-load-%'
+    on conflict do nothing`;
+  const bar = progressBar("Posts");
+  const chunk = 10_000;
+  for (let start = 0; start < POSTS; start += chunk) {
+    await sql`
+      with new_posts as (
+        insert into posts (author_id, kind, title, description, category, district, is_remote, exchange_mode, expires_at, created_at)
+        select a.id,
+               case when n % 2 = 0 then 'offer' else 'need' end,
+               'Bench: ' || case when n % 2 = 0 then 'Biete ' else 'Suche ' end || s.label_de || ' / ' || s.label_en,
+               'Beitrag ' || n || ' über ' || s.label_de || '. We work on ' || s.label_en || ' in Leipzig and welcome help.',
+               (${CATEGORIES as unknown as string[]}::text[])[1 + n % 6],
+               case when n % 10 = 0 then null else (${DISTRICTS}::text[])[1 + n % ${DISTRICTS.length}] end,
+               n % 10 = 0,
+               (${EXCHANGE_MODES as unknown as string[]}::text[])[1 + n % 6],
+               now() + interval '90 days',
+               now() - make_interval(mins => n % 100000)
+        from generate_series(${start + 1}, ${Math.min(POSTS, start + chunk)}) n
+        join lateral (select id from users where email = 'bench-load-' || (1 + n % ${PEOPLE}) || '@example.org') a on true
+        join lateral (select label_de, label_en from skills where id = (${skillIds}::bigint[])[1 + (n * 31 % ${skillIds.length})]) s on true
+        returning id)
+      insert into post_skills (post_id, skill_id, position)
+      select p.id, (${skillIds}::bigint[])[1 + ((p.id * 31 + k * 7) % ${skillIds.length})], k from new_posts p cross join generate_series(0, 1) k
+      on conflict do nothing`;
+    bar.update(Math.min(POSTS, start + chunk), POSTS);
+  }
+  bar.stop();
+  await sql`analyze`;
+  console.log("Indexing search documents …");
+  const reindexBar = progressBar("Reindex");
+  await reindexSearch({ onProgress: ({ done, total }) => total && reindexBar.update(done, total) });
+  reindexBar.stop();
+  console.log("Computing matches …");
+  await recomputeAllMatches();
+}
+
+type RouteResult = { rps: number; p50_ms: number; p95_ms: number; p99_ms: number; errors: number; non2xx: number };
+
+async function drive(name: string, base: string, paths: () => string): Promise<RouteResult> {
+  process.stdout.write(`Load: ${name} (${CONNECTIONS} connections, ${SECONDS} s) … `);
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        requests: [{ setupRequest: (request) => ({ ...request, path: paths() }) }],
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  });
+  latencies.sort((a, b) => a - b);
+  const percentile = (q: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1));
+  const output = {
+    rps: Number(result.requests.average.toFixed(1)),
+    p50_ms: percentile(0.5),
+    p95_ms: percentile(0.95),
+    p99_ms: percentile(0.99),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+  console.log(`${output.rps} req/s`);
+  return output;
+}
+
+await openAppDatabase({ quiet: true });
+const serverProcess: { kill: () => void } = { kill: () => {} };
+try {
+  await prepareData();
+  const postIds = (await db()<{ id: string }[]>`select id from posts where title like 'Bench:%' order by random() limit 2000`).map((row) => row.id);
+  const words = (await db()<{ label_de: string; label_en: string }[]>`select label_de, label_en from skills where source = 'curated' order by id`).flatMap((row) => [row.label_de, row.label_en]);
+  const typos = words.map((word) => (word.length > 6 ? word.slice(0, 3) + word.slice(4) : word));
+  await currentDatabase()?.close();
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn("node", ["scripts/start.mjs"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_URL: base, WORKERS: "off" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  serverProcess.kill = () => child.kill("SIGTERM");
+  child.stderr.pipe(fs.createWriteStream("/tmp/nl-bench-load-server.log"));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // starting
+    }
+    if (attempt > 600) throw new Error("server did not start");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  let counter = 0;
+  const pick = <T>(items: T[]) => items[counter++ % items.length];
+  const facets = ["", "&kind=offer", "&kind=need", "&category=equipment", "&district=Plagwitz", "&remote=1", "&exchange=volunteer", "&sort=newest"];
+  const searchPath = () => {
+    const query = counter % 5 === 0 ? "" : encodeURIComponent(counter % 3 === 0 ? pick(typos) : pick(words));
+    return `/search?q=${query}${pick(facets)}${counter % 7 === 0 ? "&page=2" : ""}`;
+  };
+  const routes: Record<string, RouteResult> = {};
+  routes.bare = await drive("bare", base, () => "/bench/bare");
+  routes.home = await drive("home", base, () => "/");
+  routes.search = await drive("search", base, searchPath);
+  routes.post = await drive("post", base, () => `/posts/${pick(postIds)}`);
+
+  const errors = Object.values(routes).reduce((sum, route) => sum + route.errors + route.non2xx, 0);
+  const searchVsBare = routes.search.rps / routes.bare.rps;
+  console.log("");
+  console.log("route      req/s     p50 ms   p95 ms   p99 ms   errors   non-2xx");
+  for (const [name, route] of Object.entries(routes)) {
+    console.log(
+      `${name.padEnd(8)} ${String(route.rps).padStart(8)} ${String(route.p50_ms).padStart(9)} ${String(route.p95_ms).padStart(8)} ${String(route.p99_ms).padStart(8)} ${String(route.errors).padStart(8)} ${String(route.non2xx).padStart(9)}`,
+    );
+  }
+  console.log(`search / bare: ${(searchVsBare * 100).toFixed(1)}% (target ≥ 50%), errors and 5xx: ${errors} (target 0)`);
+  console.log(
+    JSON.stringify({
+      bench: "load",
+      routes: Object.fromEntries(Object.entries(routes).map(([name, route]) => [name, { rps: route.rps, p50_ms: route.p50_ms, p95_ms: route.p95_ms, p99_ms: route.p99_ms, errors: route.errors + route.non2xx }])),
+      errors,
+      search_vs_bare: Number(searchVsBare.toFixed(4)),
+    }),
+  );
+} finally {
+  serverProcess.kill();
+  await currentDatabase()?.close().catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  if (pgDir) execFileSync("scripts/pg-throwaway.sh", ["stop", pgDir]);
+}
+process.exit(0);
