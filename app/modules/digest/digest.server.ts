@@ -25,10 +25,16 @@ export async function composeDigest(
   person: { id: string; locale: Locale; display_name: string },
   window: { since: Date | null; until: Date },
 ): Promise<DigestContent | undefined> {
-  const candidates = await newMatchesForUser(person.id, window.since, DIGEST_TOP_MATCHES * 5);
-  const inWindow = candidates.filter((match) => new Date(match.firstSeenAt) <= window.until).slice(0, DIGEST_TOP_MATCHES);
+  const lookAhead = DIGEST_TOP_MATCHES * 5;
+  const candidates = await newMatchesForUser(person.id, window.since, lookAhead);
+  const allInWindow = candidates.filter((match) => new Date(match.firstSeenAt) <= window.until);
+  const inWindow = allInWindow.slice(0, DIGEST_TOP_MATCHES);
   if (inWindow.length === 0) return undefined;
-  const total = (await countNewMatchesForUser(person.id, window.since)) - (await countNewMatchesForUser(person.id, window.until));
+  // Counting is only needed when the look-ahead was full; otherwise the list is complete.
+  const total =
+    candidates.length < lookAhead
+      ? allInWindow.length
+      : (await countNewMatchesForUser(person.id, window.since)) - (await countNewMatchesForUser(person.id, window.until));
   const unsubscribe = unsubscribeUrl(person.id);
   const content = renderDigestEmail({
     locale: person.locale,
@@ -102,7 +108,7 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
   const counts = { planned: 0, sent: 0, skipped: 0, failed: 0 };
 
   // Rendering the next batch overlaps the wait for the provider's next request slot.
-  let renderingAhead: Promise<void> = renderUntilReady(DIGEST_BATCH_SIZE, counts);
+  let renderingAhead: Promise<void> = renderUntilReady(2 * DIGEST_BATCH_SIZE, counts);
   for (;;) {
     let batch: queries.DigestRow[] | undefined = await queries.reclaimSendingBatch(sql, options.afterCrash);
     if (!batch) {
