@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -22,6 +22,9 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesUrl },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+// Pages without a title of their own are named after the app.
+export const meta: MetaFunction = () => [{ title: "NextLeipzig" }];
 
 export async function loader({ request }: LoaderFunctionArgs): Promise<RootData> {
   const [user, locale] = await Promise.all([currentUser(request), requestLocale(request)]);

@@ -149,13 +149,13 @@ async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const server = await startServer();
   const base = server.url;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nl-e2e-chromium-"));
   let browser: Browser | undefined;
   const results: { name: string; error?: string }[] = [];
   try {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${userDataDir}`],
+      // Playwright gives every launch a fresh --user-data-dir of its own (it refuses one passed here).
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
       headless: true,
     });
     const anna: BrowserContext = await browser.newContext({ locale: "de-DE" });
@@ -194,7 +194,7 @@ async function main() {
           state.offerUrl = await createPost(a, base, {
             kind: /Angebot/,
             title: "Holzwerkstatt mit CNC-Fräse",
-            description: "Stundenweise nutzbar.\nMehr unter https://example.org/werkstatt",
+            description: "Unsere Werkstatt in Plagwitz ist stundenweise nutzbar.\nMehr unter https://example.org/werkstatt",
             skills: "Holzbearbeitung, CNC-Fräsen",
             category: "equipment",
             location: "Plagwitz",
@@ -220,7 +220,7 @@ async function main() {
           await a.goto(`${base}/search?q=Holzbearbeitng`);
           await eventuallyText(a, "Holzwerkstatt mit CNC-Fräse");
           await a.goto(`${base}/search?q=timber+construction`);
-          await a.goto(`${base}/search?q=Werkstatt`);
+          await a.goto(`${base}/search?q=Werkst%C3%A4tten`);
           await eventuallyText(a, "Holzwerkstatt mit CNC-Fräse");
           await a.goto(`${base}/search`);
           await a.getByRole("checkbox", { name: /Gesuch/ }).first().check();
@@ -412,7 +412,6 @@ async function main() {
     await browser?.close().catch(() => {});
     server.process.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    fs.rmSync(userDataDir, { recursive: true, force: true });
     fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
   const failed = results.filter((result) => result.error).length;
