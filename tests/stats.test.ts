@@ -164,10 +164,10 @@ describe("the city picture", () => {
   it("counts matches first seen in the last four weeks between people who are not banned", async () => {
     const { ada, bea, banned } = fixture.people;
     await db()`
-      insert into matches (need_user_id, offer_user_id, score, reasons, first_seen_at)
-      values (${ada}, ${bea}, 0.8, '[]', now() - interval '2 days'),
-             (${bea}, ${ada}, 0.7, '[]', now() - interval '35 days'),
-             (${banned}, ${bea}, 0.9, '[]', now() - interval '1 day')`;
+      insert into matches (need_user_id, need_person_id, offer_user_id, offer_person_id, score, reasons, first_seen_at)
+      values (${ada}, ${ada}, ${bea}, ${bea}, 0.8, '[]', now() - interval '2 days'),
+             (${bea}, ${bea}, ${ada}, ${ada}, 0.7, '[]', now() - interval '35 days'),
+             (${banned}, ${banned}, ${bea}, ${bea}, 0.9, '[]', now() - interval '1 day')`;
     const picture = await cityPicture({}, "de", { includeDemo: false });
     expect(picture.activity.matchesMade).toBe(1);
     await db()`delete from matches where need_user_id = any(${[ada, bea, banned]})`;
