@@ -8,6 +8,7 @@ import { forbidden, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
 import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
+import { bestMatchesForPost } from "~/modules/matching/matching.server";
 import { postStatusActionSchema } from "~/modules/posts/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.post.title} · NextLeipzig` : "NextLeipzig" }];
@@ -17,7 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await requestLocale(request);
   const found = await findPostForViewer(params.postId ?? "", user ? { id: user.id, isAdmin: user.is_admin } : undefined, locale);
   if (!found) notFound();
-  return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner };
+  const matches = await bestMatchesForPost(found.post.id, locale, 5);
+  return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner, matches };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -36,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PostPage() {
-  const { post, canEdit } = useLoaderData<typeof loader>();
+  const { post, canEdit, matches } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
@@ -106,6 +108,28 @@ export default function PostPage() {
           </div>
         </section>
       ) : null}
+      <section className="post-matches" aria-labelledby="post-matches">
+        <h2 id="post-matches">{t(post.kind === "need" ? "matching.post.offersTitle" : "matching.post.needsTitle")}</h2>
+        {matches.length === 0 ? <p className="empty">{t("matching.post.empty")}</p> : null}
+        <div className="card-list">
+          {matches.map((match) => (
+            <article key={match.post.id} className={`card post-card kind-${match.post.kind}`}>
+              {match.mutual ? (
+                <p className="eyebrow">
+                  <span className="badge" title={t("matching.mutualHint")}>
+                    {t("matching.mutual")}
+                  </span>
+                </p>
+              ) : null}
+              <h3>
+                <Link to={`/posts/${match.post.id}`}>{match.post.title}</Link>
+              </h3>
+              {match.post.authorName ? <p className="meta">{t("post.by", { name: match.post.authorName })}</p> : null}
+              <p className="reason">{match.reasonText}</p>
+            </article>
+          ))}
+        </div>
+      </section>
     </div>
   );
 }

@@ -80,14 +80,18 @@ create table blocks (
 );
 create index blocks_blocked on blocks (blocked_id);
 
--- One row per fitting (need side, offer side). A side is a post (post_id set) or a person's profile (post_id
--- null: the skills they seek are a need, the skills they offer an offer). The user ids are the owners of each
--- side, so "my matches", mutual pairs and blocks are plain lookups.
+-- One row per fitting (need side, offer side). A side is a post (post_id set) or a person's profile (person_id
+-- set: the skills they seek are a need, the skills they offer an offer). user_id is the side's owner either way,
+-- so "my matches", mutual pairs and blocks are plain lookups. The row is deleted with its side: by the post's or
+-- the person's foreign key (deleting a user deletes their posts). Owners carry no foreign key of their own:
+-- it would be redundant, and each foreign key is a per-row check on the bulk insert of a full recompute.
 create table matches (
-  need_user_id bigint not null references users (id) on delete cascade,
+  need_user_id bigint not null,
   need_post_id bigint references posts (id) on delete cascade,
-  offer_user_id bigint not null references users (id) on delete cascade,
+  need_person_id bigint references users (id) on delete cascade,
+  offer_user_id bigint not null,
   offer_post_id bigint references posts (id) on delete cascade,
+  offer_person_id bigint references users (id) on delete cascade,
   score real not null,
   -- the offer side's owner also has a match whose need is theirs and whose offer is the need side's owner
   mutual boolean not null default false,
@@ -96,16 +100,28 @@ create table matches (
   first_seen_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   check (need_user_id <> offer_user_id),
+  check ((need_post_id is null) <> (need_person_id is null) and (need_person_id is null or need_person_id = need_user_id)),
+  check ((offer_post_id is null) <> (offer_person_id is null) and (offer_person_id is null or offer_person_id = offer_user_id)),
   constraint matches_pair unique nulls not distinct (need_user_id, need_post_id, offer_user_id, offer_post_id)
 );
 create index matches_need_post on matches (need_post_id) where need_post_id is not null;
 create index matches_offer_post on matches (offer_post_id) where offer_post_id is not null;
 create index matches_offer_user on matches (offer_user_id, need_user_id);
+-- the person foreign keys cascade through these
+create index matches_need_person on matches (need_person_id) where need_person_id is not null;
+create index matches_offer_person on matches (offer_person_id) where offer_person_id is not null;
 
--- The size of the open-post collection the last full recompute used for rarity weights (idf); incremental
--- updates reuse it so they need not count every post.
+-- Matching finds the newest posts with a skill by walking this index backwards.
+create index post_skills_skill_post on post_skills (skill_id, post_id);
+
+-- The counts the last full recompute based rarity weights (idf) on: open visible posts, and per skill how
+-- many of them have it. Incremental updates reuse them instead of counting (skills added since are counted).
 create table matching_state (
   id smallint primary key default 1 check (id = 1),
   visible_posts integer not null,
   recomputed_at timestamptz not null default now()
+);
+create table matching_skill_counts (
+  skill_id bigint primary key references skills (id) on delete cascade,
+  visible_posts integer not null
 );

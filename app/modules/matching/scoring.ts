@@ -27,13 +27,16 @@ export const SCORE_WEIGHTS = {
 } as const;
 
 /** Per side, the best this many post candidates and this many person candidates are stored. */
-export const MATCHES_KEPT_PER_SIDE = 20;
+export const MATCHES_KEPT_PER_SIDE = 10;
 /**
- * Bounds the work for very common skills: within one skill, a side meets every candidate among the newest
- * CANDIDATES_PER_SKILL of the other kind, and the newest CANDIDATES_PER_SKILL meet everyone. Rare skills are
- * unaffected; for a skill hundreds of open posts share, older ones would rank below newer ones anyway.
+ * Bounds the work so it grows linearly with the number of posts: within one skill, a side meets the newest
+ * CANDIDATES_PER_SKILL posts and the CANDIDATES_PER_SKILL most recently updated people of the other kind, and
+ * those newest ones meet every side. A rare skill's sides all meet; for a skill many open posts share, each
+ * still meets the newest few, and older candidates would rank below newer ones anyway.
  */
-export const CANDIDATES_PER_SKILL = 200;
+export const CANDIDATES_PER_SKILL = 15;
+/** The same bound for related skills (same ESCO group), which weigh less and so need fewer candidates. */
+export const CANDIDATES_PER_GROUP = 5;
 /** "Same ESCO group" only means something for small groups; bigger ones are ignored for nearness. */
 export const NEAR_GROUP_MAX_SKILLS = 60;
 
@@ -73,6 +76,10 @@ export type ReasonFacts = {
   /** the agreed way of exchange when both sides are compatible (same mode, or one says "open") */
   exchange: ExchangeMode | null;
 };
+
+export type SkillFact = { id: string; slug: string; label_de: string; label_en: string };
+/** The stored facts with the skills' labels in both languages, as the read APIs return them. */
+export type MatchReason = Omit<ReasonFacts, "shared" | "near"> & { shared: SkillFact[]; near: SkillFact[] };
 
 /** One side of a match: a post, or a person's profile (its sought skills are a need, its offered ones an offer). */
 export type Side = {
