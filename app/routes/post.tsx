@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Notice } from "~/components/form";
-import { useLocale, useT } from "~/components/i18n";
+import { useLocale, useRootData, useT } from "~/components/i18n";
 import { LinkifiedText } from "~/components/linkified-text";
 import { PlaceLabel, SkillTags } from "~/components/post-card";
 import { forbidden, notFound, redirectWithNotice } from "~/lib/http.server";
@@ -38,7 +38,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PostPage() {
-  const { post, canEdit, matches } = useLoaderData<typeof loader>();
+  const { post, canEdit, isOwner, matches } = useLoaderData<typeof loader>();
+  const { user } = useRootData();
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
@@ -73,6 +74,18 @@ export default function PostPage() {
         <SkillTags skills={post.skills} />
         <LinkifiedText text={post.description} className="description" />
       </article>
+      {!isOwner ? (
+        <div className="button-row">
+          <Link className="button" to={user ? `/people/${post.author_id}/contact?post=${post.id}` : `/login?redirectTo=${encodeURIComponent(`/people/${post.author_id}/contact?post=${post.id}`)}`}>
+            {t("contact.button")}
+          </Link>
+          {user ? (
+            <Link className="button secondary" to={`/report?type=post&id=${post.id}`}>
+              {t("contact.report")}
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
       {canEdit ? (
         <section className="owner-actions" aria-labelledby="owner-actions">
           <h2 id="owner-actions">{t("post.ownerActions")}</h2>
