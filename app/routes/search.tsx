@@ -1,4 +1,422 @@
-// Placeholder until the feature lands (being built now).
-export async function loader() {
-  throw new Response("Not Found", { status: 404 });
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
+import { useEffect, useId, useRef, useState } from "react";
+import { useLocale, useT } from "~/components/i18n";
+import { PlaceLabel } from "~/components/post-card";
+import { formatDate, translator, type MessageKey } from "~/lib/i18n";
+import { requestLocale } from "~/lib/session.server";
+import type { Segment } from "~/modules/search/highlight";
+import { parseSearchParams, searchHref, type SearchParams } from "~/modules/search/query";
+import { searchPage, type FacetGroupView, type PersonResultView, type PostResultView, type SkillTagView } from "~/modules/search/search.server";
+import type { SearchSuggestion } from "~/modules/search/search.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const params = parseSearchParams(new URL(request.url).searchParams);
+  const locale = await requestLocale(request);
+  // Blocks (people hidden from the viewer) are wired in later through excludeUserIds.
+  const view = await searchPage(params, locale);
+  const t = translator(locale);
+  return {
+    params,
+    view,
+    title: params.query ? t("search.metaTitleQuery", { query: params.query }) : t("search.metaTitle"),
+    description: t("search.metaDescription"),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.title ?? "NextLeipzig" },
+  { name: "description", content: data?.description ?? "" },
+  // Result pages change all the time; the page itself is worth finding, not its query variants.
+  { name: "robots", content: "noindex, follow" },
+];
+
+/** Highlighted text as React elements: user text is never parsed as HTML. */
+function Highlighted({ segments }: { segments: Segment[] }) {
+  return (
+    <>
+      {segments.map((segment, index) => (segment.mark ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>))}
+    </>
+  );
+}
+
+function SkillTagList({ skills }: { skills: SkillTagView[] }) {
+  if (skills.length === 0) return null;
+  return (
+    <ul className="tags">
+      {skills.map((skill) => (
+        <li key={skill.id}>
+          <Link to={`/skills/${skill.slug}`} className="tag">
+            <Highlighted segments={skill.label} />
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function PostResult({ post }: { post: PostResultView }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <article className={`card post-card kind-${post.kind}`}>
+      <p className="eyebrow">
+        <span className={`badge kind-${post.kind}`}>{t(`kind.${post.kind}` as MessageKey)}</span>
+        <span>{t(`category.${post.category}` as MessageKey)}</span>
+      </p>
+      <h3>
+        <Link to={`/posts/${post.id}`}>
+          <Highlighted segments={post.title} />
+        </Link>
+      </h3>
+      {post.snippet.length ? (
+        <p>
+          <Highlighted segments={post.snippet} />
+        </p>
+      ) : null}
+      <SkillTagList skills={post.skills} />
+      <p className="meta">
+        <PlaceLabel district={post.district} isRemote={post.is_remote} /> · {t(`exchange.${post.exchange_mode}` as MessageKey)} ·{" "}
+        <time dateTime={new Date(post.created_at).toISOString()}>{formatDate(locale, post.created_at)}</time>
+        {post.author_name ? (
+          <>
+            {" · "}
+            <Link to={`/people/${post.author_id}`}>{t("post.by", { name: post.author_name })}</Link>
+          </>
+        ) : null}
+      </p>
+    </article>
+  );
+}
+
+function PersonResult({ person }: { person: PersonResultView }) {
+  const t = useT();
+  return (
+    <article className="card">
+      <p className="eyebrow">
+        <span className="badge">{t(`role.${person.role}` as MessageKey)}</span>
+      </p>
+      <h3>
+        <Link to={`/people/${person.id}`}>
+          <Highlighted segments={person.name} />
+        </Link>
+      </h3>
+      {person.snippet.length ? (
+        <p>
+          <Highlighted segments={person.snippet} />
+        </p>
+      ) : null}
+      {person.offered.length ? (
+        <>
+          <p className="meta">{t("profile.offers")}</p>
+          <SkillTagList skills={person.offered} />
+        </>
+      ) : null}
+      {person.sought.length ? (
+        <>
+          <p className="meta">{t("profile.seeks")}</p>
+          <SkillTagList skills={person.sought} />
+        </>
+      ) : null}
+      <p className="meta">
+        {person.district === "elsewhere" ? t("common.elsewhere") : person.district}
+        {person.remote_ok ? <> · {t("search.remote")}</> : null}
+      </p>
+    </article>
+  );
+}
+
+/** A checkbox that shows the click at once and follows the URL's state after navigation (back button, links). */
+function FacetCheckbox(props: { name: string; value: string; selected: boolean; children: React.ReactNode; count: number }) {
+  const [checked, setChecked] = useState(props.selected);
+  useEffect(() => setChecked(props.selected), [props.selected]);
+  return (
+    <label>
+      <input type="checkbox" name={props.name} value={props.value} checked={checked} onChange={(event) => setChecked(event.target.checked)} />
+      {props.children}
+      <span className="count">{props.count}</span>
+    </label>
+  );
+}
+
+function facetOptionLabel(t: ReturnType<typeof useT>, group: FacetGroupView, option: FacetGroupView["options"][number], tab: SearchParams["tab"]) {
+  switch (group.name) {
+    case "kind":
+      return t(`kind.${option.value}` as MessageKey);
+    case "category":
+      return t(`category.${option.value}` as MessageKey);
+    case "role":
+      return t(`role.${option.value}` as MessageKey);
+    case "mode":
+      return t(`exchange.${option.value}` as MessageKey);
+    case "remote":
+      return tab === "posts" ? t("search.remoteOnlyPosts") : t("search.remoteOnlyPeople");
+    case "district":
+      return option.value === "elsewhere" ? t("common.elsewhere") : option.value;
+    default:
+      return option.label ?? option.value;
+  }
+}
+
+function Facets({ facets, tab }: { facets: FacetGroupView[]; tab: SearchParams["tab"] }) {
+  const t = useT();
+  return (
+    <div className="facets">
+      <h2 className="visually-hidden">{t("search.filters")}</h2>
+      {facets.map((group) => (
+        <fieldset key={group.name}>
+          <legend>{t(`search.facet.${group.name}` as MessageKey)}</legend>
+          {group.options.length === 0 ? <p className="hint">{t("search.noFacetValues")}</p> : null}
+          {group.options.map((option) => (
+            <FacetCheckbox key={option.value} name={group.name === "remote" ? "remote" : group.name} value={option.value} selected={option.selected} count={option.count}>
+              {facetOptionLabel(t, group, option, tab)}
+            </FacetCheckbox>
+          ))}
+        </fieldset>
+      ))}
+      <button type="submit" className="button secondary small">
+        {t("search.applyFilters")}
+      </button>
+    </div>
+  );
+}
+
+/** The query box; with JavaScript it suggests skills and posts while typing. */
+function QueryBox({ defaultValue }: { defaultValue: string }) {
+  const t = useT();
+  const navigate = useNavigate();
+  const id = useId();
+  const listId = `${id}-suggestions`;
+  const [suggestions, setSuggestions] = useState<SearchSuggestion[]>([]);
+  const [active, setActive] = useState(-1);
+  const request = useRef<AbortController | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (inputRef.current) inputRef.current.value = defaultValue;
+    setSuggestions([]);
+  }, [defaultValue]);
+  useEffect(() => () => request.current?.abort(), []);
+
+  async function onInput(event: React.FormEvent<HTMLInputElement>) {
+    const value = event.currentTarget.value.trim();
+    request.current?.abort();
+    if (value.length < 2) {
+      setSuggestions([]);
+      return;
+    }
+    const controller = new AbortController();
+    request.current = controller;
+    try {
+      const response = await fetch(`/search/suggest?q=${encodeURIComponent(value)}`, { signal: controller.signal });
+      if (!response.ok) return;
+      const body = (await response.json()) as { suggestions: SearchSuggestion[] };
+      setSuggestions(body.suggestions);
+      setActive(-1);
+    } catch {
+      // An aborted or failed request leaves the box as it is; the form still works.
+    }
+  }
+
+  function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
+    if (suggestions.length === 0) return;
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      setActive((index) => (index + 1) % suggestions.length);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      setActive((index) => (index <= 0 ? suggestions.length - 1 : index - 1));
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      navigate(suggestions[active].href);
+      setSuggestions([]);
+    } else if (event.key === "Escape") {
+      setSuggestions([]);
+    }
+  }
+
+  return (
+    <div className="skill-picker" style={{ flex: 1 }}>
+      <label htmlFor={id} className="visually-hidden">
+        {t("search.queryLabel")}
+      </label>
+      <input
+        ref={inputRef}
+        id={id}
+        name="q"
+        type="search"
+        defaultValue={defaultValue}
+        maxLength={200}
+        placeholder={t("search.placeholder")}
+        autoComplete="off"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={suggestions.length > 0}
+        aria-controls={listId}
+        aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
+        onInput={onInput}
+        onKeyDown={onKeyDown}
+        onBlur={() => setTimeout(() => setSuggestions([]), 150)}
+      />
+      <ul id={listId} role="listbox" aria-label={t("search.suggestions")} className="suggestions" hidden={suggestions.length === 0}>
+        {suggestions.map((suggestion, index) => (
+          <li
+            key={`${suggestion.type}-${suggestion.href}`}
+            id={`${listId}-${index}`}
+            role="option"
+            aria-selected={index === active}
+            className={index === active ? "active" : undefined}
+            onMouseDown={(event) => {
+              event.preventDefault();
+              setSuggestions([]);
+              navigate(suggestion.href);
+            }}
+          >
+            {suggestion.label} <span className="muted">· {t(`search.suggestion.${suggestion.type}` as MessageKey)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function EmptyState({ params }: { params: SearchParams }) {
+  const t = useT();
+  const otherTab = params.tab === "posts" ? "people" : "posts";
+  const hasFilters = Object.values(params.filters).some((value) => (Array.isArray(value) ? value.length > 0 : Boolean(value)));
+  return (
+    <div className="empty-state">
+      <h2>{params.query ? t("search.emptyTitle", { query: params.query }) : t("search.emptyTitleNoQuery")}</h2>
+      <ul>
+        <li>{t("search.emptyHintSpelling")}</li>
+        <li>{t("search.emptyHintLanguage")}</li>
+        {hasFilters ? (
+          <li>
+            <Link to={searchHref({ tab: params.tab, query: params.query })}>{t("search.emptyWithoutFilters")}</Link>
+          </li>
+        ) : null}
+        {params.query ? (
+          <li>
+            <Link to={searchHref({ tab: otherTab, query: params.query })}>
+              {t("search.emptyOtherTab", { tab: t(`search.tab.${otherTab}`) })}
+            </Link>
+          </li>
+        ) : null}
+        <li>
+          <Link to="/posts/new">{t("search.emptyNewPost")}</Link>
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+export default function SearchPage() {
+  const { params, view } = useLoaderData<typeof loader>();
+  const t = useT();
+  const submit = useSubmit();
+  const tabs = ["posts", "people"] as const;
+  // Filters shared by both tabs survive a tab switch.
+  const sharedFilters = { role: params.filters.role, borough: params.filters.borough, district: params.filters.district, skill: params.filters.skill, remote: params.filters.remote };
+  const hits = params.tab === "posts" ? view.posts.length : view.people.length;
+  const summary = params.query
+    ? t("search.resultCountFor", { count: view.total, query: params.query })
+    : `${params.tab === "posts" ? t("search.newestPosts") : t("search.newestPeople")} · ${t("search.resultCount", { count: view.total })}`;
+
+  return (
+    <div className="search-page">
+      <header className="page-header">
+        <h1>{t("search.title")}</h1>
+      </header>
+      <Form
+        method="get"
+        action="/search"
+        role="search"
+        preventScrollReset
+        onChange={(event) => {
+          // Filters and sort apply at once with JavaScript; typing waits for Enter or the button.
+          const target = event.target as HTMLElement;
+          if (target instanceof HTMLInputElement && target.type === "checkbox") submit(event.currentTarget, { preventScrollReset: true });
+          if (target instanceof HTMLSelectElement) submit(event.currentTarget, { preventScrollReset: true });
+        }}
+      >
+        {params.tab === "people" ? <input type="hidden" name="tab" value="people" /> : null}
+        <div className="search-box">
+          <QueryBox defaultValue={params.query} />
+          <button type="submit" className="button">
+            {t("search.submit")}
+          </button>
+        </div>
+
+        <nav className="tabs" aria-label={t("search.tabs")}>
+          {tabs.map((tab) => (
+            <Link
+              key={tab}
+              to={searchHref({ tab, query: params.query, filters: sharedFilters, sort: params.sort })}
+              aria-current={tab === params.tab ? "page" : undefined}
+            >
+              {t(`search.tab.${tab}`)}
+            </Link>
+          ))}
+        </nav>
+
+        {view.degraded ? (
+          <p className="notice error" role="status">
+            {t("search.degraded")}
+          </p>
+        ) : null}
+
+        <div className="search-layout">
+          <aside aria-label={t("search.filters")}>
+            <Facets facets={view.facets} tab={params.tab} />
+            {Object.values(params.filters).some((value) => (Array.isArray(value) ? value.length > 0 : Boolean(value))) ? (
+              <p>
+                <Link to={searchHref({ tab: params.tab, query: params.query, sort: params.sort })}>{t("search.clearFilters")}</Link>
+              </p>
+            ) : null}
+          </aside>
+
+          <section aria-labelledby="search-results-heading">
+            <div className="button-row" style={{ justifyContent: "space-between", alignItems: "center" }}>
+              <h2 id="search-results-heading" aria-live="polite">
+                {summary}
+              </h2>
+              <div className="field">
+                <label htmlFor="search-sort">{t("search.sort")}</label>
+                <select id="search-sort" name="sort" defaultValue={params.sort} key={params.sort}>
+                  <option value="relevance">{t("search.sort.relevance")}</option>
+                  <option value="newest">{t("search.sort.newest")}</option>
+                </select>
+              </div>
+            </div>
+
+            {hits === 0 ? <EmptyState params={params} /> : null}
+            <div className="card-list">
+              {view.posts.map((post) => (
+                <PostResult key={post.id} post={post} />
+              ))}
+              {view.people.map((person) => (
+                <PersonResult key={person.id} person={person} />
+              ))}
+            </div>
+
+            {view.pages > 1 ? (
+              <nav className="pagination" aria-label={t("search.pagination")}>
+                {params.page > 1 ? (
+                  <Link to={searchHref({ ...params, page: params.page - 1 })} rel="prev">
+                    {t("common.previous")}
+                  </Link>
+                ) : null}
+                <span>{t("common.page", { page: params.page, pages: view.pages })}</span>
+                {params.page < view.pages ? (
+                  <Link to={searchHref({ ...params, page: params.page + 1 })} rel="next">
+                    {t("common.next")}
+                  </Link>
+                ) : null}
+              </nav>
+            ) : null}
+          </section>
+        </div>
+      </Form>
+    </div>
+  );
 }

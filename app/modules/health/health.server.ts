@@ -2,6 +2,7 @@ import { currentDatabase } from "~/lib/db.server";
 import { runningWorkers } from "~/lib/jobs.server";
 import { mailTransport } from "~/modules/mail/mail.server";
 import { outboxBacklog } from "~/modules/outbox/outbox.server";
+import { configuredEngineName, searchHealth } from "~/modules/search/search.server";
 
 type Check = { ok: boolean; [detail: string]: unknown };
 
@@ -35,6 +36,12 @@ export async function healthReport() {
     ok: database.ok,
     database,
     mail: { ok: true, transport: mailTransport().name },
+    search: await withTimeout(searchHealth(), 3000).catch((error: unknown) => ({
+      engine: configuredEngineName(),
+      ok: false,
+      degraded: true,
+      error: error instanceof Error ? error.message : String(error),
+    })),
     workers: runningWorkers(),
     outbox,
   };

@@ -26,8 +26,10 @@ function wordMatches(word: string, queryWords: string[], symbolKeys: string[]) {
   return queryWords.some((query) => {
     if (query.length < 2) return folded === query;
     if (folded.startsWith(query)) return true;
-    const shorter = Math.min(folded.length, query.length);
-    return shorter >= 5 && commonPrefixLength(folded, query) >= Math.max(4, shorter - 3);
+    // Most of the longer word shared from the start: inflections and typos near the end, not other words
+    // that merely begin alike ("Holzbau" is not "Holzbearbeitng").
+    const longer = Math.max(folded.length, query.length);
+    return Math.min(folded.length, query.length) >= 5 && commonPrefixLength(folded, query) >= Math.max(4, Math.ceil(0.8 * longer));
   });
 }
 

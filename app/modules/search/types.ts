@@ -140,6 +140,8 @@ export interface SearchEngine {
   readonly name: "embedded" | "meilisearch";
   index<I extends SearchIndexName>(index: I, documents: DocumentOf<I>[]): Promise<void>;
   remove(index: SearchIndexName, ids: string[]): Promise<void>;
+  /** Removes every post of these authors, including posts already deleted from the database with them. */
+  removePostsOfAuthors(authorIds: string[]): Promise<void>;
   search<I extends SearchIndexName>(request: SearchRequest<I>): Promise<SearchResult<I>>;
   applySettings(settings: SearchSettings): Promise<void>;
   /** Replaces an index's whole content with the batches given, without the index ever being empty meanwhile. */

@@ -1,0 +1,421 @@
+import type postgres from "postgres";
+import type { Db } from "~/lib/db.server";
+import type { FacetCount, PersonDocument, PersonHit, PostDocument, PostHit, SearchFilters, SearchSort } from "./types";
+
+type Fragment = postgres.Fragment;
+
+// ---------------------------------------------------------------------------------------------------------
+// Sources of documents: what is visible in the tables right now.
+
+export type PostSourceRow = {
+  id: string;
+  author_id: string;
+  kind: "offer" | "need";
+  title: string;
+  description: string;
+  category: string;
+  district: string | null;
+  is_remote: boolean;
+  exchange_mode: string;
+  status: "open" | "fulfilled" | "closed";
+  created_at: Date;
+  expires_at: Date;
+  author_name: string | null;
+  author_role: string | null;
+};
+
+/** The posts among `ids` that anyone may see: open, not hidden, not expired, by someone not banned. */
+export async function visiblePostRows(sql: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return sql<PostSourceRow[]>`
+    select p.id, p.author_id, p.kind, p.title, p.description, p.category, p.district, p.is_remote, p.exchange_mode,
+           p.status, p.created_at, p.expires_at, pr.display_name as author_name, pr.role as author_role
+    from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
+    where p.id = any(${ids}::bigint[]) and p.status = 'open' and p.hidden_at is null and p.expires_at > now()
+      and u.banned_at is null`;
+}
+
+export type PersonSourceRow = {
+  id: string;
+  display_name: string;
+  role: string;
+  bio: string;
+  district: string;
+  remote_ok: boolean;
+  created_at: Date;
+};
+
+/** The people among `ids` who have a profile and are not banned. */
+export async function visiblePersonRows(sql: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return sql<PersonSourceRow[]>`
+    select p.user_id as id, p.display_name, p.role, p.bio, p.district, p.remote_ok, p.created_at
+    from profiles p join users u on u.id = p.user_id
+    where p.user_id = any(${ids}::bigint[]) and u.banned_at is null`;
+}
+
+export type TaggedSkillRow = { owner_id: string; direction: "offer" | "seek"; id: string; slug: string; label_de: string; label_en: string };
+
+export async function skillsOfPosts(sql: Db, postIds: string[]) {
+  if (postIds.length === 0) return [];
+  return sql<TaggedSkillRow[]>`
+    select ps.post_id as owner_id, 'offer' as direction, s.id, s.slug, s.label_de, s.label_en
+    from post_skills ps join skills s on s.id = ps.skill_id
+    where ps.post_id = any(${postIds}::bigint[])
+    order by ps.post_id, ps.position`;
+}
+
+export async function skillsOfPeople(sql: Db, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  return sql<TaggedSkillRow[]>`
+    select ps.user_id as owner_id, ps.direction, s.id, s.slug, s.label_de, s.label_en
+    from profile_skills ps join skills s on s.id = ps.skill_id
+    where ps.user_id = any(${userIds}::bigint[])
+    order by ps.user_id, ps.direction, s.label_de`;
+}
+
+/** Every label of the skills, preferred and shortest first, at most `perSkill` each (some ESCO skills list hundreds). */
+export async function labelsOfSkills(sql: Db, skillIds: string[], perSkill: number) {
+  if (skillIds.length === 0) return [];
+  return sql<{ skill_id: string; label: string; normalized: string }[]>`
+    select skill_id, label, normalized from (
+      select l.skill_id, l.label, l.normalized,
+             row_number() over (partition by l.skill_id order by l.is_preferred desc, length(l.label), l.label) as n
+      from skill_labels l where l.skill_id = any(${skillIds}::bigint[])
+    ) ranked
+    where n <= ${perSkill}`;
+}
+
+export async function postIdsOfAuthors(sql: Db, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  const rows = await sql<{ id: string }[]>`select id from posts where author_id = any(${userIds}::bigint[])`;
+  return rows.map((row) => row.id);
+}
+
+export async function idsTaggedWithSkills(sql: Db, skillIds: string[]) {
+  if (skillIds.length === 0) return { postIds: [], userIds: [] };
+  const posts = await sql<{ id: string }[]>`select distinct post_id as id from post_skills where skill_id = any(${skillIds}::bigint[])`;
+  const people = await sql<{ id: string }[]>`select distinct user_id as id from profile_skills where skill_id = any(${skillIds}::bigint[])`;
+  return { postIds: posts.map((row) => row.id), userIds: people.map((row) => row.id) };
+}
+
+/** Keyset pages of candidate ids for a full reindex. */
+export async function postIdsAfter(sql: Db, afterId: string, limit: number) {
+  const rows = await sql<{ id: string }[]>`
+    select id from posts where id > ${afterId} and status = 'open' and hidden_at is null and expires_at > now()
+    order by id limit ${limit}`;
+  return rows.map((row) => row.id);
+}
+
+export async function personIdsAfter(sql: Db, afterId: string, limit: number) {
+  const rows = await sql<{ id: string }[]>`select user_id as id from profiles where user_id > ${afterId} order by user_id limit ${limit}`;
+  return rows.map((row) => row.id);
+}
+
+export async function countReindexSources(sql: Db) {
+  const [row] = await sql<{ posts: number; people: number }[]>`
+    select (select count(*)::int from posts where status = 'open' and hidden_at is null and expires_at > now()) as posts,
+           (select count(*)::int from profiles) as people`;
+  return row;
+}
+
+/**
+ * Labels of the skills worth declaring as synonyms: curated ones and every skill somebody tagged. The whole
+ * ESCO taxonomy (70,000 labels) would slow Meilisearch down for labels nobody uses.
+ */
+export async function synonymSourceLabels(sql: Db) {
+  return sql<{ skill_id: string; label: string }[]>`
+    select l.skill_id, l.label from skill_labels l join skills s on s.id = l.skill_id
+    where s.merged_into_id is null and (s.source = 'curated'
+       or exists (select 1 from post_skills ps where ps.skill_id = s.id)
+       or exists (select 1 from profile_skills pr where pr.skill_id = s.id))
+    order by l.skill_id, l.is_preferred desc, length(l.label)`;
+}
+
+export async function skillLabelsByIds(sql: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return sql<{ id: string; slug: string; label_de: string; label_en: string }[]>`
+    select id, slug, label_de, label_en from skills where id = any(${ids}::bigint[])`;
+}
+
+/**
+ * Skills whose labels look like a mistyped query key ("holzbearbeitng" → Holzbearbeitung), best first, at
+ * most `perKey` per key: same first two characters, length within ±3, trigram similarity ≥ `minSimilarity`
+ * (see skill_labels_typo_bucket in 0003_search.sql). Keys shorter than 5 characters are too ambiguous.
+ */
+export async function similarSkillsForKeys(sql: Db, keys: string[], minSimilarity: number, perKey: number) {
+  const usable = keys.filter((key) => key.length >= 5);
+  if (usable.length === 0) return [];
+  return sql<{ key: string; skill_id: string }[]>`
+    select q.key, c.skill_id
+    from unnest(${usable}::text[]) as q(key)
+    cross join lateral (
+      select l.skill_id, max(similarity(l.normalized, q.key)) as score
+      from skill_labels l
+      where left(l.normalized, 2) = left(q.key, 2)
+        and length(l.normalized) between length(q.key) - 3 and length(q.key) + 3
+        and similarity(l.normalized, q.key) >= ${minSimilarity}
+      group by l.skill_id
+      order by score desc, l.skill_id
+      limit ${perKey}
+    ) c`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The embedded engine's documents.
+
+// postgres.js serialises a json parameter itself; a pre-stringified value would arrive as one JSON string.
+const asJson = (sql: Db, documents: PostDocument[] | PersonDocument[]) => sql.json(documents as unknown as postgres.JSONValue);
+
+export async function upsertPostDocuments(sql: Db, documents: PostDocument[]) {
+  if (documents.length === 0) return;
+  await sql`
+    insert into search_posts (id, author_id, kind, category, district, borough, is_remote, exchange_mode, status,
+      author_name, author_role, title, description, skill_ids, skills, tsv, rank_tsv, created_at, expires_at, indexed_at)
+    select d.id, d.author_id, d.kind, d.category, d.district, d.borough, d.is_remote, d.exchange_mode, d.status,
+      d.author_name, d.author_role, d.title, d.description, d.skill_ids, d.skills,
+      r.rank_tsv || setweight(to_tsvector('nl_german', d.description) || to_tsvector('nl_english', d.description), 'C'),
+      r.rank_tsv, d.created_at, d.expires_at, now()
+    from jsonb_to_recordset(${asJson(sql, documents)}) as d(
+      id bigint, author_id bigint, kind text, category text, district text, borough text, is_remote boolean,
+      exchange_mode text, status text, author_name text, author_role text, title text, description text,
+      skill_ids bigint[], skills jsonb, skill_keys text[], skill_labels_de text[], skill_labels_en text[],
+      skill_alt_labels text[], created_at timestamptz, expires_at timestamptz)
+    cross join lateral (
+      select d.title || ' ' || array_to_string(d.skill_labels_de || d.skill_labels_en, ' ') as primary_text,
+             array_to_string(d.skill_alt_labels, ' ') as alt_text
+    ) t
+    cross join lateral (
+      select setweight(to_tsvector('nl_german', t.primary_text) || to_tsvector('nl_english', t.primary_text), 'A')
+        || setweight(to_tsvector('nl_german', t.alt_text) || to_tsvector('nl_english', t.alt_text), 'B')
+        || setweight(search_key_lexemes(d.skill_keys, d.skill_ids), 'A') as rank_tsv
+    ) r
+    on conflict (id) do update set
+      author_id = excluded.author_id, kind = excluded.kind, category = excluded.category, district = excluded.district,
+      borough = excluded.borough, is_remote = excluded.is_remote, exchange_mode = excluded.exchange_mode,
+      status = excluded.status, author_name = excluded.author_name, author_role = excluded.author_role,
+      title = excluded.title, description = excluded.description, skill_ids = excluded.skill_ids,
+      skills = excluded.skills, tsv = excluded.tsv, rank_tsv = excluded.rank_tsv,
+      created_at = excluded.created_at, expires_at = excluded.expires_at, indexed_at = excluded.indexed_at`;
+}
+
+export async function upsertPersonDocuments(sql: Db, documents: PersonDocument[]) {
+  if (documents.length === 0) return;
+  await sql`
+    insert into search_people (id, display_name, role, bio, district, borough, remote_ok, skill_ids,
+      offered_skill_ids, sought_skill_ids, skills, tsv, rank_tsv, created_at, indexed_at)
+    select d.id, d.display_name, d.role, d.bio, d.district, d.borough, d.remote_ok, d.skill_ids,
+      d.offered_skill_ids, d.sought_skill_ids, d.skills,
+      r.rank_tsv || setweight(to_tsvector('nl_german', d.bio) || to_tsvector('nl_english', d.bio), 'C'),
+      r.rank_tsv, d.created_at, now()
+    from jsonb_to_recordset(${asJson(sql, documents)}) as d(
+      id bigint, display_name text, role text, bio text, district text, borough text, remote_ok boolean,
+      skill_ids bigint[], offered_skill_ids bigint[], sought_skill_ids bigint[], skills jsonb, skill_keys text[],
+      skill_labels_de text[], skill_labels_en text[], skill_alt_labels text[], created_at timestamptz)
+    cross join lateral (
+      select d.display_name || ' ' || array_to_string(d.skill_labels_de || d.skill_labels_en, ' ') as primary_text,
+             array_to_string(d.skill_alt_labels, ' ') as alt_text
+    ) t
+    cross join lateral (
+      select setweight(to_tsvector('nl_german', t.primary_text) || to_tsvector('nl_english', t.primary_text), 'A')
+        || setweight(to_tsvector('nl_german', t.alt_text) || to_tsvector('nl_english', t.alt_text), 'B')
+        || setweight(search_key_lexemes(d.skill_keys, d.skill_ids), 'A') as rank_tsv
+    ) r
+    on conflict (id) do update set
+      display_name = excluded.display_name, role = excluded.role, bio = excluded.bio, district = excluded.district,
+      borough = excluded.borough, remote_ok = excluded.remote_ok, skill_ids = excluded.skill_ids,
+      offered_skill_ids = excluded.offered_skill_ids, sought_skill_ids = excluded.sought_skill_ids,
+      skills = excluded.skills, tsv = excluded.tsv, rank_tsv = excluded.rank_tsv,
+      created_at = excluded.created_at, indexed_at = excluded.indexed_at`;
+}
+
+export async function deletePostDocuments(sql: Db, ids: string[]) {
+  if (ids.length === 0) return;
+  await sql`delete from search_posts where id = any(${ids}::bigint[])`;
+}
+
+export async function deletePostDocumentsOfAuthors(sql: Db, authorIds: string[]) {
+  if (authorIds.length === 0) return;
+  await sql`delete from search_posts where author_id = any(${authorIds}::bigint[])`;
+}
+
+export async function deletePersonDocuments(sql: Db, ids: string[]) {
+  if (ids.length === 0) return;
+  await sql`delete from search_people where id = any(${ids}::bigint[])`;
+}
+
+/** After a full reindex: documents the rebuild did not touch belong to nothing visible any more. */
+export async function deleteDocumentsIndexedBefore(sql: Db, index: "posts" | "people", before: Date) {
+  if (index === "posts") await sql`delete from search_posts where indexed_at < ${before}`;
+  else await sql`delete from search_people where indexed_at < ${before}`;
+}
+
+export async function databaseNow(sql: Db) {
+  const [row] = await sql<{ now: Date }[]>`select now() as now`;
+  return row.now;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Embedded search: one statement gives the page of hits, the total and the facet counts.
+
+/** One query token as the embedded engine needs it (see search/query.ts). */
+export type TokenPlan = {
+  words: string[];
+  key: string;
+  symbolic: boolean;
+  /** The query's last token: its last word also matches as a prefix. */
+  last: boolean;
+  similarSkillIds: string[];
+};
+
+export type EmbeddedSearchPlan = {
+  tokens: TokenPlan[];
+  /** The whole query as a skill key ("timberconstruction"), and skills that look like it. */
+  phrase?: { key: string; similarSkillIds: string[] };
+  filters: SearchFilters;
+  sort: SearchSort;
+  limit: number;
+  offset: number;
+  excludeUserIds: string[];
+  facets: boolean;
+  skillFacetSize: number;
+};
+
+type RawSearchRow<H> = { total: number; hits: H[]; facets: [string, string, number][] | null };
+
+const joinWith = (sql: Db, parts: Fragment[], separator: "and" | "&&"): Fragment =>
+  parts.reduce((joined, part) => (separator === "and" ? sql`${joined} and ${part}` : sql`${joined} && ${part}`));
+
+/**
+ * The whole query as one tsquery: every token matches (by its words in German or English, its skill key, or
+ * a skill it looks like), or the whole phrase is a skill's key. One GIN index scan answers it.
+ */
+function queryTsquery(sql: Db, plan: EmbeddedSearchPlan): Fragment {
+  const tokens = plan.tokens.map(
+    (token) =>
+      sql`search_token_tsquery(${token.symbolic ? [] : token.words}::text[], ${token.key}, ${token.last}, ${token.similarSkillIds}::bigint[])`,
+  );
+  const allTokens = sql`(${joinWith(sql, tokens, "&&")})`;
+  if (!plan.phrase) return allTokens;
+  return sql`(${allTokens} || search_key_tsquery(${plan.phrase.key}) || search_skills_tsquery(${plan.phrase.similarSkillIds}::bigint[]))`;
+}
+
+/** Matching and relevance; ranked on title, skill labels and keys (rank_tsv), so description-only matches come last. */
+function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; score: Fragment } {
+  if (plan.tokens.length === 0) return { where: sql`true`, score: sql`0::real` };
+  // A scalar subquery is computed once per execution; the bare expression would be rebuilt for every row
+  // once PostgreSQL switches a prepared statement to a generic plan.
+  const query = sql`(select ${queryTsquery(sql, plan)})`;
+  return { where: sql`d.tsv @@ ${query}`, score: sql`ts_rank(d.rank_tsv, ${query})` };
+}
+
+const hasValues = (values: string[] | undefined): values is string[] => Boolean(values && values.length);
+
+function postFilterCondition(sql: Db, plan: EmbeddedSearchPlan): Fragment {
+  const { filters } = plan;
+  const parts: Fragment[] = [sql`d.status = 'open'`, sql`d.expires_at > now()`];
+  if (hasValues(filters.kind)) parts.push(sql`d.kind = any(${filters.kind}::text[])`);
+  if (hasValues(filters.category)) parts.push(sql`d.category = any(${filters.category}::text[])`);
+  if (hasValues(filters.role)) parts.push(sql`d.author_role = any(${filters.role}::text[])`);
+  if (hasValues(filters.borough)) parts.push(sql`d.borough = any(${filters.borough}::text[])`);
+  if (hasValues(filters.district)) parts.push(sql`d.district = any(${filters.district}::text[])`);
+  if (hasValues(filters.mode)) parts.push(sql`d.exchange_mode = any(${filters.mode}::text[])`);
+  if (hasValues(filters.skill)) parts.push(sql`d.skill_ids && ${filters.skill}::bigint[]`);
+  if (filters.remote) parts.push(sql`d.is_remote`);
+  if (plan.excludeUserIds.length) parts.push(sql`d.author_id <> all(${plan.excludeUserIds}::bigint[])`);
+  return joinWith(sql, parts, "and");
+}
+
+function personFilterCondition(sql: Db, plan: EmbeddedSearchPlan): Fragment {
+  const { filters } = plan;
+  const parts: Fragment[] = [sql`true`];
+  if (hasValues(filters.role)) parts.push(sql`d.role = any(${filters.role}::text[])`);
+  if (hasValues(filters.borough)) parts.push(sql`d.borough = any(${filters.borough}::text[])`);
+  if (hasValues(filters.district)) parts.push(sql`d.district = any(${filters.district}::text[])`);
+  if (hasValues(filters.skill)) parts.push(sql`d.skill_ids && ${filters.skill}::bigint[]`);
+  if (filters.remote) parts.push(sql`d.remote_ok`);
+  if (plan.excludeUserIds.length) parts.push(sql`d.id <> all(${plan.excludeUserIds}::bigint[])`);
+  return joinWith(sql, parts, "and");
+}
+
+const order = (sql: Db, sort: SearchSort) =>
+  sort === "newest" ? sql`created_at desc, id desc` : sql`score desc, created_at desc, id desc`;
+
+export async function searchPostDocuments(sql: Db, plan: EmbeddedSearchPlan) {
+  const { where, score } = matchCondition(sql, plan);
+  // One pass over the matches for the single-valued facets (grouping sets), one for the skills.
+  const facets = plan.facets
+    ? sql`(select json_agg(json_build_array(f.facet, f.value, f.count)) from (
+          select case when grouping(kind) = 0 then 'kind' when grouping(category) = 0 then 'category'
+                      when grouping(author_role) = 0 then 'role' when grouping(borough) = 0 then 'borough'
+                      when grouping(district) = 0 then 'district' when grouping(exchange_mode) = 0 then 'mode'
+                      else 'remote' end as facet,
+                 coalesce(kind, category, author_role, borough, district, exchange_mode, is_remote::text) as value,
+                 count(*)::int as count
+          from matched
+          group by grouping sets ((kind), (category), (author_role), (borough), (district), (exchange_mode), (is_remote))
+          union all (select 'skill', skill_id::text, count(*)::int from matched, unnest(skill_ids) as skill_id
+                     group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
+        ) f where f.value is not null)`
+    : sql`null::json`;
+  const [row] = await sql<RawSearchRow<PostHit>[]>`
+    with matched as materialized (
+      select d.id, d.kind, d.category, d.author_role, d.borough, d.district, d.exchange_mode, d.is_remote,
+             d.skill_ids, d.created_at, ${score} as score
+      from search_posts d
+      where ${postFilterCondition(sql, plan)} and ${where}
+    ), page as (
+      select id, score, created_at from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
+    )
+    select
+      (select count(*)::int from matched) as total,
+      (select coalesce(json_agg(json_build_object(
+          'id', d.id::text, 'kind', d.kind, 'title', d.title, 'description', d.description, 'category', d.category,
+          'district', d.district, 'is_remote', d.is_remote, 'exchange_mode', d.exchange_mode,
+          'author_id', d.author_id::text, 'author_name', d.author_name, 'author_role', d.author_role,
+          'skills', d.skills, 'created_at', d.created_at
+        ) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
+        from page p join search_posts d on d.id = p.id) as hits,
+      ${facets} as facets`;
+  return toResult(row);
+}
+
+export async function searchPersonDocuments(sql: Db, plan: EmbeddedSearchPlan) {
+  const { where, score } = matchCondition(sql, plan);
+  const facets = plan.facets
+    ? sql`(select json_agg(json_build_array(f.facet, f.value, f.count)) from (
+          select case when grouping(role) = 0 then 'role' when grouping(borough) = 0 then 'borough'
+                      when grouping(district) = 0 then 'district' else 'remote' end as facet,
+                 coalesce(role, borough, district, remote_ok::text) as value,
+                 count(*)::int as count
+          from matched
+          group by grouping sets ((role), (borough), (district), (remote_ok))
+          union all (select 'skill', skill_id::text, count(*)::int from matched, unnest(skill_ids) as skill_id
+                     group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
+        ) f where f.value is not null)`
+    : sql`null::json`;
+  const [row] = await sql<RawSearchRow<PersonHit>[]>`
+    with matched as materialized (
+      select d.id, d.role, d.borough, d.district, d.remote_ok, d.skill_ids, d.created_at, ${score} as score
+      from search_people d
+      where ${personFilterCondition(sql, plan)} and ${where}
+    ), page as (
+      select id, score, created_at from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
+    )
+    select
+      (select count(*)::int from matched) as total,
+      (select coalesce(json_agg(json_build_object(
+          'id', d.id::text, 'display_name', d.display_name, 'role', d.role, 'bio', d.bio, 'district', d.district,
+          'remote_ok', d.remote_ok, 'skills', d.skills, 'created_at', d.created_at
+        ) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
+        from page p join search_people d on d.id = p.id) as hits,
+      ${facets} as facets`;
+  return toResult(row);
+}
+
+function toResult<H>(row: RawSearchRow<H>) {
+  const facets: Record<string, FacetCount[]> = {};
+  for (const [facet, value, count] of row.facets ?? []) (facets[facet] ??= []).push({ value, count });
+  for (const counts of Object.values(facets)) counts.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  return { total: row.total, hits: row.hits, facets };
+}

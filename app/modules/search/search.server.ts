@@ -1,0 +1,295 @@
+import { db, type Db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import type { Locale } from "~/lib/i18n";
+import { processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
+import { skillLabel, suggestSkills } from "~/modules/skills/skills.server";
+import { buildPersonDocuments, buildPostDocuments, buildSynonyms } from "./documents.server";
+import { createEmbeddedEngine } from "./embedded-engine.server";
+import { highlight, snippet, type Segment } from "./highlight";
+import { createMeilisearchEngine } from "./meilisearch-engine.server";
+import * as queries from "./queries.server";
+import { cleanQuery, queryTokens, type SearchParams } from "./query";
+import {
+  PERSON_FACETS,
+  POST_FACETS,
+  type DocumentOf,
+  type FacetName,
+  type PersonHit,
+  type PostHit,
+  type SearchEngine,
+  type SearchIndexName,
+  type SearchRequest,
+  type SearchResult,
+} from "./types";
+
+export type { SearchParams } from "./query";
+
+type MeilisearchEngine = ReturnType<typeof createMeilisearchEngine>;
+
+/** After Meilisearch failed, searches go to the embedded engine for this long before trying it again. */
+const MEILISEARCH_RETRY_AFTER_MS = 15_000;
+
+let meilisearch: { key: string; engine: MeilisearchEngine; downUntil: number; settingsApplied: boolean } | undefined;
+
+/** The Meilisearch engine when MEILI_HOST is set (read at call time, so tests can switch). */
+function configuredMeilisearch() {
+  const config = env();
+  if (!config.MEILI_HOST) return undefined;
+  const key = [config.MEILI_HOST, config.MEILI_API_KEY ?? "", config.MEILI_INDEX_PREFIX].join("|");
+  if (meilisearch?.key !== key) {
+    meilisearch = {
+      key,
+      engine: createMeilisearchEngine({ host: config.MEILI_HOST, apiKey: config.MEILI_API_KEY, indexPrefix: config.MEILI_INDEX_PREFIX }),
+      downUntil: 0,
+      settingsApplied: false,
+    };
+  }
+  return meilisearch;
+}
+
+export function configuredEngineName(): "meilisearch" | "embedded" {
+  return env().MEILI_HOST ? "meilisearch" : "embedded";
+}
+
+/** Every engine that must receive changes: the embedded one always (it is the fallback), Meilisearch when set. */
+function writeEngines(sql: Db): SearchEngine[] {
+  const meili = configuredMeilisearch();
+  return meili ? [createEmbeddedEngine(sql), meili.engine] : [createEmbeddedEngine(sql)];
+}
+
+export type SearchOutcome<I extends SearchIndexName> = SearchResult<I> & {
+  engine: "embedded" | "meilisearch";
+  /** Meilisearch is configured but did not answer: the embedded engine did. */
+  degraded: boolean;
+};
+
+/** Searches with the configured engine; when Meilisearch fails, the embedded engine answers and says so. */
+export async function runSearch<I extends SearchIndexName>(request: SearchRequest<I>): Promise<SearchOutcome<I>> {
+  const safe: SearchRequest<I> = { ...request, query: cleanQuery(request.query) };
+  const meili = configuredMeilisearch();
+  if (meili && Date.now() >= meili.downUntil) {
+    try {
+      return { ...(await meili.engine.search(safe)), engine: "meilisearch", degraded: false };
+    } catch (error) {
+      meili.downUntil = Date.now() + MEILISEARCH_RETRY_AFTER_MS;
+      console.error(`[search] Meilisearch failed, answering from the embedded engine: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { ...(await createEmbeddedEngine(db()).search(safe)), engine: "embedded", degraded: Boolean(meili) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Keeping the index true.
+
+/**
+ * Applies a batch of 'search' outbox events inside the outbox transaction: rebuilds the documents of the
+ * posts and people touched (a person's posts carry their name and role; a skill's posts and people carry its
+ * labels) and writes them to every engine, the embedded one first. Anything no longer visible is removed.
+ * If an engine fails, apply throws and processOutbox keeps the events for a retry; the writes are idempotent.
+ */
+export async function applySearchChanges(events: OutboxEvent[], tx: Db) {
+  const postIds = new Set<string>();
+  const personIds = new Set<string>();
+  const skillIds = new Set<string>();
+  for (const event of events) {
+    if (event.entity === "post") postIds.add(event.entity_id);
+    else if (event.entity === "person") personIds.add(event.entity_id);
+    else skillIds.add(event.entity_id);
+  }
+  if (skillIds.size) {
+    const tagged = await queries.idsTaggedWithSkills(tx, [...skillIds]);
+    tagged.postIds.forEach((id) => postIds.add(id));
+    tagged.userIds.forEach((id) => personIds.add(id));
+  }
+  for (const id of await queries.postIdsOfAuthors(tx, [...personIds])) postIds.add(id);
+
+  const posts = await buildPostDocuments(tx, [...postIds]);
+  const people = await buildPersonDocuments(tx, [...personIds]);
+  for (const engine of writeEngines(tx)) {
+    await engine.index("posts", posts.documents);
+    await engine.remove("posts", posts.removed);
+    await engine.index("people", people.documents);
+    await engine.remove("people", people.removed);
+    // A deleted account's posts are gone from the tables before their ids could be looked up.
+    await engine.removePostsOfAuthors(people.removed);
+  }
+}
+
+/** One round of the search worker: Meilisearch settings once per process, then a batch of the outbox. */
+export async function runSearchWorkerOnce(): Promise<number> {
+  const meili = configuredMeilisearch();
+  if (meili && !meili.settingsApplied) {
+    await meili.engine.applySettings({ synonyms: await buildSynonyms(db()) });
+    meili.settingsApplied = true;
+  }
+  return processOutbox("search", applySearchChanges, { limit: 100 });
+}
+
+export type ReindexProgress = { engine: string; index: SearchIndexName; done: number; total: number };
+
+const REINDEX_BATCH = 500;
+
+async function* documentBatches<I extends SearchIndexName>(
+  sql: Db,
+  index: I,
+  onBatch: (count: number) => void,
+): AsyncGenerator<DocumentOf<I>[]> {
+  let after = "0";
+  for (;;) {
+    const ids = index === "posts" ? await queries.postIdsAfter(sql, after, REINDEX_BATCH) : await queries.personIdsAfter(sql, after, REINDEX_BATCH);
+    if (ids.length === 0) return;
+    after = ids[ids.length - 1];
+    const built = index === "posts" ? await buildPostDocuments(sql, ids) : await buildPersonDocuments(sql, ids);
+    onBatch(ids.length);
+    yield built.documents as DocumentOf<I>[];
+  }
+}
+
+/** Rebuilds every engine's posts and people from the database; searches keep answering meanwhile. */
+export async function reindexSearch(options: { sql?: Db; onProgress?: (progress: ReindexProgress) => void } = {}) {
+  const sql = options.sql ?? db();
+  const totals = await queries.countReindexSources(sql);
+  const settings = { synonyms: await buildSynonyms(sql) };
+  const counts = { posts: 0, people: 0 };
+  for (const engine of writeEngines(sql)) {
+    for (const index of ["posts", "people"] as const) {
+      let done = 0;
+      options.onProgress?.({ engine: engine.name, index, done, total: totals[index] });
+      await engine.reindex(
+        index,
+        documentBatches(sql, index, (count) => {
+          done += count;
+          options.onProgress?.({ engine: engine.name, index, done: Math.min(done, totals[index]), total: totals[index] });
+        }),
+        settings,
+      );
+      counts[index] = done;
+    }
+  }
+  const meili = configuredMeilisearch();
+  if (meili) meili.settingsApplied = true;
+  return counts;
+}
+
+/** For /healthz: which engine answers searches and whether it is reachable. */
+export async function searchHealth() {
+  const meili = configuredMeilisearch();
+  if (!meili) return { engine: "embedded" as const, ok: true, degraded: false };
+  const health = await meili.engine.health();
+  if (health.ok) meili.downUntil = 0;
+  return { engine: "meilisearch" as const, ok: health.ok, degraded: !health.ok, ...(health.error ? { error: health.error } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The search page and its suggestions.
+
+export const RESULTS_PER_PAGE = 20;
+
+export type SkillTagView = { id: string; slug: string; label: Segment[] };
+export type PostResultView = Omit<PostHit, "title" | "description" | "skills"> & { title: Segment[]; snippet: Segment[]; skills: SkillTagView[] };
+export type PersonResultView = Omit<PersonHit, "display_name" | "bio" | "skills"> & {
+  name: Segment[];
+  snippet: Segment[];
+  offered: SkillTagView[];
+  sought: SkillTagView[];
+};
+export type FacetOptionView = { value: string; label: string | null; count: number; selected: boolean };
+export type FacetGroupView = { name: FacetName; options: FacetOptionView[] };
+
+export type SearchPageView = {
+  total: number;
+  pages: number;
+  posts: PostResultView[];
+  people: PersonResultView[];
+  facets: FacetGroupView[];
+  degraded: boolean;
+  engine: "embedded" | "meilisearch";
+};
+
+export async function searchPage(params: SearchParams, locale: Locale, options: { excludeUserIds?: string[] } = {}): Promise<SearchPageView> {
+  const tokens = queryTokens(params.query);
+  const result = await runSearch({
+    index: params.tab,
+    query: params.query,
+    filters: params.filters,
+    sort: params.sort,
+    page: params.page,
+    perPage: RESULTS_PER_PAGE,
+    excludeUserIds: options.excludeUserIds,
+    facets: true,
+  });
+  const skillIds = [...new Set([...(result.facets.skill ?? []).map((entry) => entry.value), ...(params.filters.skill ?? [])])];
+  const skillNames = new Map((await queries.skillLabelsByIds(db(), skillIds)).map((skill) => [skill.id, skillLabel(skill, locale)]));
+  const tag = (skill: { id: string; slug: string; label_de: string; label_en: string }): SkillTagView => ({
+    id: skill.id,
+    slug: skill.slug,
+    label: highlight(skillLabel(skill, locale), tokens),
+  });
+
+  const names = params.tab === "posts" ? POST_FACETS : PERSON_FACETS;
+  const facets = names.map((name): FacetGroupView => {
+    const counts = result.facets[name] ?? [];
+    if (name === "remote") {
+      const count = counts.find((entry) => entry.value === "true")?.count ?? 0;
+      return { name, options: [{ value: "1", label: null, count, selected: Boolean(params.filters.remote) }] };
+    }
+    const selected = new Set(params.filters[name] ?? []);
+    const options: FacetOptionView[] = counts.map((entry) => ({
+      value: entry.value,
+      label: name === "skill" ? (skillNames.get(entry.value) ?? entry.value) : null,
+      count: entry.count,
+      selected: selected.has(entry.value),
+    }));
+    for (const value of selected) {
+      if (!options.some((option) => option.value === value)) {
+        options.push({ value, label: name === "skill" ? (skillNames.get(value) ?? value) : null, count: 0, selected: true });
+      }
+    }
+    return { name, options };
+  });
+
+  const posts =
+    params.tab === "posts"
+      ? (result.hits as PostHit[]).map(({ title, description, skills, ...rest }) => ({
+          ...rest,
+          title: highlight(title, tokens),
+          snippet: snippet(description, tokens),
+          skills: skills.map(tag),
+        }))
+      : [];
+  const people =
+    params.tab === "people"
+      ? (result.hits as PersonHit[]).map(({ display_name, bio, skills, ...rest }) => ({
+          ...rest,
+          name: highlight(display_name, tokens),
+          snippet: snippet(bio, tokens),
+          offered: skills.filter((skill) => skill.direction === "offer").map(tag),
+          sought: skills.filter((skill) => skill.direction === "seek").map(tag),
+        }))
+      : [];
+  return {
+    total: result.total,
+    pages: Math.max(1, Math.ceil(Math.min(result.total, 100 * RESULTS_PER_PAGE) / RESULTS_PER_PAGE)),
+    posts,
+    people,
+    facets,
+    degraded: result.degraded,
+    engine: result.engine,
+  };
+}
+
+export type SearchSuggestion = { type: "skill" | "post" | "person"; label: string; href: string };
+
+/** As-you-type suggestions: matching skills (to filter by), then a few matching post titles. */
+export async function searchSuggestions(rawQuery: string, locale: Locale, options: { excludeUserIds?: string[] } = {}): Promise<SearchSuggestion[]> {
+  const query = cleanQuery(rawQuery).slice(0, 80);
+  if (query.length < 2) return [];
+  const [skills, posts] = await Promise.all([
+    suggestSkills(query, locale, 5),
+    runSearch({ index: "posts", query, filters: {}, sort: "relevance", page: 1, perPage: 4, facets: false, excludeUserIds: options.excludeUserIds }),
+  ]);
+  return [
+    ...skills.map((skill): SearchSuggestion => ({ type: "skill", label: skill.label, href: `/search?skill=${skill.id}` })),
+    ...(posts.hits as PostHit[]).map((post): SearchSuggestion => ({ type: "post", label: post.title, href: `/posts/${post.id}` })),
+  ];
+}
