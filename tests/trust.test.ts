@@ -7,6 +7,7 @@ import { loader as exportLoader } from "~/routes/account-export";
 import { action as threadAction, loader as threadLoader } from "~/routes/inbox-thread";
 import { action as contactAction } from "~/routes/person-contact";
 import { action as blockAction } from "~/routes/person-block";
+import { loader as searchLoader } from "~/routes/search";
 import { blockPerson, sendContactRequest, respondToContactRequest, threadFor } from "~/modules/contact/contact.server";
 import { reportContent, moderate } from "~/modules/moderation/moderation.server";
 import { newestPosts } from "~/modules/posts/posts.server";
@@ -70,6 +71,24 @@ describe("contact requests", () => {
     const viaForm = await settle(() => contactAction({ request: formRequest(`/people/${a.id}/contact`, { message }, cookie), params: { personId: a.id }, context: {} }));
     expect(viaForm.status).toBe(409);
     expect(await db()`select 1 from contact_requests where sender_id = ${b.id} or sender_id = ${a.id}`).toHaveLength(0);
+  });
+
+  it("hides blocked people and their posts from each other's search", async () => {
+    const a = await createPerson({ displayName: "Xaver Blockwart", skillsOffered: ["Imkerei"] });
+    const b = await createPerson({ displayName: "Yvonne Sucherin" });
+    await createTestPost(a.id, { title: "Xavers Bienenstöcke", skills: "Imkerei" });
+    await drainOutbox();
+    const cookie = await sessionCookieFor(b.id);
+    const search = async (path: string) => {
+      const result = await settle(() => searchLoader({ request: getRequest(path, cookie), params: {}, context: {} }));
+      return JSON.stringify(result.body);
+    };
+    expect(await search("/search?tab=people&q=Xaver")).toContain("Blockwart");
+    expect(await search("/search?q=Bienenst%C3%B6cke")).toContain("Xavers");
+    await blockPerson(a.id, b.id);
+    await drainOutbox();
+    expect(await search("/search?tab=people&q=Xaver")).not.toContain("Blockwart");
+    expect(await search("/search?q=Bienenst%C3%B6cke")).not.toContain("Xavers");
   });
 
   it("keeps threads and answers to the two participants", async () => {

@@ -4,7 +4,8 @@ import { useEffect, useId, useRef, useState } from "react";
 import { useLocale, useT } from "~/components/i18n";
 import { PlaceLabel } from "~/components/post-card";
 import { formatDate, translator, type MessageKey } from "~/lib/i18n";
-import { requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/lib/session.server";
+import { blockedEitherWay } from "~/modules/contact/contact.server";
 import type { Segment } from "~/modules/search/highlight";
 import { parseSearchParams, searchHref, type SearchParams } from "~/modules/search/query";
 import { searchPage, type FacetGroupView, type PersonResultView, type PostResultView, type SkillTagView } from "~/modules/search/search.server";
@@ -13,8 +14,9 @@ import type { SearchSuggestion } from "~/modules/search/search.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = parseSearchParams(new URL(request.url).searchParams);
   const locale = await requestLocale(request);
-  // Blocks (people hidden from the viewer) are wired in later through excludeUserIds.
-  const view = await searchPage(params, locale);
+  // People who blocked the viewer, or whom the viewer blocked, never appear (nor their posts).
+  const viewer = await currentUser(request);
+  const view = await searchPage(params, locale, { excludeUserIds: viewer ? await blockedEitherWay(viewer.id) : [] });
   const t = translator(locale);
   return {
     params,
