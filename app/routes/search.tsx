@@ -238,7 +238,7 @@ function QueryBox({ defaultValue }: { defaultValue: string }) {
   }
 
   return (
-    <div className="skill-picker" style={{ flex: 1 }}>
+    <div className="skill-picker">
       <label htmlFor={id} className="visually-hidden">
         {t("search.queryLabel")}
       </label>
@@ -378,7 +378,7 @@ export default function SearchPage() {
           </aside>
 
           <section aria-labelledby="search-results-heading">
-            <div className="button-row" style={{ justifyContent: "space-between", alignItems: "center" }}>
+            <div className="results-header">
               <h2 id="search-results-heading" aria-live="polite">
                 {summary}
               </h2>
