@@ -80,8 +80,8 @@ async function prepareData() {
                n % 10 = 0,
                (${EXCHANGE_MODES as unknown as string[]}::text[])[1 + n % 6],
                now() + interval '90 days',
-               now() - make_interval(mins => n % 100000)
-        from generate_series(${start + 1}, ${Math.min(POSTS, start + chunk)}) n
+               now() - make_interval(mins => (n % 100000)::int)
+        from generate_series(${start + 1}::int, ${Math.min(POSTS, start + chunk)}::int) n
         join lateral (select id from users where email = 'bench-load-' || (1 + n % ${PEOPLE}) || '@example.org') a on true
         join lateral (select label_de, label_en from skills where id = (${skillIds}::bigint[])[1 + (n * 31 % ${skillIds.length})]) s on true
         returning id)
@@ -148,12 +148,13 @@ try {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn("node", ["scripts/start.mjs"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_URL: base, WORKERS: "off" },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_URL: base, WORKERS: "off", APP_SECRET: "bench-load-secret-0123456789-abcdefghijklmnop" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   serverProcess.kill = () => child.kill("SIGTERM");
   child.stderr.pipe(fs.createWriteStream("/tmp/nl-bench-load-server.log"));
   for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error("the server exited; see /tmp/nl-bench-load-server.log");
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
     } catch {
