@@ -223,8 +223,13 @@ async function main() {
           await a.goto(`${base}/search?q=Werkst%C3%A4tten`);
           await eventuallyText(a, "Holzwerkstatt mit CNC-Fräse");
           await a.goto(`${base}/search`);
-          await a.getByRole("checkbox", { name: /Gesuch/ }).first().check();
-          await a.getByRole("button", { name: /Suchen|Filter/ }).first().click();
+          await a.getByRole("checkbox", { name: /Gesuch/ }).first().click();
+          // With JavaScript the filter applies at once; without it, "Filter anwenden" does.
+          await a.waitForURL(/kind=need/, { timeout: 5000 }).catch(async () => {
+            await a.getByRole("button", { name: /Filter anwenden/ }).click();
+            await a.waitForURL(/kind=need/);
+          });
+          assert(await a.getByRole("checkbox", { name: /Gesuch/ }).first().isChecked(), "the facet stays ticked after filtering");
           await expectText(a, "Fotograf*in für Werkstattbilder");
           assert((await a.getByText("Holzwerkstatt mit CNC-Fräse").count()) === 0, "the kind facet filters offers out");
           await screenshot(a, "search");
