@@ -223,6 +223,8 @@ async function main() {
           await a.goto(`${base}/search?q=Werkst%C3%A4tten`);
           await eventuallyText(a, "Holzwerkstatt mit CNC-Fräse");
           await a.goto(`${base}/search`);
+          // The index follows the database through the search worker: wait until both posts are in.
+          await eventuallyText(a, "Fotograf*in für Werkstattbilder");
           await a.getByRole("checkbox", { name: /Gesuch/ }).first().click();
           // With JavaScript the filter applies at once; without it, "Filter anwenden" does.
           await a.waitForURL(/kind=need/, { timeout: 5000 }).catch(async () => {
