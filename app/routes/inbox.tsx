@@ -16,7 +16,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Inbox() {
   const { received, sent } = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
   return (
     <div>
       <h1>{t("inbox.title")}</h1>
@@ -24,45 +23,37 @@ export default function Inbox() {
         <Link to="/account">{t("account.link")}</Link>
       </p>
       {received.length === 0 && sent.length === 0 ? <p className="empty">{t("inbox.empty")}</p> : null}
-      {received.length ? (
-        <section>
-          <h2>{t("inbox.received")}</h2>
-          <div className="card-list">
-            {received.map((request) => (
-              <article key={request.id} className="card">
-                <p className="eyebrow">
-                  <span className="badge">{t(`inbox.status.${request.status}` as MessageKey)}</span>
-                  <span>{formatDate(locale, request.created_at, true)}</span>
-                </p>
-                <h3>
-                  <Link to={`/inbox/${request.id}`}>{t("inbox.from", { name: request.sender_name ?? "?" })}</Link>
-                </h3>
-                {request.post_title ? <p className="meta">{request.post_title}</p> : null}
-                <p className="plain-text">{request.message}</p>
-              </article>
-            ))}
-          </div>
-        </section>
-      ) : null}
-      {sent.length ? (
-        <section>
-          <h2>{t("inbox.sent")}</h2>
-          <div className="card-list">
-            {sent.map((request) => (
-              <article key={request.id} className="card">
-                <p className="eyebrow">
-                  <span className="badge">{t(`inbox.status.${request.status}` as MessageKey)}</span>
-                  <span>{formatDate(locale, request.created_at, true)}</span>
-                </p>
-                <h3>
-                  <Link to={`/inbox/${request.id}`}>{t("inbox.to", { name: request.recipient_name ?? "?" })}</Link>
-                </h3>
-                {request.post_title ? <p className="meta">{request.post_title}</p> : null}
-              </article>
-            ))}
-          </div>
-        </section>
-      ) : null}
+      <RequestSection title={t("inbox.received")} requests={received.map((request) => ({ ...request, heading: t("inbox.from", { name: request.sender_name ?? "?" }), message: request.message }))} />
+      <RequestSection title={t("inbox.sent")} requests={sent.map((request) => ({ ...request, heading: t("inbox.to", { name: request.recipient_name ?? "?" }), message: null }))} />
     </div>
+  );
+}
+
+type RequestCard = { id: string; status: string; created_at: Date | string; post_title: string | null; heading: string; message: string | null };
+
+/** One list of requests; received ones show the message, sent ones only their status. */
+function RequestSection({ title, requests }: { title: string; requests: RequestCard[] }) {
+  const t = useT();
+  const locale = useLocale();
+  if (requests.length === 0) return null;
+  return (
+    <section>
+      <h2>{title}</h2>
+      <div className="card-list">
+        {requests.map((request) => (
+          <article key={request.id} className="card">
+            <p className="eyebrow">
+              <span className="badge">{t(`inbox.status.${request.status}` as MessageKey)}</span>
+              <span>{formatDate(locale, request.created_at, true)}</span>
+            </p>
+            <h3>
+              <Link to={`/inbox/${request.id}`}>{request.heading}</Link>
+            </h3>
+            {request.post_title ? <p className="meta">{request.post_title}</p> : null}
+            {request.message ? <p className="plain-text">{request.message}</p> : null}
+          </article>
+        ))}
+      </div>
+    </section>
   );
 }
