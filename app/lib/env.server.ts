@@ -71,6 +71,8 @@ const envSchema = z
     DIGEST_DAILY_SCHEDULE: z.string().default("0 8 * * *").refine(isValidCron, { message: "is not a valid cron expression" }),
     DIGEST_TIMEZONE: z.string().default("Europe/Berlin").refine(isTimeZone, { message: "is not a known time zone" }),
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+    PAGE_CACHE_ENTRIES: positiveInt.max(100_000).default(500),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.APP_SECRET && env.DATABASE_URL) {

@@ -5,6 +5,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { env } from "./env.server";
+import { createPageCache } from "./page-cache.server";
 import { BASE_SECURITY_HEADERS, isCrossOriginStateChange } from "./security.server";
 
 /** The Node HTTP server: static assets, security headers, the cross-origin check, then Remix. */
@@ -36,6 +37,8 @@ export function createHttpServer(build: ServerBuild) {
   app.get("/bench/bare", (_req, res) => {
     res.type("text/plain").send("ok");
   });
+  const pageCache = createPageCache({ ttlSeconds: env().PAGE_CACHE_SECONDS, maxEntries: env().PAGE_CACHE_ENTRIES });
+  app.use(pageCache.middleware);
   app.all("*", createRequestHandler({ build }));
   return http.createServer(app);
 }

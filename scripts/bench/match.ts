@@ -164,7 +164,16 @@ async function runScale(baseUrl: string, scale: (typeof SCALES)[number]) {
     const scan = await sequentialScan(sql);
     console.log(`[${scale.label}] sequential read of ${scan.rows} post-skill rows: ${scan.seconds.toFixed(3)} s`);
     console.log(`[${scale.label}] full recompute …`);
-    const recompute = await timed(() => recomputeAllMatches());
+    let stepStarted = performance.now();
+    const steps: string[] = [];
+    const recompute = await timed(() =>
+      recomputeAllMatches((_done, step) => {
+        const now = performance.now();
+        steps.push(`${step} ${((now - stepStarted) / 1000).toFixed(2)} s`);
+        stepStarted = now;
+      }),
+    );
+    console.log(`[${scale.label}] steps: ${steps.join(", ")}`);
     console.log(`[${scale.label}] full recompute: ${recompute.seconds.toFixed(2)} s, ${recompute.result.matches} matches`);
     const incremental = await incrementalUpdates(sql, INCREMENTAL_CHANGES);
     console.log(`[${scale.label}] incremental update p95: ${incremental.p95.toFixed(1)} ms`);

@@ -278,6 +278,8 @@ export type EmbeddedSearchPlan = {
   offset: number;
   excludeUserIds: string[];
   facets: boolean;
+  /** false: the caller already knows the total and facet counts; only the page of hits is read */
+  counts: boolean;
   skillFacetSize: number;
 };
 
@@ -358,6 +360,12 @@ export async function searchPostDocuments(sql: Db, plan: EmbeddedSearchPlan) {
                      group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
         ) f where f.value is not null)`
     : sql`null::json`;
+  const hitColumns = sql`
+    'id', d.id::text, 'kind', d.kind, 'title', d.title, 'description', d.description, 'category', d.category,
+    'district', d.district, 'is_remote', d.is_remote, 'exchange_mode', d.exchange_mode,
+    'author_id', d.author_id::text, 'author_name', d.author_name, 'author_role', d.author_role,
+    'skills', d.skills, 'created_at', d.created_at`;
+  if (!plan.counts) return hitsOnly<PostHit>(sql, plan, sql`search_posts`, postFilterCondition(sql, plan), hitColumns);
   const [row] = await sql<RawSearchRow<PostHit>[]>`
     with matched as materialized (
       select d.id, d.kind, d.category, d.author_role, d.borough, d.district, d.exchange_mode, d.is_remote,
@@ -369,12 +377,7 @@ export async function searchPostDocuments(sql: Db, plan: EmbeddedSearchPlan) {
     )
     select
       (select count(*)::int from matched) as total,
-      (select coalesce(json_agg(json_build_object(
-          'id', d.id::text, 'kind', d.kind, 'title', d.title, 'description', d.description, 'category', d.category,
-          'district', d.district, 'is_remote', d.is_remote, 'exchange_mode', d.exchange_mode,
-          'author_id', d.author_id::text, 'author_name', d.author_name, 'author_role', d.author_role,
-          'skills', d.skills, 'created_at', d.created_at
-        ) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
+      (select coalesce(json_agg(json_build_object(${hitColumns}) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
         from page p join search_posts d on d.id = p.id) as hits,
       ${facets} as facets`;
   return toResult(row);
@@ -394,6 +397,10 @@ export async function searchPersonDocuments(sql: Db, plan: EmbeddedSearchPlan) {
                      group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
         ) f where f.value is not null)`
     : sql`null::json`;
+  const hitColumns = sql`
+    'id', d.id::text, 'display_name', d.display_name, 'role', d.role, 'bio', d.bio, 'district', d.district,
+    'remote_ok', d.remote_ok, 'skills', d.skills, 'created_at', d.created_at`;
+  if (!plan.counts) return hitsOnly<PersonHit>(sql, plan, sql`search_people`, personFilterCondition(sql, plan), hitColumns);
   const [row] = await sql<RawSearchRow<PersonHit>[]>`
     with matched as materialized (
       select d.id, d.role, d.borough, d.district, d.remote_ok, d.skill_ids, d.created_at, ${score} as score
@@ -404,13 +411,30 @@ export async function searchPersonDocuments(sql: Db, plan: EmbeddedSearchPlan) {
     )
     select
       (select count(*)::int from matched) as total,
-      (select coalesce(json_agg(json_build_object(
-          'id', d.id::text, 'display_name', d.display_name, 'role', d.role, 'bio', d.bio, 'district', d.district,
-          'remote_ok', d.remote_ok, 'skills', d.skills, 'created_at', d.created_at
-        ) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
+      (select coalesce(json_agg(json_build_object(${hitColumns}) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
         from page p join search_people d on d.id = p.id) as hits,
       ${facets} as facets`;
   return toResult(row);
+}
+
+/**
+ * Only the page of hits, when the total and facets are known: without the materialized set of every match, an
+ * unranked listing (no query words) walks the newest-first index and stops after the page.
+ */
+async function hitsOnly<H>(sql: Db, plan: EmbeddedSearchPlan, table: Fragment, filter: Fragment, hitColumns: Fragment) {
+  const { where, score } = matchCondition(sql, plan);
+  const ranked = plan.tokens.length > 0 && plan.sort !== "newest";
+  const orderBy = ranked ? sql`p.score desc, p.created_at desc, p.id desc` : sql`p.created_at desc, p.id desc`;
+  const [row] = await sql<{ hits: H[] }[]>`
+    select coalesce(json_agg(json_build_object(${hitColumns}) order by ${orderBy}), '[]'::json) as hits
+    from (
+      select p.id, p.score, p.created_at
+      from (select d.id, d.created_at, ${ranked ? score : sql`0::real`} as score from ${table} d where ${filter} and ${where}) p
+      order by ${orderBy}
+      limit ${plan.limit} offset ${plan.offset}
+    ) p
+    join ${table} d on d.id = p.id`;
+  return { total: 0, hits: row.hits, facets: {} as Record<string, FacetCount[]> };
 }
 
 function toResult<H>(row: RawSearchRow<H>) {
