@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { db } from "~/lib/db.server";
+import { currentDatabase, db } from "~/lib/db.server";
 import { LEIPZIG_DISTRICTS } from "~/lib/reference";
 import {
   bestMatchesForPost,
@@ -287,8 +287,10 @@ describe("full recompute", () => {
       from matches order by 1`;
     expect(before.length).toBeGreaterThan(10);
     const steps: string[] = [];
-    const result = await recomputeAllMatches((_, step) => steps.push(step));
-    expect(steps).toEqual(["sides", "keys", "weights", "candidates", "scores", "selection", "write"]);
+    const result = await recomputeAllMatches(({ step, done, total }) => {
+      if (done === total) steps.push(step);
+    });
+    expect(steps).toEqual(["sides", "weights", "matching", "write"]);
     expect(result.matches).toBe(before.length);
     const after = await db()<typeof before>`
       select concat_ws(':', need_user_id, need_post_id, offer_user_id, offer_post_id) as key, score, mutual, first_seen_at,
@@ -301,6 +303,49 @@ describe("full recompute", () => {
       expect(row.first_seen_at.getTime()).toBe(before[index].first_seen_at.getTime());
       expect(row.score).toBeCloseTo(before[index].score, 4);
     });
+  });
+
+  it("keeps each side's best matches as posts arrive one by one, as a full recompute would", async () => {
+    // One user-defined skill (no ESCO group), known to the last full recompute, so its rarity weight stays put.
+    const skill = "Lastenradschrauben";
+    const posts = [await createTestPost((await createPerson()).id, { kind: "offer", skills: skill, location: "Plagwitz" })];
+    await syncMatches();
+    await recomputeAllMatches();
+    const places = ["Plagwitz", "Lindenau", "Connewitz", "Gohlis-Süd", "Schleußig", "Zentrum", "Probstheida", "remote"];
+    for (let i = 0; i < 7; i++) {
+      for (const kind of ["need", "offer"] as const) {
+        const postId = await createTestPost((await createPerson()).id, { kind, skills: skill, location: places[(i * 3 + (kind === "need" ? 1 : 0)) % places.length] });
+        // different ages, so no two pairs tie on freshness (ties may fall either way)
+        await db()`update posts set created_at = now() - make_interval(days => ${kind === "need" ? 7 * i + 1 : i + 2}) where id = ${postId}`;
+        posts.push(postId);
+        await syncMatches();
+      }
+    }
+    const pairs = async () =>
+      (
+        await db()<{ key: string }[]>`
+          select concat_ws(':', need_post_id, offer_post_id) as key from matches
+          where need_post_id = any(${posts}::bigint[]) or offer_post_id = any(${posts}::bigint[]) order by 1`
+      ).map((row) => row.key);
+    const incremental = await pairs();
+    await recomputeAllMatches();
+    expect(incremental).toEqual(await pairs());
+    // all 7 × 8 pairs fit, but each post keeps only its best few: the lists were trimmed as newcomers entered
+    expect(incremental.length).toBeLessThan(7 * 8);
+  });
+
+  it("writes the same matches with COPY (PostgreSQL servers) and with array inserts (PGlite)", async () => {
+    const snapshot = () => db()<{ key: string; score: number; mutual: boolean; reasons: unknown; first_seen_at: Date }[]>`
+      select concat_ws(':', need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id) as key,
+             score, mutual, reasons, first_seen_at
+      from matches order by 1`;
+    const viaInsert = await recomputeAllMatches(undefined, { writeWith: "insert" });
+    const inserted = await snapshot();
+    expect(inserted.length).toBe(viaInsert.matches);
+    expect(inserted.length).toBeGreaterThan(10);
+    if (currentDatabase()?.mode !== "postgres") return; // PGlite's socket takes no COPY FROM STDIN
+    await recomputeAllMatches(undefined, { writeWith: "copy" });
+    expect(await snapshot()).toEqual(inserted);
   });
 
   it("keeps the districts table in step with the reference list", async () => {

@@ -167,7 +167,8 @@ async function runScale(baseUrl: string, scale: (typeof SCALES)[number]) {
     let stepStarted = performance.now();
     const steps: string[] = [];
     const recompute = await timed(() =>
-      recomputeAllMatches((_done, step) => {
+      recomputeAllMatches(({ step, done, total }) => {
+        if (done < total) return;
         const now = performance.now();
         steps.push(`${step} ${((now - stepStarted) / 1000).toFixed(2)} s`);
         stepStarted = now;

@@ -1,14 +1,15 @@
 /**
  * Matching: keeps the matches table current (incrementally from the outbox, or all at once) and reads it for
- * pages and the digest. The rules are in scoring.ts, the SQL in queries.server.ts.
+ * pages and the digest. The rules are in scoring.ts, the computation in engine.ts, the SQL in queries.server.ts.
  */
-import { db, type Db } from "~/lib/db.server";
+import { currentDatabase, db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
 import type { Role } from "~/lib/reference";
 import { processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
 import * as queries from "./queries.server";
 import { describeReason } from "./reasons";
-import { compareMatches, type MatchReason, type SkillFact } from "./scoring";
+import { computeAllMatches, countSkillsOfPosts, createScorer, type MatchSide, type MatchTaxonomy, type StoredFacts } from "./engine";
+import { CANDIDATES_PER_GROUP, CANDIDATES_PER_SKILL, MATCHES_KEPT_PER_SIDE, compareMatches, inverseDocumentFrequency, type MatchReason, type SkillFact } from "./scoring";
 
 export type { MatchReason, ReasonFacts, SkillFact } from "./scoring";
 export type MatchGroup = "needs_for_you" | "offers_for_your_needs" | "people";
@@ -30,37 +31,158 @@ const isId = (value: string) => /^\d{1,18}$/.test(value);
 
 /* ---------- keeping matches current ---------- */
 
+type SmallGroups = { bySkill: Map<number, number[]>; byGroup: Map<number, number[]>; loadedAt: number };
+let smallGroupsMemo: SmallGroups | undefined;
+/** The taxonomy's groups change only when the seed is loaded (a deploy); incremental updates reuse them a while. */
+const SMALL_GROUPS_MAX_AGE_MS = 10 * 60_000;
+
+async function smallGroups(tx: Db, reload = false): Promise<SmallGroups> {
+  if (!reload && smallGroupsMemo && Date.now() - smallGroupsMemo.loadedAt < SMALL_GROUPS_MAX_AGE_MS) return smallGroupsMemo;
+  const bySkill = new Map<number, number[]>();
+  const byGroup = new Map<number, number[]>();
+  for (const { skill_id, group_id } of await queries.loadSmallGroups(tx)) {
+    (bySkill.get(skill_id) ?? bySkill.set(skill_id, []).get(skill_id)!).push(group_id);
+    (byGroup.get(group_id) ?? byGroup.set(group_id, []).get(group_id)!).push(skill_id);
+  }
+  smallGroupsMemo = { bySkill, byGroup, loadedAt: Date.now() };
+  return smallGroupsMemo;
+}
+
+const NO_GROUPS: readonly number[] = [];
+
+function taxonomyOf(groups: SmallGroups, visiblePosts: number, postsWithSkill: Map<number, number>): MatchTaxonomy {
+  const idf = new Map<number, number>();
+  return {
+    idf: (skill) => {
+      let weight = idf.get(skill);
+      if (weight === undefined) idf.set(skill, (weight = inverseDocumentFrequency(visiblePosts, postsWithSkill.get(skill) ?? 0)));
+      return weight;
+    },
+    groupsOf: (skill) => groups.bySkill.get(skill) ?? NO_GROUPS,
+  };
+}
+
+const sideId = (side: MatchSide) => (side.postId ? `p${side.postId}` : `${side.kind}${side.userId}`);
+const partnerType = (side: MatchSide) => (side.postId ? "post" : "person");
+
+function toWrite(need: MatchSide, offer: MatchSide, score: number, mutual: boolean, facts: StoredFacts): queries.MatchWrite {
+  return { needUserId: need.userId, needPostId: need.postId, offerUserId: offer.userId, offerPostId: offer.postId, score, mutual, facts };
+}
+
 /**
- * Recomputes the matches of these posts and people (their profiles and all their posts) against everything
- * they can meet. Runs inside the caller's transaction (the outbox worker's).
+ * Recomputes the matches of these posts and people (their profiles and all their posts) against the sides
+ * they can meet: per skill and small group of theirs the newest sides of the other kind (as the full
+ * recompute ranks them), plus their current partners. Runs inside the caller's transaction (the outbox worker's).
  */
 export async function updateMatchesFor(tx: Db, change: { postIds: string[]; userIds: string[] }) {
   const postIds = [...new Set(change.postIds)].filter(isId);
   const userIds = [...new Set(change.userIds)].filter(isId);
   if (postIds.length === 0 && userIds.length === 0) return;
   await queries.lockMatching(tx);
-  await queries.avoidJit(tx);
-  await queries.dropWorkTables(tx);
-  await queries.createWorkTables(tx);
-  await queries.insertChangedSides(tx, postIds, userIds);
-  await queries.insertKeys(tx);
-  await queries.insertPickedSides(tx);
-  await queries.insertKeys(tx);
-  await queries.rankKeysByPicks(tx);
-  await queries.insertCandidates(tx, true);
-  await queries.insertHits(tx, true);
-  await queries.insertIdfForHits(tx);
-  await queries.insertScoredPairs(tx);
-  await queries.insertKeptPairs(tx, true);
-  await queries.insertKeptReasons(tx);
-  await queries.mergeChangedMatches(tx, postIds, userIds);
-  await queries.dropWorkTables(tx);
+  const groups = await smallGroups(tx);
+  const changed = [
+    ...(await queries.loadPostSides(tx, { postIds, authorIds: userIds })),
+    ...(userIds.length ? await queries.loadPersonSides(tx, { users: userIds, kinds: userIds.map(() => "both" as const) }) : []),
+  ];
+  const changedIds = new Set(changed.map(sideId));
+
+  // What the changed sides can meet: the newest sides on each of their keys, and their current partners.
+  const wanted = new Map<string, { kind: "need" | "offer"; key: number; skills: number[]; cap: number }>();
+  for (const side of changed) {
+    const kind = side.kind === "need" ? "offer" : "need";
+    for (const skill of side.skills) {
+      wanted.set(`${kind}${skill}`, { kind, key: skill, skills: [skill], cap: CANDIDATES_PER_SKILL });
+      for (const group of groups.bySkill.get(skill) ?? []) {
+        wanted.set(`${kind}g${group}`, { kind, key: -1 - group, skills: groups.byGroup.get(group) ?? [], cap: CANDIDATES_PER_GROUP });
+      }
+    }
+  }
+  const picked = await queries.pickNewestSides(tx, [...wanted.values()]);
+  const partners = await queries.storedPartners(tx, changed);
+  const otherPostIds = [...new Set([...picked.postIds, ...partners.postIds])].filter((id) => !changedIds.has(`p${id}`));
+  const otherPeople = new Map(
+    [...picked.people, ...partners.people]
+      .filter((person) => !changedIds.has(`${person.kind}${person.userId}`))
+      .map((person) => [`${person.kind}${person.userId}`, person]),
+  );
+  const others = [
+    ...(otherPostIds.length ? await queries.loadPostSides(tx, { postIds: otherPostIds, authorIds: [] }) : []),
+    ...(otherPeople.size
+      ? await queries.loadPersonSides(tx, {
+          users: [...otherPeople.values()].map((person) => person.userId),
+          kinds: [...otherPeople.values()].map((person) => person.kind),
+        })
+      : []),
+  ];
+
+  const skills = [...new Set([...changed, ...others].flatMap((side) => side.skills))];
+  const { visiblePosts, counts } = await queries.loadSkillCounts(tx, skills);
+  const scorer = createScorer(taxonomyOf(groups, visiblePosts, counts));
+  const changedOwners = [...new Set(changed.map((side) => side.userId))];
+  const blocked = new Set((await queries.loadBlocks(tx, changedOwners)).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
+
+  // Every changed side against every side of the other kind (changed pairs once).
+  type Scored = { need: MatchSide; offer: MatchSide; score: number };
+  const scored: Scored[] = [];
+  changed.forEach((side, index) => {
+    const pool = [...changed.slice(index + 1), ...others].filter((other) => other.kind !== side.kind);
+    for (const other of pool) {
+      const [need, offer] = side.kind === "need" ? [side, other] : [other, side];
+      if (blocked.has(`${need.userId}:${offer.userId}`)) continue;
+      const score = scorer.score(need, offer);
+      if (score !== undefined) scored.push({ need, offer, score });
+    }
+  });
+
+  // Kept: among a changed side's best MATCHES_KEPT_PER_SIDE of each partner type, or better than the
+  // MATCHES_KEPT_PER_SIDE-th stored match of an unchanged partner (or it has fewer), so newcomers enter its list.
+  const rankIn = new Map<string, Scored[]>();
+  for (const pair of scored) {
+    for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]] as const) {
+      if (!changedIds.has(sideId(side))) continue;
+      const list = `${sideId(side)} ${partnerType(partner)}`;
+      (rankIn.get(list) ?? rankIn.set(list, []).get(list)!).push(pair);
+    }
+  }
+  const keptPairs = new Set<Scored>();
+  for (const list of rankIn.values()) {
+    list.sort((a, b) => b.score - a.score);
+    for (const pair of list.slice(0, MATCHES_KEPT_PER_SIDE)) keptPairs.add(pair);
+  }
+  const unchangedPartners = new Map<string, MatchSide>();
+  for (const pair of scored) {
+    for (const side of [pair.need, pair.offer]) if (!changedIds.has(sideId(side))) unchangedPartners.set(sideId(side), side);
+  }
+  const bars = new Map(
+    (await queries.storedBars(tx, [...unchangedPartners.values()], MATCHES_KEPT_PER_SIDE)).map((bar) => [
+      `${bar.post_id !== "0" ? `p${bar.post_id}` : `${bar.kind}${bar.user_id}`} ${bar.partner_is_person ? "person" : "post"}`,
+      bar.score,
+    ]),
+  );
+  for (const pair of scored) {
+    for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]] as const) {
+      if (changedIds.has(sideId(side))) continue;
+      const bar = bars.get(`${sideId(side)} ${partnerType(partner)}`);
+      if (bar === undefined || pair.score >= bar) keptPairs.add(pair);
+    }
+  }
+
+  const kept = [...keptPairs].map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
+  const touchedPostIds = [...new Set([...postIds, ...(await queries.postIdsOfAuthors(tx, userIds))])];
+  const owners = [...new Set([...userIds, ...(await queries.authorsOfPosts(tx, postIds)), ...changedOwners])];
+  await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds, owners });
+  const entered = new Map<string, MatchSide>();
+  for (const pair of keptPairs) {
+    for (const side of [pair.need, pair.offer]) if (!changedIds.has(sideId(side))) entered.set(sideId(side), side);
+  }
+  await queries.trimOverflowingMatches(tx, [...entered.values()], MATCHES_KEPT_PER_SIDE);
 }
 
 /**
  * The outbox `apply` for topic "match". Post and person events recompute those; a deleted entity leaves no
- * visible side, so its matches are removed (the foreign keys cascade anyway). Skill events need nothing:
- * labels are looked up when matches are read, and a skill merge sends events for the posts and people it moves.
+ * visible side, so its matches are removed (a trigger removes them with the row anyway). Skill events need
+ * nothing: labels are looked up when matches are read, and a skill merge sends events for the posts and
+ * people it moves.
  */
 export async function applyMatchEvents(events: OutboxEvent[], tx: Db) {
   await updateMatchesFor(tx, {
@@ -74,50 +196,57 @@ export function processMatchOutbox(limit = 100) {
   return processOutbox("match", applyMatchEvents, { limit });
 }
 
-export const RECOMPUTE_STEPS = ["sides", "keys", "weights", "candidates", "scores", "selection", "write"] as const;
+export const RECOMPUTE_STEPS = ["sides", "weights", "matching", "write"] as const;
 export type RecomputeStep = (typeof RECOMPUTE_STEPS)[number];
+export type RecomputeProgress = { step: RecomputeStep; done: number; total: number };
 
 export type RecomputeResult = {
   sides: number;
   keys: number;
-  hits: number;
   pairs: number;
   matches: number;
   visiblePosts: number;
 };
 
+/** Rows per insert statement of the full recompute. */
+const WRITE_BATCH = 20_000;
+
 /**
- * Rebuilds every match from scratch in one transaction with a few set-based statements (readers keep seeing
- * the old matches until it commits). onProgress is called after each step.
+ * Rebuilds every match from scratch in one transaction: reads every visible side once, computes in memory
+ * (engine.ts), stages the result in batches (COPY on a PostgreSQL server, array INSERTs on PGlite, whose
+ * socket does not take COPY) and replaces the stored matches in one statement; readers keep seeing the old
+ * matches until it commits. onProgress is called after each step and each staged batch.
  */
-export async function recomputeAllMatches(onProgress?: (done: number, step: RecomputeStep) => void): Promise<RecomputeResult> {
+export async function recomputeAllMatches(
+  onProgress?: (progress: RecomputeProgress) => void,
+  options: { writeWith?: "copy" | "insert" } = {},
+): Promise<RecomputeResult> {
+  const writeWith = options.writeWith ?? (currentDatabase()?.mode === "postgres" ? "copy" : "insert");
+  const stage = writeWith === "copy" ? queries.stageMatchesByCopy : queries.stageMatchesByInsert;
   return db().begin(async (tx) => {
-    const progress = (step: RecomputeStep) => onProgress?.(RECOMPUTE_STEPS.indexOf(step) + 1, step);
     await queries.lockMatching(tx);
-    await queries.allowLargeSorts(tx);
-    await queries.dropWorkTables(tx);
-    await queries.createWorkTables(tx);
-    await queries.insertAllSides(tx);
-    progress("sides");
-    await queries.insertKeys(tx);
-    await queries.analyzeWorkTables(tx);
-    progress("keys");
-    const visiblePosts = await queries.insertIdfFromSides(tx);
-    progress("weights");
-    await queries.rankKeysByRecency(tx);
-    await queries.insertCandidates(tx, false);
-    await queries.insertHits(tx, false);
-    progress("candidates");
-    await queries.insertScoredPairs(tx);
-    progress("scores");
-    await queries.insertKeptPairs(tx, false);
-    await queries.insertKeptReasons(tx);
-    progress("selection");
-    const work = await queries.countWork(tx);
-    const matches = await queries.replaceAllMatches(tx, visiblePosts);
-    await queries.dropWorkTables(tx);
-    progress("write");
-    return { sides: work.sides, keys: work.keys, hits: work.hits, pairs: work.pairs, matches, visiblePosts };
+    const sides = [...(await queries.loadPostSides(tx, { all: true })), ...(await queries.loadPersonSides(tx, { all: true }))];
+    onProgress?.({ step: "sides", done: 1, total: 1 });
+    const groups = await smallGroups(tx, true);
+    const { posts: visiblePosts, postsWithSkill } = countSkillsOfPosts(sides);
+    const blocks = await queries.loadBlocks(tx);
+    onProgress?.({ step: "weights", done: 1, total: 1 });
+    const kept = computeAllMatches(sides, taxonomyOf(groups, visiblePosts, postsWithSkill), blocks);
+    onProgress?.({ step: "matching", done: 1, total: 1 });
+    await queries.createMatchStaging(tx);
+    for (let start = 0; start < kept.count; start += WRITE_BATCH) {
+      const rows: queries.MatchWrite[] = [];
+      for (let i = start; i < Math.min(kept.count, start + WRITE_BATCH); i++) {
+        rows.push(toWrite(sides[kept.need[i]], sides[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i)));
+      }
+      await stage(tx, rows);
+      // the last tenth is replacing the stored matches
+      onProgress?.({ step: "write", done: Math.floor((Math.min(kept.count, start + WRITE_BATCH) * 9) / 10), total: kept.count });
+    }
+    await queries.replaceMatchesWithStaged(tx);
+    await queries.saveSkillCounts(tx, visiblePosts, postsWithSkill);
+    onProgress?.({ step: "write", done: kept.count, total: kept.count });
+    return { sides: sides.length, keys: kept.keys, pairs: kept.pairsScored, matches: kept.count, visiblePosts };
   });
 }
 

@@ -1,26 +1,13 @@
-import type postgres from "postgres";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Db } from "~/lib/db.server";
-import {
-  CANDIDATES_PER_GROUP,
-  CANDIDATES_PER_SKILL,
-  COMPLEMENTARY_ROLE_PAIRS,
-  MATCHES_KEPT_PER_SIDE,
-  NEAR_GROUP_MAX_SKILLS,
-  SCORE_WEIGHTS,
-  type ReasonFacts,
-} from "./scoring";
+import type { ExchangeMode, Role } from "~/lib/reference";
+import type { MatchSide, StoredFacts } from "./engine";
+import { NEAR_GROUP_MAX_SKILLS, SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
 
 /*
- * Matching works on temporary tables that live for one transaction:
- *   m_sides  every side taking part: a visible post, or a visible person's need (sought skills) or offer side
- *   m_keys   what a side can meet on: each skill (key = skill id) and each small ESCO group of it (key < 0)
- *   m_hits    (need side, offer side, need skill, exactly shared?) for every key they meet on
- *   m_idf     rarity weight per skill
- *   m_scored  per candidate pair: the score
- *   m_kept    the pairs to store
- *   m_reasons their reason facts
- * The full recompute fills m_sides with everything; the incremental update with the changed sides plus the
- * sides they can meet. The scoring SQL is the same for both.
+ * The data matching reads (sides with their skills, the taxonomy's small groups, rarity counts, blocks) and
+ * writes (the matches table). The computation itself is in engine.ts.
  */
 
 /** Both the worker and the recompute take this lock, so a recompute never races an incremental update. */
@@ -30,563 +17,398 @@ export async function lockMatching(sql: Db) {
   await sql`select pg_advisory_xact_lock(${MATCHING_LOCK_KEY})`;
 }
 
-export async function createWorkTables(sql: Db) {
-  await sql`
-    create temp table m_sides (
-      side_id integer generated always as identity primary key,
-      kind text not null,
-      user_id bigint not null,
-      post_id bigint,
-      district text,
-      borough text,
-      remote boolean not null,
-      mode text,
-      role text,
-      fresh float8 not null,
-      -- orders sides by how new they are: a post's id (ids grow with time), a profile's last update
-      recency float8 not null,
-      changed boolean not null
-    ) on commit drop`;
-  await sql`
-    create temp table m_keys (
-      side_id integer not null,
-      kind text not null,
-      user_id bigint not null,
-      skill_id bigint not null,
-      key bigint not null,
-      exact boolean not null,
-      is_person boolean not null,
-      recency float8 not null,
-      changed boolean not null
-    ) on commit drop`;
-  // Small ESCO groups get a negative key so skills and groups share one join column.
-  await sql`
-    create temp table m_groups on commit drop as
-    select group_uri as uri, -row_number() over (order by group_uri) as key
-    from skill_broader group by group_uri having count(*) <= ${NEAR_GROUP_MAX_SKILLS}`;
-}
-
 const visiblePost = (sql: Db) =>
   sql`p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null`;
 
 const freshness = (sql: Db, column: string) =>
   sql`exp(-greatest(0, extract(epoch from now() - ${sql(column)}))::float8 / 86400 / ${SCORE_WEIGHTS.freshnessDays}::float8)`;
 
-/** Visible posts (p, from `source`, which must name posts as p) passing `filter` become sides. */
-async function insertPostSides(sql: Db, source: postgres.Fragment, filter: postgres.Fragment, changed: boolean) {
-  await sql`
-    insert into m_sides (kind, user_id, post_id, district, borough, remote, mode, role, fresh, recency, changed)
-    select p.kind, p.author_id, p.id, p.district, d.borough, p.is_remote, p.exchange_mode, pr.role,
-           ${freshness(sql, "p.created_at")}, p.id, ${changed}
-    from ${source}
+type SideRow = {
+  kind: "need" | "offer";
+  post_id: string | null;
+  user_id: string;
+  district: string | null;
+  borough: string | null;
+  remote: boolean;
+  exchange_mode: ExchangeMode | null;
+  role: Role | null;
+  fresh: number;
+  recency: number;
+  /** skill ids, comma-separated (a plain string parses much faster than a bigint array) */
+  skills: string | null;
+};
+
+function toSide(row: SideRow): MatchSide {
+  return {
+    kind: row.kind,
+    postId: row.post_id,
+    userId: row.user_id,
+    district: row.district,
+    borough: row.borough,
+    remote: row.remote,
+    exchangeMode: row.exchange_mode,
+    role: row.role,
+    fresh: row.fresh,
+    recency: row.recency,
+    skills: row.skills ? row.skills.split(",").map(Number) : [],
+  };
+}
+
+/** Visible posts as sides: open, not hidden, not expired, author not banned. */
+export async function loadPostSides(sql: Db, filter: { all: true } | { postIds: string[]; authorIds: string[] }) {
+  const where =
+    "all" in filter
+      ? sql``
+      : sql`and (p.id = any(${filter.postIds}::bigint[]) or p.author_id = any(${filter.authorIds}::bigint[]))`;
+  const rows = await sql<SideRow[]>`
+    select p.kind, p.id::text as post_id, p.author_id::text as user_id, p.district, d.borough, p.is_remote as remote,
+           p.exchange_mode, pr.role, ${freshness(sql, "p.created_at")} as fresh, p.id::float8 as recency,
+           (select string_agg(ps.skill_id::text, ',') from post_skills ps where ps.post_id = p.id) as skills
+    from posts p
     join users u on u.id = p.author_id
     left join profiles pr on pr.user_id = p.author_id
     left join districts d on d.name = p.district
-    where ${visiblePost(sql)} and ${filter}`;
+    where ${visiblePost(sql)} ${where}`;
+  return rows.map(toSide);
 }
 
-/**
- * Visible people (profile, not banned) become a need side (sought skills) and an offer side (offered skills)
- * when they have such skills. `source` yields (user_id, kind) rows as c; `filter` may use pr and c.
- */
-async function insertPersonSides(sql: Db, source: postgres.Fragment, filter: postgres.Fragment, changed: boolean) {
-  await sql`
-    insert into m_sides (kind, user_id, post_id, district, borough, remote, mode, role, fresh, recency, changed)
-    select c.kind, pr.user_id, null, pr.district, d.borough, pr.remote_ok, null, pr.role,
-           ${freshness(sql, "pr.updated_at")}, extract(epoch from pr.updated_at), ${changed}
-    from ${source}
-    join profiles pr on pr.user_id = c.user_id
+/** People (profile, not banned) as a need side (sought skills) and an offer side (offered skills), when they have such skills. */
+export async function loadPersonSides(sql: Db, filter: { all: true } | { users: string[]; kinds: ("need" | "offer" | "both")[] }) {
+  const where =
+    "all" in filter
+      ? sql``
+      : sql`and exists (
+          select 1 from unnest(${filter.users}::bigint[], ${filter.kinds}::text[]) w (user_id, kind)
+          where w.user_id = pr.user_id and (w.kind = 'both' or w.kind = case ps.direction when 'seek' then 'need' else 'offer' end))`;
+  const rows = await sql<SideRow[]>`
+    select case ps.direction when 'seek' then 'need' else 'offer' end as kind, null as post_id, pr.user_id::text as user_id,
+           pr.district, d.borough, pr.remote_ok as remote, null as exchange_mode, pr.role,
+           ${freshness(sql, "pr.updated_at")} as fresh, extract(epoch from pr.updated_at)::float8 as recency,
+           string_agg(ps.skill_id::text, ',') as skills
+    from profile_skills ps
+    join profiles pr on pr.user_id = ps.user_id
     join users u on u.id = pr.user_id
     left join districts d on d.name = pr.district
-    where u.banned_at is null and ${filter}`;
+    where u.banned_at is null ${where}
+    group by ps.direction, pr.user_id, pr.district, d.borough, pr.remote_ok, pr.role, pr.updated_at`;
+  return rows.map(toSide);
 }
 
-/** (user_id, kind) of everyone with profile skills in that direction. */
-const personKinds = (sql: Db, users?: string[]) => sql`
-  (select distinct ps.user_id, case ps.direction when 'seek' then 'need' else 'offer' end as kind
-   from profile_skills ps ${users ? sql`where ps.user_id = any(${users}::bigint[])` : sql``}) c`;
-
-export async function insertAllSides(sql: Db) {
-  await insertPostSides(sql, sql`posts p`, sql`true`, true);
-  await insertPersonSides(sql, personKinds(sql), sql`true`, true);
+/** Skill → small ESCO groups (numbered); "same group" only means something for groups of few skills. */
+export async function loadSmallGroups(sql: Db) {
+  return sql<{ skill_id: number; group_id: number }[]>`
+    select b.skill_id::float8 as skill_id, g.group_id::float8 as group_id
+    from skill_broader b
+    join (select group_uri, row_number() over (order by group_uri) as group_id
+          from skill_broader group by group_uri having count(*) <= ${NEAR_GROUP_MAX_SKILLS}) g on g.group_uri = b.group_uri`;
 }
 
-/** The visible sides of what changed: these posts, and these people's profiles and posts. */
-export async function insertChangedSides(sql: Db, postIds: string[], userIds: string[]) {
-  if (postIds.length) await insertPostSides(sql, sql`posts p`, sql`p.id = any(${postIds}::bigint[])`, true);
-  if (userIds.length) {
-    await insertPostSides(
-      sql,
-      sql`posts p`,
-      sql`p.author_id = any(${userIds}::bigint[]) and not exists (select 1 from m_sides s where s.post_id = p.id)`,
-      true,
-    );
-  }
-  await insertPersonSides(sql, personKinds(sql, userIds), sql`true`, true);
+export async function loadBlocks(sql: Db, userIds?: string[]) {
+  const where = userIds ? sql`where blocker_id = any(${userIds}::bigint[]) or blocked_id = any(${userIds}::bigint[])` : sql``;
+  const rows = await sql<{ a: string; b: string }[]>`select blocker_id::text as a, blocked_id::text as b from blocks ${where}`;
+  return rows.map((row): [string, string] => [row.a, row.b]);
 }
 
 /**
- * Incremental update: the sides the changed ones meet. Per key (skill or group) of a changed side, the newest
- * CANDIDATES_PER_SKILL (CANDIDATES_PER_GROUP) visible sides of the other kind having it, as the full
- * recompute ranks them; they are added as sides and remembered in m_pick.
+ * Incremental update: for each wanted skill set (one skill, or a small group's skills) the newest `cap` visible
+ * posts of that kind having one of them and the `cap` most recently updated people seeking (need) or offering
+ * (offer) one, as the full recompute ranks them. Walks the (skill_id, post_id) index backwards, stopping early.
  */
-export async function insertPickedSides(sql: Db) {
-  await sql`
-    create temp table m_wanted on commit drop as
-    select case k.kind when 'need' then 'offer' else 'need' end as kind, k.key, k.skill_id
-    from m_keys k where k.exact and k.changed
-    union
-    select case k.kind when 'need' then 'offer' else 'need' end, k.key, b.skill_id
-    from m_keys k join m_groups g on g.key = k.key join skill_broader b on b.group_uri = g.uri
-    where not k.exact and k.changed`;
-  // Per wanted skill the newest posts (walking the (skill_id, post_id) index backwards, stopping early) and the
-  // most recently updated people; then per key and kind the newest of those, as the full recompute ranks them.
-  const cap = sql`case when w.key > 0 then ${CANDIDATES_PER_SKILL}::int else ${CANDIDATES_PER_GROUP}::int end`;
-  await sql`
-    create temp table m_pick on commit drop as
-    select kind, key, post_id, user_id from (
+export async function pickNewestSides(sql: Db, wanted: { kind: "need" | "offer"; key: number; skills: number[]; cap: number }[]) {
+  if (wanted.length === 0) return { postIds: [] as string[], people: [] as { userId: string; kind: "need" | "offer" }[] };
+  const flat = wanted.flatMap((want) => want.skills.map((skill) => ({ ...want, skill })));
+  const rows = await sql<{ kind: "need" | "offer"; post_id: string | null; user_id: string }[]>`
+    select kind, post_id::text, user_id::text from (
       select x.*, row_number() over (partition by x.kind, x.key, x.post_id is null order by x.recency desc, x.user_id) as rank
       from (
-        select distinct w.kind, w.key, c.post_id, c.user_id, c.recency, ${cap} as cap
-        from m_wanted w
+        select distinct w.kind, w.key, c.post_id, c.user_id, c.recency, w.cap
+        from unnest(${flat.map((row) => row.kind)}::text[], ${flat.map((row) => row.key)}::bigint[],
+                    ${flat.map((row) => row.skill)}::bigint[], ${flat.map((row) => row.cap)}::int[]) w (kind, key, skill_id, cap)
         cross join lateral (
           (select p.id as post_id, p.author_id as user_id, p.id::float8 as recency
            from post_skills ps join posts p on p.id = ps.post_id join users u on u.id = p.author_id
            where ps.skill_id = w.skill_id and p.kind = w.kind and ${visiblePost(sql)}
-           order by ps.post_id desc limit ${cap})
+           order by ps.post_id desc limit w.cap)
           union all
           (select null, ps.user_id, extract(epoch from pr.updated_at)::float8
            from profile_skills ps join profiles pr on pr.user_id = ps.user_id join users u on u.id = ps.user_id
            where ps.skill_id = w.skill_id and ps.direction = case w.kind when 'need' then 'seek' else 'offer' end
              and u.banned_at is null
-           order by pr.updated_at desc limit ${cap})
+           order by pr.updated_at desc limit w.cap)
         ) c
       ) x
     ) r
     where rank <= cap`;
-  // The partners the changed sides have now are met again, so an edit does not lose matches the last full
-  // recompute found from the other side.
-  await sql`
-    create temp table m_partner on commit drop as
-    select s.side_id as changed_side, 'offer' as kind, m.offer_post_id as post_id, m.offer_user_id as user_id
-    from m_sides s join matches m on m.need_post_id = s.post_id
-    where s.changed and s.kind = 'need' and s.post_id is not null
-    union all
-    select s.side_id, 'offer', m.offer_post_id, m.offer_user_id
-    from m_sides s join matches m on m.need_user_id = s.user_id and m.need_post_id is null
-    where s.changed and s.kind = 'need' and s.post_id is null
-    union all
-    select s.side_id, 'need', m.need_post_id, m.need_user_id
-    from m_sides s join matches m on m.offer_post_id = s.post_id
-    where s.changed and s.kind = 'offer' and s.post_id is not null
-    union all
-    select s.side_id, 'need', m.need_post_id, m.need_user_id
-    from m_sides s join matches m on m.offer_user_id = s.user_id and m.offer_post_id is null
-    where s.changed and s.kind = 'offer' and s.post_id is null`;
-  await insertPostSides(
-    sql,
-    sql`(select post_id from m_pick where post_id is not null union select post_id from m_partner where post_id is not null) c
-        join posts p on p.id = c.post_id`,
-    sql`not exists (select 1 from m_sides s where s.post_id = p.id)`,
-    false,
-  );
-  await insertPersonSides(
-    sql,
-    sql`(select user_id, kind from m_pick where post_id is null union select user_id, kind from m_partner where post_id is null) c`,
-    sql`not exists (select 1 from m_sides s where s.user_id = c.user_id and s.post_id is null and s.kind = c.kind)`,
-    false,
-  );
+  return {
+    postIds: [...new Set(rows.filter((row) => row.post_id).map((row) => row.post_id as string))],
+    people: rows.filter((row) => !row.post_id).map((row) => ({ userId: row.user_id, kind: row.kind })),
+  };
 }
 
-/** Keys of the sides that have none yet (exact skills, then their small groups). */
-export async function insertKeys(sql: Db) {
-  await sql`
-    create temp table m_keyed on commit drop as
-    select s.* from m_sides s where not exists (select 1 from m_keys k where k.side_id = s.side_id)`;
-  await sql`
-    insert into m_keys (side_id, kind, user_id, skill_id, key, exact, is_person, recency, changed)
-    select s.side_id, s.kind, s.user_id, ps.skill_id, ps.skill_id, true, false, s.recency, s.changed
-    from m_keyed s join post_skills ps on ps.post_id = s.post_id
-    union all
-    select s.side_id, s.kind, s.user_id, ps.skill_id, ps.skill_id, true, true, s.recency, s.changed
-    from m_keyed s
-    join profile_skills ps on ps.user_id = s.user_id and ps.direction = case s.kind when 'need' then 'seek' else 'offer' end
-    where s.post_id is null`;
-  await sql`
-    insert into m_keys (side_id, kind, user_id, skill_id, key, exact, is_person, recency, changed)
-    select k.side_id, k.kind, k.user_id, k.skill_id, g.key, false, k.is_person, k.recency, k.changed
-    from m_keys k
-    join m_keyed s on s.side_id = k.side_id
-    join skill_broader b on b.skill_id = k.skill_id
-    join m_groups g on g.uri = b.group_uri
-    where k.exact`;
-  await sql`drop table m_keyed`;
-}
-
-export async function analyzeWorkTables(sql: Db) {
-  await sql`analyze m_sides`;
-  await sql`analyze m_keys`;
+/** Sides as (user id, post id or 0, kind) arrays, for joins against the matches table. */
+function sideArrays(sides: MatchSide[]) {
+  return {
+    users: sides.map((side) => side.userId),
+    posts: sides.map((side) => side.postId ?? "0"),
+    kinds: sides.map((side) => side.kind),
+  };
 }
 
 /**
- * An incremental update is a dozen small statements whose estimates (temporary tables without statistics) can
- * look expensive enough to trigger JIT compilation, which alone costs more than the whole update.
+ * The stored matches of these sides: each with the side it belongs to (user id, post id or 0, kind) and the
+ * partner. Written as four index-friendly branches (a post side by its post id, a person side by its user id).
  */
-export async function avoidJit(sql: Db) {
-  await sql`set local jit = off`;
+function matchesOfSides(sql: Db, sides: MatchSide[]) {
+  const { users, posts, kinds } = sideArrays(sides);
+  return sql`
+    with s (user_id, post_id, kind) as (select * from unnest(${users}::bigint[], ${posts}::bigint[], ${kinds}::text[]))
+    select s.user_id, s.post_id, s.kind, m.offer_user_id as partner_user_id, m.offer_post_id as partner_post_id, m.score
+    from s join matches m on m.need_post_id = s.post_id where s.kind = 'need' and s.post_id <> 0
+    union all
+    select s.user_id, s.post_id, s.kind, m.offer_user_id, m.offer_post_id, m.score
+    from s join matches m on m.need_user_id = s.user_id and m.need_post_id is null where s.kind = 'need' and s.post_id = 0
+    union all
+    select s.user_id, s.post_id, s.kind, m.need_user_id, m.need_post_id, m.score
+    from s join matches m on m.offer_post_id = s.post_id where s.kind = 'offer' and s.post_id <> 0
+    union all
+    select s.user_id, s.post_id, s.kind, m.need_user_id, m.need_post_id, m.score
+    from s join matches m on m.offer_user_id = s.user_id and m.offer_post_id is null where s.kind = 'offer' and s.post_id = 0`;
 }
 
-/** Memory for the big sorts and hashes of the full recompute (this transaction only), instead of spilling to disk. */
-export async function allowLargeSorts(sql: Db) {
-  await sql`set local work_mem = '256MB'`;
+/** The stored partners of these sides (the other side of each of their matches). */
+export async function storedPartners(sql: Db, sides: MatchSide[]) {
+  if (sides.length === 0) return { postIds: [] as string[], people: [] as { userId: string; kind: "need" | "offer" }[] };
+  const rows = await sql<{ kind: "need" | "offer"; post_id: string | null; user_id: string }[]>`
+    select distinct case m.kind when 'need' then 'offer' else 'need' end as kind, m.partner_post_id::text as post_id,
+           m.partner_user_id::text as user_id
+    from (${matchesOfSides(sql, sides)}) m`;
+  return {
+    postIds: [...new Set(rows.filter((row) => row.post_id).map((row) => row.post_id as string))],
+    people: rows.filter((row) => !row.post_id).map((row) => ({ userId: row.user_id, kind: row.kind })),
+  };
 }
 
 /**
- * Full recompute: within each key and kind, the newest CANDIDATES_PER_SKILL (CANDIDATES_PER_GROUP for a
- * group key) posts and as many of the most recently updated people.
+ * Per side, the `rank`-th best stored score among its post partners and among its person partners (none when
+ * it has fewer): a newcomer must beat it to enter the side's list.
  */
-export async function rankKeysByRecency(sql: Db) {
-  await sql`
-    create temp table m_ranked on commit drop as
-    select k.*,
-           row_number() over (partition by k.key, k.kind, k.is_person order by k.recency desc, k.side_id)
-             <= case when k.key > 0 then ${CANDIDATES_PER_SKILL}::int else ${CANDIDATES_PER_GROUP}::int end as newest
-    from m_keys k`;
-  await sql`analyze m_ranked`;
-}
-
-/** Incremental update: the picked sides are the newest on the keys they were picked for. */
-export async function rankKeysByPicks(sql: Db) {
-  await sql`
-    create temp table m_ranked on commit drop as
-    select k.*, exists (
-      select 1 from m_pick p
-      where p.key = k.key and p.kind = s.kind
-        and (p.post_id = s.post_id or (p.post_id is null and s.post_id is null and p.user_id = s.user_id))
-    ) as newest
-    from m_keys k join m_sides s on s.side_id = k.side_id`;
+export async function storedBars(sql: Db, sides: MatchSide[], rank: number) {
+  if (sides.length === 0) return [];
+  return sql<{ user_id: string; post_id: string; kind: "need" | "offer"; partner_is_person: boolean; score: number }[]>`
+    select user_id::text, post_id::text, kind, partner_is_person, score from (
+      select m.user_id, m.post_id, m.kind, m.partner_post_id is null as partner_is_person, m.score,
+             row_number() over (partition by m.user_id, m.post_id, m.kind, m.partner_post_id is null order by m.score desc) as rank
+      from (${matchesOfSides(sql, sides)}) m
+    ) ranked
+    where rank = ${rank}`;
 }
 
 /**
- * Candidate pairs: a need side and an offer side of different owners meet on a key when one of them is among
- * the newest on it. Full recompute: both ways, as two joins, so a very common skill costs linear, not
- * quadratic, work. Incremental update: the changed sides meet the ones they picked (and each other); being
- * picked by old sides that have newer candidates is left to the next full recompute.
+ * After newcomers entered these (unchanged) sides' lists: a stored match that fell below a side's best `kept`
+ * of its partner type goes, unless it is still among the best `kept` of its other side, as the full recompute
+ * would decide. Keeps the table at the size the full recompute leaves.
  */
-export async function insertCandidates(sql: Db, incremental: boolean) {
-  if (incremental) {
-    await sql`
-      create temp table m_cand on commit drop as
-      select distinct n.side_id as need_side, o.side_id as offer_side
-      from m_ranked n join m_ranked o on o.key = n.key and o.kind = 'offer'
-      where n.kind = 'need' and n.user_id <> o.user_id
-        and ((n.changed and (o.changed or o.newest)) or (o.changed and n.newest))
-      union
-      select case when s.kind = 'need' then s.side_id else ps.side_id end,
-             case when s.kind = 'need' then ps.side_id else s.side_id end
-      from m_partner pa
-      join m_sides s on s.side_id = pa.changed_side
-      join m_sides ps on ps.kind = pa.kind and ps.user_id = pa.user_id and ps.post_id is not distinct from pa.post_id`;
-    return;
-  }
+export async function trimOverflowingMatches(sql: Db, sides: MatchSide[], kept: number) {
+  if (sides.length === 0) return;
   await sql`
-    create temp table m_cand on commit drop as
-    select n.side_id as need_side, o.side_id as offer_side
-    from m_ranked n join m_ranked o on o.key = n.key and o.kind = 'offer' and o.newest
-    where n.kind = 'need' and n.user_id <> o.user_id
-    union
-    select n.side_id, o.side_id
-    from m_ranked n join m_ranked o on o.key = n.key and o.kind = 'offer' and not o.newest
-    where n.kind = 'need' and n.newest and n.user_id <> o.user_id`;
-  await sql`analyze m_cand`;
+    with ranked as (
+      select m.*, row_number() over (partition by m.user_id, m.post_id, m.kind, m.partner_post_id is null order by m.score desc) as rank
+      from (${matchesOfSides(sql, sides)}) m
+    ), overflow as (
+      select case r.kind when 'need' then r.user_id else r.partner_user_id end as need_user_id,
+             case r.kind when 'need' then nullif(r.post_id, 0) else r.partner_post_id end as need_post_id,
+             case r.kind when 'need' then r.partner_user_id else r.user_id end as offer_user_id,
+             case r.kind when 'need' then r.partner_post_id else nullif(r.post_id, 0) end as offer_post_id,
+             r.kind, r.post_id = 0 as side_is_person, r.score
+      from ranked r where r.rank > ${kept}
+    )
+    delete from matches m
+    using overflow o
+    where m.need_user_id = o.need_user_id and m.need_post_id is not distinct from o.need_post_id
+      and m.offer_user_id = o.offer_user_id and m.offer_post_id is not distinct from o.offer_post_id
+      -- the other side's better matches with partners of this side's type
+      and (select count(*) from matches x
+           where case when o.kind = 'need' and o.offer_post_id is not null then x.offer_post_id = o.offer_post_id
+                      when o.kind = 'need' then x.offer_user_id = o.offer_user_id and x.offer_post_id is null
+                      when o.need_post_id is not null then x.need_post_id = o.need_post_id
+                      else x.need_user_id = o.need_user_id and x.need_post_id is null end
+             and (case when o.kind = 'need' then x.need_post_id is null else x.offer_post_id is null end) = o.side_is_person
+             and x.score > o.score) >= ${kept}`;
 }
 
-/** Every key each candidate pair shares (not only the one they met on), per need skill: exactly shared or related. */
-export async function insertHits(sql: Db, incremental: boolean) {
-  await sql`
-    create temp table m_hits on commit drop as
-    select c.need_side, c.offer_side, n.skill_id, bool_or(n.exact and o.exact) as exact
-    from m_cand c
-    join m_keys n on n.side_id = c.need_side
-    join m_keys o on o.side_id = c.offer_side and o.key = n.key
-    group by c.need_side, c.offer_side, n.skill_id`;
-  if (!incremental) await sql`analyze m_hits`;
-}
-
-/** Rarity weights over all visible posts, from the sides table (full recompute: it holds every visible post). */
-export async function insertIdfFromSides(sql: Db) {
-  const [{ visible_posts }] = await sql<{ visible_posts: number }[]>`
-    select count(*)::int as visible_posts from m_sides where post_id is not null`;
-  await sql`
-    create temp table m_idf on commit drop as
-    select skill_id, posts, ln((${visible_posts}::float8 + 1) / (posts + 1)) + 1 as idf
-    from (
-      select k.skill_id, count(*) filter (where s.post_id is not null) as posts
-      from m_keys k join m_sides s on s.side_id = k.side_id
-      where k.exact
-      group by k.skill_id
-    ) counts`;
-  await sql`analyze m_idf`;
-  return visible_posts;
-}
-
-/**
- * Rarity weights for the skills the hits use, from the counts of the last full recompute; skills it did not
- * see (and everything before the first recompute) are counted live.
- */
-export async function insertIdfForHits(sql: Db) {
+/** The open visible posts counted by the last full recompute, and per skill how many of them have it. */
+export async function loadSkillCounts(sql: Db, skillIds: number[]) {
   const [state] = await sql<{ visible_posts: number }[]>`select visible_posts from matching_state where id = 1`;
+  const known = await sql<{ skill_id: number; posts: number }[]>`
+    select skill_id::float8 as skill_id, visible_posts as posts from matching_skill_counts where skill_id = any(${skillIds}::bigint[])`;
+  const counts = new Map(known.map((row) => [row.skill_id, row.posts]));
+  // Skills the last recompute did not see (and everything before the first one) are counted live.
+  const missing = state ? skillIds.filter((skill) => !counts.has(skill)) : skillIds;
+  if (missing.length) {
+    const live = await sql<{ skill_id: number; posts: number }[]>`
+      select w.skill_id::float8 as skill_id, count(p.id)::int as posts
+      from unnest(${missing}::bigint[]) w (skill_id)
+      left join post_skills ps on ps.skill_id = w.skill_id
+      left join posts p on p.id = ps.post_id and p.status = 'open' and p.hidden_at is null and p.expires_at > now()
+        and exists (select 1 from users u where u.id = p.author_id and u.banned_at is null)
+      group by w.skill_id`;
+    for (const row of live) counts.set(row.skill_id, row.posts);
+  }
   const visiblePosts =
     state?.visible_posts ??
-    (
-      await sql<{ n: number }[]>`
-        select count(*)::int as n from posts p join users u on u.id = p.author_id where ${visiblePost(sql)}`
-    )[0].n;
-  await sql`
-    create temp table m_idf on commit drop as
-    select w.skill_id, ln((${visiblePosts}::float8 + 1) / (coalesce(known.visible_posts, live.posts) + 1)) + 1 as idf
-    from (select distinct skill_id from m_hits) w
-    left join matching_skill_counts known on known.skill_id = w.skill_id and ${state !== undefined}
-    left join lateral (
-      select count(*) as posts
-      from post_skills ps join posts p on p.id = ps.post_id join users u on u.id = p.author_id
-      where known.skill_id is null and ps.skill_id = w.skill_id and ${visiblePost(sql)}
-    ) live on true`;
+    (await sql<{ n: number }[]>`select count(*)::int as n from posts p join users u on u.id = p.author_id where ${visiblePost(sql)}`)[0].n;
+  return { visiblePosts, counts };
 }
 
-/** The place relation of need side n and offer side o (see placeRelation in scoring.ts). */
-const placeOf = (sql: Db) => sql`
-  case when n.borough is not null and o.borough is not null then
-         case when n.district = o.district then 'district' when n.borough = o.borough then 'borough' else 'city' end
-       when n.remote or o.remote then 'remote' end`;
+/** One stored match as written. */
+export type MatchWrite = {
+  needUserId: string;
+  needPostId: string | null;
+  offerUserId: string;
+  offerPostId: string | null;
+  score: number;
+  mutual: boolean;
+  facts: StoredFacts;
+};
 
-/** The exchange relation of n and o (see exchangeRelation in scoring.ts). */
-const exchangeOf = (sql: Db) => sql`
-  case when n.mode is null or o.mode is null then 'unknown'
-       when n.mode = o.mode then 'same'
-       when n.mode = 'open' or o.mode = 'open' then 'open'
-       when n.mode in ('paid', 'volunteer') and o.mode in ('paid', 'volunteer') then 'conflict'
-       else 'other' end`;
+function columns(rows: MatchWrite[]) {
+  return {
+    needUsers: rows.map((row) => row.needUserId),
+    needPosts: rows.map((row) => row.needPostId),
+    offerUsers: rows.map((row) => row.offerUserId),
+    offerPosts: rows.map((row) => row.offerPostId),
+    scores: rows.map((row) => row.score),
+    // 1/0: postgres.js sends a JS array of booleans as a single boolean
+    mutual: rows.map((row) => (row.mutual ? 1 : 0)),
+    reasons: rows.map((row) => JSON.stringify(row.facts)),
+  };
+}
 
-/**
- * Scores every candidate pair (scoreMatch in scoring.ts, as SQL): skill weight from the hits and rarity weights,
- * then the context factor. Blocked pairs are dropped. Only what ranking needs is kept; the reason facts are
- * built later for the pairs that are stored.
- */
-export async function insertScoredPairs(sql: Db) {
-  const { nearSkill, context, place, exchange } = SCORE_WEIGHTS;
-  // Both directions of every block, so one anti-join on (need owner, offer owner) drops blocked pairs.
+/** Full recompute: the new matches are staged in a temporary table first, then replace the stored ones at once. */
+export async function createMatchStaging(sql: Db) {
   await sql`
-    create temp table m_blocked on commit drop as
-    select blocker_id as a, blocked_id as b from blocks union select blocked_id, blocker_id from blocks`;
-  const [{ any_block }] = await sql<{ any_block: boolean }[]>`select exists (select 1 from m_blocked) as any_block`;
-  if (any_block) await sql`analyze m_blocked`;
-  const notBlocked = any_block ? sql`where not exists (select 1 from m_blocked x where x.a = n.user_id and x.b = o.user_id)` : sql``;
+    create temp table m_new (
+      need_user_id bigint not null, need_post_id bigint, offer_user_id bigint not null, offer_post_id bigint,
+      score real not null, mutual boolean not null, reasons jsonb not null
+    ) on commit drop`;
+}
+
+/** COPY text format: tabs, newlines and backslashes escaped, \N for null. */
+const copyText = (value: string) => value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+
+/** Stages a batch with COPY, the fastest way in (PostgreSQL servers; PGlite's socket does not take COPY FROM STDIN). */
+export async function stageMatchesByCopy(sql: Db, rows: MatchWrite[]) {
+  if (rows.length === 0) return;
+  const lines = rows.map(
+    (row) =>
+      `${row.needUserId}\t${row.needPostId ?? "\\N"}\t${row.offerUserId}\t${row.offerPostId ?? "\\N"}\t${row.score}\t${row.mutual ? "t" : "f"}\t${copyText(JSON.stringify(row.facts))}\n`,
+  );
+  const writable = await sql`copy m_new (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons) from stdin`.writable();
+  await pipeline(Readable.from([lines.join("")]), writable);
+}
+
+/** Stages a batch with one INSERT of arrays (works everywhere). */
+export async function stageMatchesByInsert(sql: Db, rows: MatchWrite[]) {
+  if (rows.length === 0) return;
+  const c = columns(rows);
   await sql`
-    create temp table m_scored on commit drop as
-    select p.need_side, p.offer_side, n.user_id as need_user_id, n.post_id as need_post_id,
-           o.user_id as offer_user_id, o.post_id as offer_post_id, n.changed as need_changed, o.changed as offer_changed,
-           p.skill_weight * (1
-             + ${context.place}::float8 * case ${placeOf(sql)} when 'district' then ${place.district}::float8
-                 when 'borough' then ${place.borough}::float8 when 'city' then ${place.city}::float8
-                 when 'remote' then ${place.remote}::float8 else 0 end
-             + ${context.roles}::float8 * case when (n.role || ':' || o.role) = any(${COMPLEMENTARY_ROLE_PAIRS}::text[]) then 1 else 0 end
-             + ${context.freshness}::float8 * (n.fresh + o.fresh) / 2
-             + ${context.exchange}::float8 * case ${exchangeOf(sql)} when 'same' then ${exchange.same}::float8
-                 when 'open' then ${exchange.open}::float8 when 'conflict' then ${exchange.conflict}::float8
-                 when 'other' then ${exchange.other}::float8 else ${exchange.unknown}::float8 end
-           ) as score
-    from (
-      select h.need_side, h.offer_side, sum(i.idf * case when h.exact then 1 else ${nearSkill}::float8 end) as skill_weight
-      from m_hits h join m_idf i on i.skill_id = h.skill_id
-      group by h.need_side, h.offer_side
-    ) p
-    join m_sides n on n.side_id = p.need_side
-    join m_sides o on o.side_id = p.offer_side
-    ${notBlocked}`;
+    insert into m_new (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons)
+    select n.need_user_id, n.need_post_id, n.offer_user_id, n.offer_post_id, n.score, n.mutual = 1, n.reasons::jsonb
+    from unnest(${c.needUsers}::bigint[], ${c.needPosts}::bigint[], ${c.offerUsers}::bigint[], ${c.offerPosts}::bigint[],
+                ${c.scores}::real[], ${c.mutual}::int[], ${c.reasons}::text[])
+           n (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons)`;
 }
 
 /**
- * The pairs worth storing: those among the best MATCHES_KEPT_PER_SIDE post candidates or person candidates of
- * either side. In the full recompute both rankings are complete. In an incremental update only the changed
- * sides' rankings are; for an unchanged side the pair is kept when it beats that side's current
- * MATCHES_KEPT_PER_SIDE-th stored match (or it has fewer), so better newcomers enter its list.
+ * Replaces every stored match with the staged ones in two statements; a pair stored before keeps its
+ * first_seen_at. Readers see the old matches until the transaction commits.
  */
-export async function insertKeptPairs(sql: Db, incremental: boolean) {
-  const k = MATCHES_KEPT_PER_SIDE;
-  const ranked = sql`
-    select s.*,
-           row_number() over (partition by s.need_side, s.offer_post_id is null order by s.score desc, s.offer_side) as need_rank,
-           row_number() over (partition by s.offer_side, s.need_post_id is null order by s.score desc, s.need_side) as offer_rank
-    from m_scored s`;
-  if (!incremental) {
-    await sql`
-      create temp table m_kept on commit drop as
-      select * from (${ranked}) r where r.need_rank <= ${k} or r.offer_rank <= ${k}`;
-    await sql`analyze m_kept`;
-    return;
-  }
-  // The MATCHES_KEPT_PER_SIDE-th best stored score of each unchanged side, per type of partner.
-  await sql`
-    create temp table m_bar on commit drop as
-    select side_id, partner_is_person, score from (
-      select side_id, partner_is_person, score,
-             row_number() over (partition by side_id, partner_is_person order by score desc) as rank
-      from (
-        select s.side_id, m.offer_post_id is null as partner_is_person, m.score
-        from m_sides s join matches m on m.need_post_id = s.post_id
-        where not s.changed and s.kind = 'need' and s.post_id is not null
-        union all
-        select s.side_id, m.offer_post_id is null, m.score
-        from m_sides s join matches m on m.need_user_id = s.user_id and m.need_post_id is null
-        where not s.changed and s.kind = 'need' and s.post_id is null
-        union all
-        select s.side_id, m.need_post_id is null, m.score
-        from m_sides s join matches m on m.offer_post_id = s.post_id
-        where not s.changed and s.kind = 'offer' and s.post_id is not null
-        union all
-        select s.side_id, m.need_post_id is null, m.score
-        from m_sides s join matches m on m.offer_user_id = s.user_id and m.offer_post_id is null
-        where not s.changed and s.kind = 'offer' and s.post_id is null
-      ) stored
-    ) ranked
-    where rank = ${k}`;
-  await sql`
-    create temp table m_kept on commit drop as
-    select r.* from (${ranked}) r
-    left join m_bar need_bar on need_bar.side_id = r.need_side and need_bar.partner_is_person = (r.offer_post_id is null)
-    left join m_bar offer_bar on offer_bar.side_id = r.offer_side and offer_bar.partner_is_person = (r.need_post_id is null)
-    where (r.need_changed and r.need_rank <= ${k})
-       or (r.offer_changed and r.offer_rank <= ${k})
-       or (not r.need_changed and (need_bar.score is null or r.score >= need_bar.score))
-       or (not r.offer_changed and (offer_bar.score is null or r.score >= offer_bar.score))`;
-}
-
-/** The reason facts (ReasonFacts in scoring.ts) of every kept pair, as the JSON stored with the match. */
-export async function insertKeptReasons(sql: Db) {
-  await sql`
-    create temp table m_reasons on commit drop as
-    select k.need_side, k.offer_side,
-           jsonb_build_object(
-             'shared', coalesce(to_jsonb(sk.shared), '[]'::jsonb),
-             'near', coalesce(to_jsonb(sk.near), '[]'::jsonb),
-             'place', ${placeOf(sql)},
-             'district', case when ${placeOf(sql)} = 'district' then n.district end,
-             'borough', case when ${placeOf(sql)} in ('district', 'borough') then n.borough end,
-             'roles', case when (n.role || ':' || o.role) = any(${COMPLEMENTARY_ROLE_PAIRS}::text[])
-                           then jsonb_build_array(n.role, o.role) end,
-             'exchange', case when n.mode = o.mode or o.mode = 'open' then n.mode when n.mode = 'open' then o.mode end
-           ) as reasons
-    from m_kept k
-    join m_sides n on n.side_id = k.need_side
-    join m_sides o on o.side_id = k.offer_side
-    join (
-      -- one sort of the kept pairs' hits (rarest skill first) feeds the arrays in that order
-      select need_side, offer_side,
-             array_agg(skill_id) filter (where exact) as shared,
-             array_agg(skill_id) filter (where not exact) as near
-      from (
-        select h.need_side, h.offer_side, h.skill_id, h.exact
-        from m_hits h
-        join m_kept k2 on k2.need_side = h.need_side and k2.offer_side = h.offer_side
-        join m_idf i on i.skill_id = h.skill_id
-        order by h.need_side, h.offer_side, i.idf desc, h.skill_id
-      ) sorted
-      group by need_side, offer_side
-    ) sk on sk.need_side = k.need_side and sk.offer_side = k.offer_side`;
-}
-
-/** A person side's user id (null for a post side), for the person foreign key of the side. */
-const personOf = (sql: Db, side: "need" | "offer") =>
-  side === "need"
-    ? sql`case when k.need_post_id is null then k.need_user_id end`
-    : sql`case when k.offer_post_id is null then k.offer_user_id end`;
-
-/**
- * Replaces all stored matches with the kept ones; a pair that was stored before keeps its first_seen_at.
- * Mutual: the reverse owner pair is among the kept ones.
- */
-export async function replaceAllMatches(sql: Db, visiblePosts: number) {
+export async function replaceMatchesWithStaged(sql: Db) {
+  await sql`analyze m_new`;
   await sql`
     create temp table m_old on commit drop as
     select need_user_id, coalesce(need_post_id, 0) as need_post, offer_user_id, coalesce(offer_post_id, 0) as offer_post, first_seen_at
     from matches`;
-  await sql`
-    create temp table m_owner_pairs on commit drop as
-    select distinct need_user_id, offer_user_id from m_kept`;
+  await sql`analyze m_old`;
   await sql`delete from matches`;
   await sql`
     insert into matches (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
                          score, mutual, reasons, first_seen_at, updated_at)
-    select k.need_user_id, k.need_post_id, ${personOf(sql, "need")}, k.offer_user_id, k.offer_post_id, ${personOf(sql, "offer")},
-           k.score, reverse.need_user_id is not null,
-           r.reasons, coalesce(old.first_seen_at, now()), now()
-    from m_kept k
-    join m_reasons r on r.need_side = k.need_side and r.offer_side = k.offer_side
-    left join m_owner_pairs reverse on reverse.need_user_id = k.offer_user_id and reverse.offer_user_id = k.need_user_id
-    left join m_old old on old.need_user_id = k.need_user_id and old.need_post = coalesce(k.need_post_id, 0)
-      and old.offer_user_id = k.offer_user_id and old.offer_post = coalesce(k.offer_post_id, 0)`;
+    select n.need_user_id, n.need_post_id, case when n.need_post_id is null then n.need_user_id end,
+           n.offer_user_id, n.offer_post_id, case when n.offer_post_id is null then n.offer_user_id end,
+           n.score, n.mutual, n.reasons, coalesce(old.first_seen_at, now()), now()
+    from m_new n
+    left join m_old old on old.need_user_id = n.need_user_id and old.need_post = coalesce(n.need_post_id, 0)
+      and old.offer_user_id = n.offer_user_id and old.offer_post = coalesce(n.offer_post_id, 0)`;
+}
+
+/** Full recompute: the counts later incremental updates base rarity weights on. */
+export async function saveSkillCounts(sql: Db, visiblePosts: number, postsWithSkill: Map<number, number>) {
   await sql`
     insert into matching_state (id, visible_posts, recomputed_at) values (1, ${visiblePosts}, now())
     on conflict (id) do update set visible_posts = excluded.visible_posts, recomputed_at = excluded.recomputed_at`;
   await sql`delete from matching_skill_counts`;
-  await sql`insert into matching_skill_counts (skill_id, visible_posts) select skill_id, posts from m_idf`;
+  await sql`
+    insert into matching_skill_counts (skill_id, visible_posts)
+    select c.skill_id, c.posts from unnest(${[...postsWithSkill.keys()]}::bigint[], ${[...postsWithSkill.values()]}::int[]) c (skill_id, posts)
+    where exists (select 1 from skills s where s.id = c.skill_id)`;
+}
+
+export async function countMatches(sql: Db) {
   const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from matches`;
   return count;
 }
 
 /**
- * Stores the kept pairs of an incremental update and removes the stored matches of the touched posts and
- * people that no longer fit; mutual flags of every match of the touched owners are refreshed.
+ * Incremental update: stores the kept pairs, removes the stored matches of the changed sides (and of the
+ * touched posts and people that have no visible side any more) that are not kept, and refreshes the mutual
+ * flags of every match of the touched owners.
  */
-export async function mergeChangedMatches(sql: Db, postIds: string[], userIds: string[]) {
+export async function mergeChangedMatches(sql: Db, kept: MatchWrite[], touched: { postIds: string[]; userIds: string[]; owners: string[] }) {
+  const c = columns(kept);
   await sql`
     insert into matches (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id, score, reasons)
-    select k.need_user_id, k.need_post_id, ${personOf(sql, "need")}, k.offer_user_id, k.offer_post_id, ${personOf(sql, "offer")},
-           k.score, r.reasons
-    from m_kept k join m_reasons r on r.need_side = k.need_side and r.offer_side = k.offer_side
+    select n.need_user_id, n.need_post_id, case when n.need_post_id is null then n.need_user_id end,
+           n.offer_user_id, n.offer_post_id, case when n.offer_post_id is null then n.offer_user_id end, n.score, n.reasons::jsonb
+    from unnest(${c.needUsers}::bigint[], ${c.needPosts}::bigint[], ${c.offerUsers}::bigint[], ${c.offerPosts}::bigint[],
+                ${c.scores}::real[], ${c.reasons}::text[]) n (need_user_id, need_post_id, offer_user_id, offer_post_id, score, reasons)
     on conflict on constraint matches_pair do update
       set score = excluded.score, reasons = excluded.reasons, updated_at = now()`;
-  const touchedPosts = await sql<{ id: string; author_id: string }[]>`
-    select id, author_id from posts where id = any(${postIds}::bigint[]) or author_id = any(${userIds}::bigint[])`;
-  const touchedPostIds = touchedPosts.map((post) => post.id);
-  // A deleted post's matches went with it (foreign keys cascade); one that is no longer visible has a row here.
   await sql`
     delete from matches m
-    where (m.need_post_id = any(${touchedPostIds}::bigint[]) or m.offer_post_id = any(${touchedPostIds}::bigint[])
-           or (m.need_post_id is null and m.need_user_id = any(${userIds}::bigint[]))
-           or (m.offer_post_id is null and m.offer_user_id = any(${userIds}::bigint[])))
+    where (m.need_post_id = any(${touched.postIds}::bigint[]) or m.offer_post_id = any(${touched.postIds}::bigint[])
+           or (m.need_post_id is null and m.need_user_id = any(${touched.userIds}::bigint[]))
+           or (m.offer_post_id is null and m.offer_user_id = any(${touched.userIds}::bigint[])))
       and not exists (
-        select 1 from m_kept k
+        select 1 from unnest(${c.needUsers}::bigint[], ${c.needPosts}::bigint[], ${c.offerUsers}::bigint[], ${c.offerPosts}::bigint[])
+          k (need_user_id, need_post_id, offer_user_id, offer_post_id)
         where k.need_user_id = m.need_user_id and k.need_post_id is not distinct from m.need_post_id
           and k.offer_user_id = m.offer_user_id and k.offer_post_id is not distinct from m.offer_post_id)`;
-  const owners = [...new Set([...userIds, ...touchedPosts.map((post) => post.author_id)])];
   await sql`
     update matches m set mutual = r.mutual
     from (
       select m2.need_user_id, m2.need_post_id, m2.offer_user_id, m2.offer_post_id,
              exists (select 1 from matches x where x.need_user_id = m2.offer_user_id and x.offer_user_id = m2.need_user_id) as mutual
       from matches m2
-      where m2.need_user_id = any(${owners}::bigint[]) or m2.offer_user_id = any(${owners}::bigint[])
+      where m2.need_user_id = any(${touched.owners}::bigint[]) or m2.offer_user_id = any(${touched.owners}::bigint[])
     ) r
     where m.need_user_id = r.need_user_id and m.need_post_id is not distinct from r.need_post_id
       and m.offer_user_id = r.offer_user_id and m.offer_post_id is not distinct from r.offer_post_id
       and m.mutual <> r.mutual`;
 }
 
-/** Work tables drop at commit; dropping them now lets one transaction run several updates (tests, batches). */
-export async function dropWorkTables(sql: Db) {
-  await sql`
-    drop table if exists m_sides, m_keys, m_groups, m_wanted, m_pick, m_partner, m_ranked, m_cand, m_hits, m_idf, m_blocked, m_scored, m_bar, m_kept, m_reasons,
-      m_old, m_owner_pairs`;
+/** Every post of these authors, visible or not (their matches may need removing). */
+export async function postIdsOfAuthors(sql: Db, authorIds: string[]) {
+  if (authorIds.length === 0) return [];
+  const rows = await sql<{ id: string }[]>`select id::text from posts where author_id = any(${authorIds}::bigint[])`;
+  return rows.map((row) => row.id);
 }
 
-export async function countWork(sql: Db) {
-  const [row] = await sql<{ sides: number; keys: number; hits: number; pairs: number; kept: number }[]>`
-    select (select count(*)::int from m_sides) as sides, (select count(*)::int from m_keys) as keys,
-           (select count(*)::int from m_hits) as hits, (select count(*)::int from m_scored) as pairs,
-           (select count(*)::int from m_kept) as kept`;
-  return row;
+/** Owners of these posts (visible or not). */
+export async function authorsOfPosts(sql: Db, postIds: string[]) {
+  if (postIds.length === 0) return [];
+  const rows = await sql<{ author_id: string }[]>`select distinct author_id::text from posts where id = any(${postIds}::bigint[])`;
+  return rows.map((row) => row.author_id);
 }
 
 /* ---------- reading ---------- */

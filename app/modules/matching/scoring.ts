@@ -1,9 +1,8 @@
 /**
  * How well an offer fits a need: the scoring rules in one readable place (browser-safe, no I/O).
  *
- * The full recompute and the incremental update run the same rules as set-based SQL (queries.server.ts) with
- * the weights below passed in as parameters; tests/matching.test.ts checks that a stored score equals
- * scoreMatch() for the stored facts.
+ * The full recompute and the incremental update run these rules through engine.ts, which precomputes what it
+ * can for many pairs; engine.test.ts checks that its scores and reasons equal matchSides() below.
  *
  *   skill   = Σ idf(s) over the need's skills the offer has too
  *           + NEAR_SKILL × Σ idf(s) over the need's skills the offer only has a sibling of (same small ESCO group)
@@ -27,14 +26,14 @@ export const SCORE_WEIGHTS = {
 } as const;
 
 /** Per side, the best this many post candidates and this many person candidates are stored. */
-export const MATCHES_KEPT_PER_SIDE = 10;
+export const MATCHES_KEPT_PER_SIDE = 5;
 /**
  * Bounds the work so it grows linearly with the number of posts: within one skill, a side meets the newest
  * CANDIDATES_PER_SKILL posts and the CANDIDATES_PER_SKILL most recently updated people of the other kind, and
  * those newest ones meet every side. A rare skill's sides all meet; for a skill many open posts share, each
  * still meets the newest few, and older candidates would rank below newer ones anyway.
  */
-export const CANDIDATES_PER_SKILL = 15;
+export const CANDIDATES_PER_SKILL = 8;
 /** The same bound for related skills (same ESCO group), which weigh less and so need fewer candidates. */
 export const CANDIDATES_PER_GROUP = 5;
 /** "Same ESCO group" only means something for small groups; bigger ones are ignored for nearness. */
@@ -51,11 +50,6 @@ export const COMPLEMENTARY_ROLES: Record<Role, readonly Role[]> = {
   craftsperson: ["artist", "scientist", "startup"],
   initiative: ["startup", "scientist", "artist", "craftsperson"],
 };
-
-/** "need:offer" role pairs that complement each other, the form SQL compares against. */
-export const COMPLEMENTARY_ROLE_PAIRS: string[] = Object.entries(COMPLEMENTARY_ROLES).flatMap(([need, offers]) =>
-  offers.map((offer) => `${need}:${offer}`),
-);
 
 export type PlaceRelation = "district" | "borough" | "city" | "remote";
 export type ExchangeRelation = keyof typeof SCORE_WEIGHTS.exchange;
@@ -127,8 +121,8 @@ export function exchangeRelation(need: ExchangeMode | null, offer: ExchangeMode 
   if (need === offer) return { relation: "same", agreed: need };
   if (need === "open") return { relation: "open", agreed: offer };
   if (offer === "open") return { relation: "open", agreed: need };
-  const pair = [need, offer].sort().join(":");
-  if (pair === "paid:volunteer") return { relation: "conflict", agreed: null };
+  // paid work offered for a volunteer need (or the other way round) pulls apart
+  if ((need === "paid" && offer === "volunteer") || (need === "volunteer" && offer === "paid")) return { relation: "conflict", agreed: null };
   return { relation: "other", agreed: null };
 }
 
@@ -140,7 +134,8 @@ export function rolesComplement(needRole: Role | null, offerRole: Role | null): 
 export function skillOverlap(needSkills: readonly string[], offerSkills: readonly string[], taxonomy: Taxonomy) {
   const offered = new Set(offerSkills);
   const offeredGroups = new Set(offerSkills.flatMap((skill) => taxonomy.groupsOf(skill)));
-  const byRarity = [...new Set(needSkills)].sort((a, b) => taxonomy.idf(b) - taxonomy.idf(a));
+  // rarest first; equally rare ones by id (numeric ids in number order), so the order is the same everywhere
+  const byRarity = [...new Set(needSkills)].sort((a, b) => taxonomy.idf(b) - taxonomy.idf(a) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const shared = byRarity.filter((skill) => offered.has(skill));
   const near = byRarity.filter((skill) => !offered.has(skill) && taxonomy.groupsOf(skill).some((group) => offeredGroups.has(group)));
   const weight =
