@@ -339,7 +339,16 @@ describe("full recompute", () => {
       select concat_ws(':', need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id) as key,
              score, mutual, reasons, first_seen_at
       from matches order by 1`;
+    const schema = () => db()<{ name: string; definition: string }[]>`
+      select indexname as name, indexdef as definition from pg_indexes where tablename = 'matches'
+      union all
+      select conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = 'matches'::regclass
+      order by 1`;
+    const schemaBefore = await schema();
     const viaInsert = await recomputeAllMatches(undefined, { writeWith: "insert" });
+    // the rebuilt table took the old one's place with the same indexes and constraints
+    expect(await schema()).toEqual(schemaBefore);
+    expect(schemaBefore.map((row) => row.name)).toContain("matches_pair");
     const inserted = await snapshot();
     expect(inserted.length).toBe(viaInsert.matches);
     expect(inserted.length).toBeGreaterThan(10);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EXCHANGE_MODES, ROLES } from "~/lib/reference";
-import { computeAllMatches, countSkillsOfPosts, createScorer, type MatchSide, type MatchTaxonomy } from "./engine";
+import { computeAllMatches, countSkillsOfPosts, createScorer, factsJson, type MatchSide, type MatchTaxonomy } from "./engine";
 import { freshness, inverseDocumentFrequency, matchSides, type Side, type Taxonomy } from "./scoring";
 
 /** A small deterministic random generator, so a failure can be replayed. */
@@ -81,7 +81,7 @@ function world(seed: number, sideCount: number, skillCount: number) {
 describe("matching engine", () => {
   it("scores and explains every pair exactly as matchSides does", () => {
     const { sides, taxonomy, reference, asSide } = world(7, 120, 14);
-    const scorer = createScorer(taxonomy);
+    const scorer = createScorer(sides, taxonomy);
     let compared = 0;
     for (const need of sides.filter((side) => side.kind === "need")) {
       for (const offer of sides.filter((side) => side.kind === "offer")) {
@@ -93,7 +93,9 @@ describe("matching engine", () => {
         }
         compared++;
         expect(score).toBeCloseTo(expected.score, 9);
-        expect(scorer.facts(need, offer)).toEqual({ ...expected.facts, shared: expected.facts.shared.map(Number), near: expected.facts.near.map(Number) });
+        const facts = scorer.facts(need, offer);
+        expect(facts).toEqual({ ...expected.facts, shared: expected.facts.shared.map(Number), near: expected.facts.near.map(Number) });
+        expect(JSON.parse(factsJson(facts))).toEqual(facts);
       }
     }
     expect(compared).toBeGreaterThan(300);

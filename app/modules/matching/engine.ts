@@ -48,127 +48,191 @@ export type MatchTaxonomy = {
 /** Stored reason facts: skill ids as numbers. */
 export type StoredFacts = Omit<ReasonFacts, "shared" | "near"> & { shared: number[]; near: number[] };
 
-/** A side prepared for scoring many pairs: skill weights and groups looked up once, texts as numbers. */
-type Prepared = {
-  side: MatchSide;
-  idf: Float64Array;
-  /** per skill, its small groups */
-  skillGroups: (readonly number[])[];
-  /** all small groups of all its skills */
-  groups: Set<number>;
-  owner: number;
-  district: number;
-  borough: number;
-  mode: number;
-  role: number;
-};
-
 const MODE_CODES = new Map<string, number>(EXCHANGE_MODES.map((mode, index) => [mode, index]));
+const NO_MODE = EXCHANGE_MODES.length;
 const ROLE_CODES = new Map<string, number>(ROLES.map((role, index) => [role, index]));
-/** exchange weight by need mode × offer mode (index EXCHANGE_MODES.length: none), from exchangeRelation() */
+/** exchange weight by need mode × offer mode (NO_MODE: none), from exchangeRelation() */
 const EXCHANGE_WEIGHT = (() => {
   const modes = [...EXCHANGE_MODES, null];
   return Float64Array.from(modes.flatMap((need) => modes.map((offer) => SCORE_WEIGHTS.exchange[exchangeRelation(need, offer).relation])));
 })();
 /** 1 when the need role and offer role complement each other (rolesComplement()) */
 const ROLES_COMPLEMENT = Uint8Array.from(ROLES.flatMap((need) => ROLES.map((offer) => (rolesComplement(need, offer) ? 1 : 0))));
-
-/** Numbers for owners and places, so comparing two sides compares numbers. One per computation. */
-function createCodes() {
-  const codes = new Map<string, number>();
-  return (text: string | null) => {
-    if (text === null) return -1;
-    let code = codes.get(text);
-    if (code === undefined) codes.set(text, (code = codes.size));
-    return code;
-  };
-}
-
-function prepare(side: MatchSide, taxonomy: MatchTaxonomy, code: (text: string | null) => number): Prepared {
-  const skillGroups = side.skills.map((skill) => taxonomy.groupsOf(skill));
-  return {
-    side,
-    idf: Float64Array.from(side.skills, (skill) => taxonomy.idf(skill)),
-    skillGroups,
-    groups: new Set(skillGroups.flat()),
-    owner: code(`u${side.userId}`),
-    district: code(side.district === null ? null : `d${side.district}`),
-    borough: code(side.borough === null ? null : `b${side.borough}`),
-    mode: side.exchangeMode === null ? EXCHANGE_MODES.length : (MODE_CODES.get(side.exchangeMode) ?? EXCHANGE_MODES.length),
-    role: side.role === null ? -1 : (ROLE_CODES.get(side.role) ?? -1),
-  };
-}
-
-function isNear(groups: readonly number[], offerGroups: Set<number>) {
-  for (const group of groups) if (offerGroups.has(group)) return true;
-  return false;
-}
-
 const { context: CONTEXT, place: PLACE } = SCORE_WEIGHTS;
 
 /**
- * The score of need n for offer o, undefined when they do not match: matchSides() and scoreMatch() of
- * scoring.ts in arithmetic on numbers, because the full recompute scores millions of pairs.
+ * The sides in flat typed arrays: scoring millions of pairs then reads a few compact arrays instead of
+ * chasing objects across the heap (which made it memory-bound). Texts become numbers; per side its skills
+ * with their rarity weights and small groups, and the union of those groups.
  */
-function scorePrepared(n: Prepared, o: Prepared): number | undefined {
-  if (n.owner === o.owner) return undefined;
-  let skillWeight = 0;
-  const offered = o.side.skills;
-  const needSkills = n.side.skills;
-  for (let i = 0; i < needSkills.length; i++) {
-    if (offered.includes(needSkills[i])) skillWeight += n.idf[i];
-    else if (o.groups.size > 0 && isNear(n.skillGroups[i], o.groups)) skillWeight += SCORE_WEIGHTS.nearSkill * n.idf[i];
+class SidePack {
+  readonly count: number;
+  readonly owner: Int32Array;
+  readonly district: Int32Array;
+  readonly borough: Int32Array;
+  readonly mode: Int32Array;
+  readonly role: Int32Array;
+  readonly remote: Uint8Array;
+  readonly isPerson: Uint8Array;
+  readonly fresh: Float64Array;
+  /** skills of side i: skill[skillStart[i] .. skillStart[i + 1]) */
+  readonly skillStart: Int32Array;
+  readonly skill: Float64Array;
+  readonly idf: Float64Array;
+  /** small groups of skill occurrence k: skillGroup[skillGroupStart[k] .. skillGroupStart[k + 1]) */
+  readonly skillGroupStart: Int32Array;
+  readonly skillGroup: Int32Array;
+  /** all small groups of side i (no repeats): group[groupStart[i] .. groupStart[i + 1]) */
+  readonly groupStart: Int32Array;
+  readonly group: Int32Array;
+
+  constructor(readonly sides: readonly MatchSide[], taxonomy: MatchTaxonomy) {
+    const count = (this.count = sides.length);
+    const coder = () => {
+      const codes = new Map<string, number>();
+      return (text: string | null) => {
+        if (text === null) return -1;
+        let value = codes.get(text);
+        if (value === undefined) codes.set(text, (value = codes.size));
+        return value;
+      };
+    };
+    const ownerCode = coder();
+    const placeCode = coder();
+    this.owner = new Int32Array(count);
+    this.district = new Int32Array(count);
+    this.borough = new Int32Array(count);
+    this.mode = new Int32Array(count);
+    this.role = new Int32Array(count);
+    this.remote = new Uint8Array(count);
+    this.isPerson = new Uint8Array(count);
+    this.fresh = new Float64Array(count);
+    this.skillStart = new Int32Array(count + 1);
+    this.groupStart = new Int32Array(count + 1);
+    const skills: number[] = [];
+    const skillGroupStart: number[] = [0];
+    const skillGroups: number[] = [];
+    const groups: number[] = [];
+    sides.forEach((side, i) => {
+      this.owner[i] = ownerCode(side.userId);
+      this.district[i] = placeCode(side.district === null ? null : `d${side.district}`);
+      this.borough[i] = placeCode(side.borough === null ? null : `b${side.borough}`);
+      this.mode[i] = side.exchangeMode === null ? NO_MODE : (MODE_CODES.get(side.exchangeMode) ?? NO_MODE);
+      this.role[i] = side.role === null ? -1 : (ROLE_CODES.get(side.role) ?? -1);
+      this.remote[i] = side.remote ? 1 : 0;
+      this.isPerson[i] = side.postId === null ? 1 : 0;
+      this.fresh[i] = side.fresh;
+      const own = new Set<number>();
+      for (const skill of side.skills) {
+        skills.push(skill);
+        for (const group of taxonomy.groupsOf(skill)) {
+          skillGroups.push(group);
+          own.add(group);
+        }
+        skillGroupStart.push(skillGroups.length);
+      }
+      groups.push(...own);
+      this.skillStart[i + 1] = skills.length;
+      this.groupStart[i + 1] = groups.length;
+    });
+    this.skill = Float64Array.from(skills);
+    this.idf = Float64Array.from(skills, (skill) => taxonomy.idf(skill));
+    this.skillGroupStart = Int32Array.from(skillGroupStart);
+    this.skillGroup = Int32Array.from(skillGroups);
+    this.group = Int32Array.from(groups);
   }
-  if (skillWeight === 0) return undefined;
-  let place = 0;
-  if (n.borough >= 0 && o.borough >= 0) place = n.district === o.district ? PLACE.district : n.borough === o.borough ? PLACE.borough : PLACE.city;
-  else if (n.side.remote || o.side.remote) place = PLACE.remote;
-  const complement = n.role >= 0 && o.role >= 0 ? ROLES_COMPLEMENT[n.role * ROLES.length + o.role] : 0;
-  const factor =
-    1 +
-    CONTEXT.place * place +
-    CONTEXT.roles * complement +
-    CONTEXT.freshness * ((n.side.fresh + o.side.fresh) / 2) +
-    CONTEXT.exchange * EXCHANGE_WEIGHT[n.mode * (EXCHANGE_MODES.length + 1) + o.mode];
-  return skillWeight * factor;
+
+  /** Whether skill occurrence k of one side has a small group that side o has too. */
+  private isNear(k: number, o: number) {
+    for (let g = this.skillGroupStart[k]; g < this.skillGroupStart[k + 1]; g++) {
+      const group = this.skillGroup[g];
+      for (let h = this.groupStart[o]; h < this.groupStart[o + 1]; h++) if (this.group[h] === group) return true;
+    }
+    return false;
+  }
+
+  private has(o: number, skill: number) {
+    for (let j = this.skillStart[o]; j < this.skillStart[o + 1]; j++) if (this.skill[j] === skill) return true;
+    return false;
+  }
+
+  /**
+   * The score of need n for offer o, 0 when they do not match: matchSides() and scoreMatch() of scoring.ts
+   * in arithmetic on numbers.
+   */
+  score(n: number, o: number): number {
+    if (this.owner[n] === this.owner[o]) return 0;
+    let skillWeight = 0;
+    for (let k = this.skillStart[n]; k < this.skillStart[n + 1]; k++) {
+      if (this.has(o, this.skill[k])) skillWeight += this.idf[k];
+      else if (this.isNear(k, o)) skillWeight += SCORE_WEIGHTS.nearSkill * this.idf[k];
+    }
+    if (skillWeight === 0) return 0;
+    let place = 0;
+    if (this.borough[n] >= 0 && this.borough[o] >= 0) {
+      place = this.district[n] === this.district[o] ? PLACE.district : this.borough[n] === this.borough[o] ? PLACE.borough : PLACE.city;
+    } else if (this.remote[n] === 1 || this.remote[o] === 1) place = PLACE.remote;
+    const complement = this.role[n] >= 0 && this.role[o] >= 0 ? ROLES_COMPLEMENT[this.role[n] * ROLES.length + this.role[o]] : 0;
+    const factor =
+      1 +
+      CONTEXT.place * place +
+      CONTEXT.roles * complement +
+      CONTEXT.freshness * ((this.fresh[n] + this.fresh[o]) / 2) +
+      CONTEXT.exchange * EXCHANGE_WEIGHT[this.mode[n] * (NO_MODE + 1) + this.mode[o]];
+    return skillWeight * factor;
+  }
+
+  /** The reason facts of need n for offer o (as matchSides gives them): skills rarest first, equal rarity by id. */
+  facts(n: number, o: number): StoredFacts {
+    const order: number[] = [];
+    for (let k = this.skillStart[n]; k < this.skillStart[n + 1]; k++) order.push(k);
+    order.sort((a, b) => this.idf[b] - this.idf[a] || this.skill[a] - this.skill[b]);
+    const shared: number[] = [];
+    const near: number[] = [];
+    for (const k of order) {
+      if (this.has(o, this.skill[k])) shared.push(this.skill[k]);
+      else if (this.isNear(k, o)) near.push(this.skill[k]);
+    }
+    const need = this.sides[n];
+    const offer = this.sides[o];
+    const place = placeRelation(need, offer);
+    const complement = rolesComplement(need.role, offer.role);
+    return {
+      shared,
+      near,
+      place,
+      district: place === "district" ? need.district : null,
+      borough: place === "district" || place === "borough" ? need.borough : null,
+      roles: complement && need.role && offer.role ? [need.role, offer.role] : null,
+      exchange: exchangeRelation(need.exchangeMode, offer.exchangeMode).agreed,
+    };
+  }
 }
 
-/** The reason facts of a pair (as matchSides gives them): skills rarest first, equal rarity by id. */
-function factsPrepared(n: Prepared, o: Prepared): StoredFacts {
-  const order = n.side.skills.map((skill, i) => i).sort((a, b) => n.idf[b] - n.idf[a] || n.side.skills[a] - n.side.skills[b]);
-  const shared: number[] = [];
-  const near: number[] = [];
-  for (const i of order) {
-    const skill = n.side.skills[i];
-    if (o.side.skills.includes(skill)) shared.push(skill);
-    else if (isNear(n.skillGroups[i], o.groups)) near.push(skill);
-  }
-  const place = placeRelation(n.side, o.side);
-  const complement = rolesComplement(n.side.role, o.side.role);
+/** Scores and reasons for pairs among these sides outside a full run (the incremental update, tests). */
+export function createScorer(sides: readonly MatchSide[], taxonomy: MatchTaxonomy) {
+  const pack = new SidePack(sides, taxonomy);
+  const index = new Map(sides.map((side, i) => [side, i]));
+  const at = (side: MatchSide) => {
+    const i = index.get(side);
+    if (i === undefined) throw new Error("createScorer: unknown side");
+    return i;
+  };
   return {
-    shared,
-    near,
-    place,
-    district: place === "district" ? n.side.district : null,
-    borough: place === "district" || place === "borough" ? n.side.borough : null,
-    roles: complement && n.side.role && o.side.role ? [n.side.role, o.side.role] : null,
-    exchange: exchangeRelation(n.side.exchangeMode, o.side.exchangeMode).agreed,
+    score: (need: MatchSide, offer: MatchSide) => pack.score(at(need), at(offer)) || undefined,
+    facts: (need: MatchSide, offer: MatchSide) => pack.facts(at(need), at(offer)),
   };
 }
 
-/** Scores and reasons for pairs of sides outside a full run (the incremental update, tests). */
-export function createScorer(taxonomy: MatchTaxonomy) {
-  const prepared = new Map<MatchSide, Prepared>();
-  const code = createCodes();
-  const get = (side: MatchSide) => {
-    let found = prepared.get(side);
-    if (!found) prepared.set(side, (found = prepare(side, taxonomy, code)));
-    return found;
-  };
-  return {
-    score: (need: MatchSide, offer: MatchSide) => scorePrepared(get(need), get(offer)),
-    facts: (need: MatchSide, offer: MatchSide) => factsPrepared(get(need), get(offer)),
-  };
+const jsonText = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
+
+/** The stored JSON of reason facts, written out directly: the full recompute serializes a million of them. */
+export function factsJson(facts: StoredFacts): string {
+  const roles = facts.roles ? `[${jsonText(facts.roles[0])},${jsonText(facts.roles[1])}]` : "null";
+  return (
+    `{"shared":[${facts.shared.join(",")}],"near":[${facts.near.join(",")}],"place":${jsonText(facts.place)},` +
+    `"district":${jsonText(facts.district)},"borough":${jsonText(facts.borough)},"roles":${roles},"exchange":${jsonText(facts.exchange)}}`
+  );
 }
 
 /** Rarity weights from the sides themselves: over the post sides (open visible posts), per skill. */
@@ -181,13 +245,6 @@ export function countSkillsOfPosts(sides: readonly MatchSide[]) {
     for (const skill of side.skills) postsWithSkill.set(skill, (postsWithSkill.get(skill) ?? 0) + 1);
   }
   return { posts, postsWithSkill };
-}
-
-/** Owner pairs as one number, for blocks and mutual matches. */
-function ownerIndex(sides: readonly MatchSide[]) {
-  const index = new Map<string, number>();
-  for (const side of sides) if (!index.has(side.userId)) index.set(side.userId, index.size);
-  return index;
 }
 
 export type KeptPairs = {
@@ -213,24 +270,25 @@ export function computeAllMatches(
   blocks: readonly [string, string][],
   limits = { kept: MATCHES_KEPT_PER_SIDE, perSkill: CANDIDATES_PER_SKILL, perGroup: CANDIDATES_PER_GROUP },
 ): KeptPairs {
-  const code = createCodes();
-  const prepared = sides.map((side) => prepare(side, taxonomy, code));
+  const pack = new SidePack(sides, taxonomy);
   const count = sides.length;
 
   // Key lists: a skill id (> 0) or a small group (-1 - group id), then need/offer × post/person.
   type Lists = [number[], number[], number[], number[]];
   const lists = new Map<number, Lists>();
   const keysOf: number[][] = [];
-  const listOf = (side: MatchSide) => (side.kind === "need" ? 0 : 2) + (side.postId === null ? 1 : 0);
-  prepared.forEach((p, index) => {
-    const keys = [...new Set([...p.side.skills, ...[...p.groups].map((group) => -1 - group)])];
-    keysOf.push(keys);
+  for (let index = 0; index < count; index++) {
+    const keys = new Set<number>();
+    for (let k = pack.skillStart[index]; k < pack.skillStart[index + 1]; k++) keys.add(pack.skill[k]);
+    for (let g = pack.groupStart[index]; g < pack.groupStart[index + 1]; g++) keys.add(-1 - pack.group[g]);
+    keysOf.push([...keys]);
+    const list = (sides[index].kind === "need" ? 0 : 2) + pack.isPerson[index];
     for (const key of keys) {
       let entry = lists.get(key);
       if (!entry) lists.set(key, (entry = [[], [], [], []]));
-      entry[listOf(p.side)].push(index);
+      entry[list].push(index);
     }
-  });
+  }
   const newer = (a: number, b: number) => sides[b].recency - sides[a].recency || a - b;
   // The newest need sides per key, which meet every offer side of the key.
   const newestNeeds = new Map<number, Set<number>>();
@@ -242,9 +300,10 @@ export function computeAllMatches(
     newestNeeds.set(key, newest);
   }
 
-  const owners = ownerIndex(sides);
+  // owners are numbered 0 .. ownerCount - 1, so an owner pair is one number
+  const owners = new Map<string, number>();
+  sides.forEach((side, i) => owners.set(side.userId, pack.owner[i]));
   const ownerCount = owners.size;
-  const ownerOf = Int32Array.from(sides, (side) => owners.get(side.userId) ?? -1);
   const blocked = new Set<number>();
   for (const [a, b] of blocks) {
     const ia = owners.get(a);
@@ -253,6 +312,7 @@ export function computeAllMatches(
     blocked.add(ia * ownerCount + ib);
     blocked.add(ib * ownerCount + ia);
   }
+  const anyBlock = blocked.size > 0;
 
   // Per side, the best `kept` partners of each type (post, person), sorted best first.
   const K = limits.kept;
@@ -260,7 +320,7 @@ export function computeAllMatches(
   const topPartner = new Int32Array(count * 2 * K);
   const topCount = new Uint8Array(count * 2);
   const offer = (side: number, partner: number, score: number) => {
-    const slot = side * 2 + (sides[partner].postId === null ? 1 : 0);
+    const slot = side * 2 + pack.isPerson[partner];
     const base = slot * K;
     let filled = topCount[slot];
     if (filled === K) {
@@ -283,19 +343,21 @@ export function computeAllMatches(
   let pairsScored = 0;
   for (let n = 0; n < count; n++) {
     if (sides[n].kind !== "need") continue;
+    const needOwner = pack.owner[n];
     for (const key of keysOf[n]) {
       const entry = lists.get(key)!;
       const cap = key > 0 ? limits.perSkill : limits.perGroup;
       const meetsAll = newestNeeds.get(key)!.has(n);
-      for (const list of [entry[2], entry[3]]) {
+      for (let which = 2; which <= 3; which++) {
+        const list = entry[which];
         const limit = meetsAll ? list.length : Math.min(cap, list.length);
         for (let i = 0; i < limit; i++) {
           const o = list[i];
           if (seenBy[o] === n) continue;
           seenBy[o] = n;
-          if (ownerOf[n] === ownerOf[o] || blocked.has(ownerOf[n] * ownerCount + ownerOf[o])) continue;
-          const score = scorePrepared(prepared[n], prepared[o]);
-          if (score === undefined) continue;
+          if (anyBlock && blocked.has(needOwner * ownerCount + pack.owner[o])) continue;
+          const score = pack.score(n, o);
+          if (score === 0) continue;
           pairsScored++;
           offer(n, o, score);
           offer(o, n, score);
@@ -306,7 +368,7 @@ export function computeAllMatches(
 
   // Kept: in the need side's lists, or else in the offer side's.
   const inTop = (side: number, partner: number) => {
-    const slot = side * 2 + (sides[partner].postId === null ? 1 : 0);
+    const slot = side * 2 + pack.isPerson[partner];
     for (let i = 0; i < topCount[slot]; i++) if (topPartner[slot * K + i] === partner) return true;
     return false;
   };
@@ -326,8 +388,8 @@ export function computeAllMatches(
     }
   }
   const ownerPairs = new Set<number>();
-  for (let i = 0; i < keptNeed.length; i++) ownerPairs.add(ownerOf[keptNeed[i]] * ownerCount + ownerOf[keptOffer[i]]);
-  const mutual = Uint8Array.from(keptNeed, (n, i) => (ownerPairs.has(ownerOf[keptOffer[i]] * ownerCount + ownerOf[n]) ? 1 : 0));
+  for (let i = 0; i < keptNeed.length; i++) ownerPairs.add(pack.owner[keptNeed[i]] * ownerCount + pack.owner[keptOffer[i]]);
+  const mutual = Uint8Array.from(keptNeed, (n, i) => (ownerPairs.has(pack.owner[keptOffer[i]] * ownerCount + pack.owner[n]) ? 1 : 0));
   const need = Int32Array.from(keptNeed);
   const offerSides = Int32Array.from(keptOffer);
   return {
@@ -338,6 +400,6 @@ export function computeAllMatches(
     count: keptNeed.length,
     pairsScored,
     keys: lists.size,
-    factsOf: (i) => factsPrepared(prepared[need[i]], prepared[offerSides[i]]),
+    factsOf: (i) => pack.facts(need[i], offerSides[i]),
   };
 }

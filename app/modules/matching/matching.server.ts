@@ -84,7 +84,6 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     ...(await queries.loadPostSides(tx, { postIds, authorIds: userIds })),
     ...(userIds.length ? await queries.loadPersonSides(tx, { users: userIds, kinds: userIds.map(() => "both" as const) }) : []),
   ];
-  const changedIds = new Set(changed.map(sideId));
 
   // What the changed sides can meet: the newest sides on each of their keys, and their current partners.
   const wanted = new Map<string, { kind: "need" | "offer"; key: number; skills: number[]; cap: number }>();
@@ -98,10 +97,19 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     }
   }
   const picked = await queries.pickNewestSides(tx, [...wanted.values()]);
-  const partners = await queries.storedPartners(tx, changed);
-  const otherPostIds = [...new Set([...picked.postIds, ...partners.postIds])].filter((id) => !changedIds.has(`p${id}`));
+  const changedById = new Map(changed.map((side) => [sideId(side), side]));
+  const changedIds = new Set(changedById.keys());
+  const otherKind = (side: MatchSide | undefined) => (side?.kind === "need" ? ("offer" as const) : ("need" as const));
+  const partners = (await queries.storedLists(tx, changed)).map((entry) => ({
+    postId: entry.partnerPostId,
+    userId: entry.partnerUserId,
+    kind: otherKind(changedById.get(entry.side)),
+  }));
+  const otherPostIds = [...new Set([...picked.postIds, ...partners.flatMap((partner) => (partner.postId ? [partner.postId] : []))])].filter(
+    (id) => !changedIds.has(`p${id}`),
+  );
   const otherPeople = new Map(
-    [...picked.people, ...partners.people]
+    [...picked.people, ...partners.filter((partner) => !partner.postId)]
       .filter((person) => !changedIds.has(`${person.kind}${person.userId}`))
       .map((person) => [`${person.kind}${person.userId}`, person]),
   );
@@ -117,7 +125,7 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
 
   const skills = [...new Set([...changed, ...others].flatMap((side) => side.skills))];
   const { visiblePosts, counts } = await queries.loadSkillCounts(tx, skills);
-  const scorer = createScorer(taxonomyOf(groups, visiblePosts, counts));
+  const scorer = createScorer([...changed, ...others], taxonomyOf(groups, visiblePosts, counts));
   const changedOwners = [...new Set(changed.map((side) => side.userId))];
   const blocked = new Set((await queries.loadBlocks(tx, changedOwners)).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
 
@@ -149,33 +157,62 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     list.sort((a, b) => b.score - a.score);
     for (const pair of list.slice(0, MATCHES_KEPT_PER_SIDE)) keptPairs.add(pair);
   }
+  // The stored lists of the unchanged sides met: their bars, and what newcomers push out of them.
   const unchangedPartners = new Map<string, MatchSide>();
   for (const pair of scored) {
     for (const side of [pair.need, pair.offer]) if (!changedIds.has(sideId(side))) unchangedPartners.set(sideId(side), side);
   }
-  const bars = new Map(
-    (await queries.storedBars(tx, [...unchangedPartners.values()], MATCHES_KEPT_PER_SIDE)).map((bar) => [
-      `${bar.post_id !== "0" ? `p${bar.post_id}` : `${bar.kind}${bar.user_id}`} ${bar.partner_is_person ? "person" : "post"}`,
-      bar.score,
-    ]),
-  );
+  const stored = new Map<string, queries.StoredListEntry[]>();
+  for (const entry of await queries.storedLists(tx, [...unchangedPartners.values()])) {
+    // entries with a changed partner are being replaced by this update
+    if (changedIds.has(entry.partnerPostId ? `p${entry.partnerPostId}` : `${otherKind(unchangedPartners.get(entry.side))}${entry.partnerUserId}`)) continue;
+    const list = `${entry.side} ${entry.partnerPostId ? "post" : "person"}`;
+    (stored.get(list) ?? stored.set(list, []).get(list)!).push(entry);
+  }
+  for (const list of stored.values()) list.sort((a, b) => b.score - a.score);
+  const barOf = (list: string) => stored.get(list)?.[MATCHES_KEPT_PER_SIDE - 1]?.score;
+  const entering = new Map<string, Scored[]>();
   for (const pair of scored) {
     for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]] as const) {
       if (changedIds.has(sideId(side))) continue;
-      const bar = bars.get(`${sideId(side)} ${partnerType(partner)}`);
-      if (bar === undefined || pair.score >= bar) keptPairs.add(pair);
+      const list = `${sideId(side)} ${partnerType(partner)}`;
+      const bar = barOf(list);
+      if (bar !== undefined && pair.score < bar) continue;
+      keptPairs.add(pair);
+      (entering.get(list) ?? entering.set(list, []).get(list)!).push(pair);
     }
   }
 
   const kept = [...keptPairs].map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
   const touchedPostIds = [...new Set([...postIds, ...(await queries.postIdsOfAuthors(tx, userIds))])];
-  const owners = [...new Set([...userIds, ...(await queries.authorsOfPosts(tx, postIds)), ...changedOwners])];
-  await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds, owners });
-  const entered = new Map<string, MatchSide>();
-  for (const pair of keptPairs) {
-    for (const side of [pair.need, pair.offer]) if (!changedIds.has(sideId(side))) entered.set(sideId(side), side);
+  const owners = [...new Set([...userIds, ...(await queries.authorsOfPosts(tx, postIds))])];
+  await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds, owners: [...new Set([...owners, ...changedOwners])] });
+
+  // Stored matches pushed below a list's best MATCHES_KEPT_PER_SIDE by the newcomers go, unless their other
+  // side still counts them among its best (checked in the database, which knows that side's whole list).
+  const overflowing: Parameters<typeof queries.deleteOverflowingMatches>[1] = [];
+  for (const [list, newcomers] of entering) {
+    const [side] = list.split(" ");
+    const old = stored.get(list) ?? [];
+    const all = [...old.map((entry) => ({ entry, score: entry.score })), ...newcomers.map((pair) => ({ entry: undefined, score: pair.score }))];
+    all.sort((a, b) => b.score - a.score);
+    const owner = unchangedPartners.get(side)!;
+    for (const { entry } of all.slice(MATCHES_KEPT_PER_SIDE)) {
+      if (!entry) continue;
+      const mine = { userId: owner.userId, postId: owner.postId };
+      const theirs = { userId: entry.partnerUserId, postId: entry.partnerPostId };
+      const [need, offer] = owner.kind === "need" ? [mine, theirs] : [theirs, mine];
+      overflowing.push({
+        needUserId: need.userId,
+        needPostId: need.postId,
+        offerUserId: offer.userId,
+        offerPostId: offer.postId,
+        overflowed: owner.kind,
+        score: entry.score,
+      });
+    }
   }
-  await queries.trimOverflowingMatches(tx, [...entered.values()], MATCHES_KEPT_PER_SIDE);
+  await queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE);
 }
 
 /**
@@ -213,19 +250,19 @@ const WRITE_BATCH = 20_000;
 
 /**
  * Rebuilds every match from scratch in one transaction: reads every visible side once, computes in memory
- * (engine.ts), stages the result in batches (COPY on a PostgreSQL server, array INSERTs on PGlite, whose
- * socket does not take COPY) and replaces the stored matches in one statement; readers keep seeing the old
- * matches until it commits. onProgress is called after each step and each staged batch.
+ * (engine.ts), writes the result in batches into a new table (COPY on a PostgreSQL server, array INSERTs on
+ * PGlite, whose socket does not take COPY) that then replaces the stored matches; readers keep seeing the old
+ * matches until it commits. onProgress is called after each step and each written batch.
  */
 export async function recomputeAllMatches(
   onProgress?: (progress: RecomputeProgress) => void,
   options: { writeWith?: "copy" | "insert" } = {},
 ): Promise<RecomputeResult> {
   const writeWith = options.writeWith ?? (currentDatabase()?.mode === "postgres" ? "copy" : "insert");
-  const stage = writeWith === "copy" ? queries.stageMatchesByCopy : queries.stageMatchesByInsert;
   return db().begin(async (tx) => {
     await queries.lockMatching(tx);
     const sides = [...(await queries.loadPostSides(tx, { all: true })), ...(await queries.loadPersonSides(tx, { all: true }))];
+    const { firstSeen, now } = await queries.loadFirstSeen(tx);
     onProgress?.({ step: "sides", done: 1, total: 1 });
     const groups = await smallGroups(tx, true);
     const { posts: visiblePosts, postsWithSkill } = countSkillsOfPosts(sides);
@@ -233,17 +270,34 @@ export async function recomputeAllMatches(
     onProgress?.({ step: "weights", done: 1, total: 1 });
     const kept = computeAllMatches(sides, taxonomyOf(groups, visiblePosts, postsWithSkill), blocks);
     onProgress?.({ step: "matching", done: 1, total: 1 });
-    await queries.createMatchStaging(tx);
+    await queries.createNextMatches(tx);
+    const firstSeenAt = (i: number) => {
+      if (firstSeen.size === 0) return now;
+      const need = sides[kept.need[i]];
+      const offer = sides[kept.offer[i]];
+      return firstSeen.get(`${need.userId}:${need.postId ?? 0}:${offer.userId}:${offer.postId ?? 0}`) ?? now;
+    };
+    const columns = writeWith === "copy" ? sides.map(queries.copySideColumns) : [];
     for (let start = 0; start < kept.count; start += WRITE_BATCH) {
-      const rows: queries.MatchWrite[] = [];
-      for (let i = start; i < Math.min(kept.count, start + WRITE_BATCH); i++) {
-        rows.push(toWrite(sides[kept.need[i]], sides[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i)));
+      const end = Math.min(kept.count, start + WRITE_BATCH);
+      if (writeWith === "copy") {
+        const lines: string[] = [];
+        for (let i = start; i < end; i++) {
+          lines.push(queries.copyMatchLine(columns[kept.need[i]], columns[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
+        }
+        await queries.copyNextMatches(tx, lines);
+      } else {
+        const rows: queries.FullMatchWrite[] = [];
+        for (let i = start; i < end; i++) {
+          const write = toWrite(sides[kept.need[i]], sides[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i));
+          rows.push({ ...write, firstSeenAt: firstSeenAt(i), now });
+        }
+        await queries.insertNextMatches(tx, rows);
       }
-      await stage(tx, rows);
-      // the last tenth is replacing the stored matches
-      onProgress?.({ step: "write", done: Math.floor((Math.min(kept.count, start + WRITE_BATCH) * 9) / 10), total: kept.count });
+      // the last tenth is indexing and swapping in the new table
+      onProgress?.({ step: "write", done: Math.floor((end * 9) / 10), total: kept.count });
     }
-    await queries.replaceMatchesWithStaged(tx);
+    await queries.swapInNextMatches(tx);
     await queries.saveSkillCounts(tx, visiblePosts, postsWithSkill);
     onProgress?.({ step: "write", done: kept.count, total: kept.count });
     return { sides: sides.length, keys: kept.keys, pairs: kept.pairsScored, matches: kept.count, visiblePosts };

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Db } from "~/lib/db.server";
 import type { ExchangeMode, Role } from "~/lib/reference";
-import type { MatchSide, StoredFacts } from "./engine";
+import { factsJson, type MatchSide, type StoredFacts } from "./engine";
 import { NEAR_GROUP_MAX_SKILLS, SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
 
 /*
@@ -77,7 +77,7 @@ export async function loadPersonSides(sql: Db, filter: { all: true } | { users: 
   const where =
     "all" in filter
       ? sql``
-      : sql`and exists (
+      : sql`and pr.user_id = any(${filter.users}::bigint[]) and exists (
           select 1 from unnest(${filter.users}::bigint[], ${filter.kinds}::text[]) w (user_id, kind)
           where w.user_id = pr.user_id and (w.kind = 'both' or w.kind = case ps.direction when 'seek' then 'need' else 'offer' end))`;
   const rows = await sql<SideRow[]>`
@@ -145,95 +145,71 @@ export async function pickNewestSides(sql: Db, wanted: { kind: "need" | "offer";
   };
 }
 
-/** Sides as (user id, post id or 0, kind) arrays, for joins against the matches table. */
-function sideArrays(sides: MatchSide[]) {
-  return {
-    users: sides.map((side) => side.userId),
-    posts: sides.map((side) => side.postId ?? "0"),
-    kinds: sides.map((side) => side.kind),
-  };
-}
+/** A stored match seen from one of its sides. */
+export type StoredListEntry = {
+  /** the side: "p<post id>" or "<need|offer><user id>" */
+  side: string;
+  partnerUserId: string;
+  partnerPostId: string | null;
+  score: number;
+};
 
-/**
- * The stored matches of these sides: each with the side it belongs to (user id, post id or 0, kind) and the
- * partner. Written as four index-friendly branches (a post side by its post id, a person side by its user id).
- */
-function matchesOfSides(sql: Db, sides: MatchSide[]) {
-  const { users, posts, kinds } = sideArrays(sides);
-  return sql`
-    with s (user_id, post_id, kind) as (select * from unnest(${users}::bigint[], ${posts}::bigint[], ${kinds}::text[]))
-    select s.user_id, s.post_id, s.kind, m.offer_user_id as partner_user_id, m.offer_post_id as partner_post_id, m.score
-    from s join matches m on m.need_post_id = s.post_id where s.kind = 'need' and s.post_id <> 0
-    union all
-    select s.user_id, s.post_id, s.kind, m.offer_user_id, m.offer_post_id, m.score
-    from s join matches m on m.need_user_id = s.user_id and m.need_post_id is null where s.kind = 'need' and s.post_id = 0
-    union all
-    select s.user_id, s.post_id, s.kind, m.need_user_id, m.need_post_id, m.score
-    from s join matches m on m.offer_post_id = s.post_id where s.kind = 'offer' and s.post_id <> 0
-    union all
-    select s.user_id, s.post_id, s.kind, m.need_user_id, m.need_post_id, m.score
-    from s join matches m on m.offer_user_id = s.user_id and m.offer_post_id is null where s.kind = 'offer' and s.post_id = 0`;
-}
-
-/** The stored partners of these sides (the other side of each of their matches). */
-export async function storedPartners(sql: Db, sides: MatchSide[]) {
-  if (sides.length === 0) return { postIds: [] as string[], people: [] as { userId: string; kind: "need" | "offer" }[] };
-  const rows = await sql<{ kind: "need" | "offer"; post_id: string | null; user_id: string }[]>`
-    select distinct case m.kind when 'need' then 'offer' else 'need' end as kind, m.partner_post_id::text as post_id,
-           m.partner_user_id::text as user_id
-    from (${matchesOfSides(sql, sides)}) m`;
-  return {
-    postIds: [...new Set(rows.filter((row) => row.post_id).map((row) => row.post_id as string))],
-    people: rows.filter((row) => !row.post_id).map((row) => ({ userId: row.user_id, kind: row.kind })),
-  };
-}
-
-/**
- * Per side, the `rank`-th best stored score among its post partners and among its person partners (none when
- * it has fewer): a newcomer must beat it to enter the side's list.
- */
-export async function storedBars(sql: Db, sides: MatchSide[], rank: number) {
+/** The stored matches of these sides, each seen from that side (four index-friendly branches). */
+export async function storedLists(sql: Db, sides: MatchSide[]): Promise<StoredListEntry[]> {
+  const posts = (kind: "need" | "offer") => sides.filter((side) => side.kind === kind && side.postId).map((side) => side.postId as string);
+  const people = (kind: "need" | "offer") => sides.filter((side) => side.kind === kind && !side.postId).map((side) => side.userId);
   if (sides.length === 0) return [];
-  return sql<{ user_id: string; post_id: string; kind: "need" | "offer"; partner_is_person: boolean; score: number }[]>`
-    select user_id::text, post_id::text, kind, partner_is_person, score from (
-      select m.user_id, m.post_id, m.kind, m.partner_post_id is null as partner_is_person, m.score,
-             row_number() over (partition by m.user_id, m.post_id, m.kind, m.partner_post_id is null order by m.score desc) as rank
-      from (${matchesOfSides(sql, sides)}) m
-    ) ranked
-    where rank = ${rank}`;
+  const rows = await sql<{ side: string; partner_user_id: string; partner_post_id: string | null; score: number }[]>`
+    select 'p' || m.need_post_id as side, m.offer_user_id::text as partner_user_id, m.offer_post_id::text as partner_post_id, m.score
+    from matches m where m.need_post_id = any(${posts("need")}::bigint[])
+    union all
+    select 'need' || m.need_user_id, m.offer_user_id::text, m.offer_post_id::text, m.score
+    from matches m where m.need_post_id is null and m.need_user_id = any(${people("need")}::bigint[])
+    union all
+    select 'p' || m.offer_post_id, m.need_user_id::text, m.need_post_id::text, m.score
+    from matches m where m.offer_post_id = any(${posts("offer")}::bigint[])
+    union all
+    select 'offer' || m.offer_user_id, m.need_user_id::text, m.need_post_id::text, m.score
+    from matches m where m.offer_post_id is null and m.offer_user_id = any(${people("offer")}::bigint[])`;
+  return rows.map((row) => ({ side: row.side, partnerUserId: row.partner_user_id, partnerPostId: row.partner_post_id, score: row.score }));
 }
 
 /**
- * After newcomers entered these (unchanged) sides' lists: a stored match that fell below a side's best `kept`
- * of its partner type goes, unless it is still among the best `kept` of its other side, as the full recompute
- * would decide. Keeps the table at the size the full recompute leaves.
+ * Removes these stored pairs, each pushed out of one side's best `kept` by newcomers, unless it is still among
+ * the best `kept` of its other side (`side` says which side the pair overflowed; the other side is checked
+ * for better matches with partners of the same type), as the full recompute would decide.
  */
-export async function trimOverflowingMatches(sql: Db, sides: MatchSide[], kept: number) {
-  if (sides.length === 0) return;
+export async function deleteOverflowingMatches(
+  sql: Db,
+  pairs: { needUserId: string; needPostId: string | null; offerUserId: string; offerPostId: string | null; overflowed: "need" | "offer"; score: number }[],
+  kept: number,
+) {
+  if (pairs.length === 0) return;
   await sql`
-    with ranked as (
-      select m.*, row_number() over (partition by m.user_id, m.post_id, m.kind, m.partner_post_id is null order by m.score desc) as rank
-      from (${matchesOfSides(sql, sides)}) m
-    ), overflow as (
-      select case r.kind when 'need' then r.user_id else r.partner_user_id end as need_user_id,
-             case r.kind when 'need' then nullif(r.post_id, 0) else r.partner_post_id end as need_post_id,
-             case r.kind when 'need' then r.partner_user_id else r.user_id end as offer_user_id,
-             case r.kind when 'need' then r.partner_post_id else nullif(r.post_id, 0) end as offer_post_id,
-             r.kind, r.post_id = 0 as side_is_person, r.score
-      from ranked r where r.rank > ${kept}
-    )
     delete from matches m
-    using overflow o
+    using unnest(${pairs.map((pair) => pair.needUserId)}::bigint[], ${pairs.map((pair) => pair.needPostId)}::bigint[],
+                 ${pairs.map((pair) => pair.offerUserId)}::bigint[], ${pairs.map((pair) => pair.offerPostId)}::bigint[],
+                 ${pairs.map((pair) => pair.overflowed)}::text[])
+           o (need_user_id, need_post_id, offer_user_id, offer_post_id, overflowed)
     where m.need_user_id = o.need_user_id and m.need_post_id is not distinct from o.need_post_id
       and m.offer_user_id = o.offer_user_id and m.offer_post_id is not distinct from o.offer_post_id
-      -- the other side's better matches with partners of this side's type
-      and (select count(*) from matches x
-           where case when o.kind = 'need' and o.offer_post_id is not null then x.offer_post_id = o.offer_post_id
-                      when o.kind = 'need' then x.offer_user_id = o.offer_user_id and x.offer_post_id is null
-                      when o.need_post_id is not null then x.need_post_id = o.need_post_id
-                      else x.need_user_id = o.need_user_id and x.need_post_id is null end
-             and (case when o.kind = 'need' then x.need_post_id is null else x.offer_post_id is null end) = o.side_is_person
-             and x.score > o.score) >= ${kept}`;
+      and (select count(*) from (
+             select 1 from matches x
+             where o.overflowed = 'need' and o.offer_post_id is not null and x.offer_post_id = o.offer_post_id
+               and (x.need_post_id is null) = (o.need_post_id is null) and x.score > m.score
+             union all
+             select 1 from matches x
+             where o.overflowed = 'need' and o.offer_post_id is null and x.offer_user_id = o.offer_user_id and x.offer_post_id is null
+               and (x.need_post_id is null) = (o.need_post_id is null) and x.score > m.score
+             union all
+             select 1 from matches x
+             where o.overflowed = 'offer' and o.need_post_id is not null and x.need_post_id = o.need_post_id
+               and (x.offer_post_id is null) = (o.offer_post_id is null) and x.score > m.score
+             union all
+             select 1 from matches x
+             where o.overflowed = 'offer' and o.need_post_id is null and x.need_user_id = o.need_user_id and x.need_post_id is null
+               and (x.offer_post_id is null) = (o.offer_post_id is null) and x.score > m.score
+           ) better) >= ${kept}`;
 }
 
 /** The open visible posts counted by the last full recompute, and per skill how many of them have it. */
@@ -280,66 +256,100 @@ function columns(rows: MatchWrite[]) {
     scores: rows.map((row) => row.score),
     // 1/0: postgres.js sends a JS array of booleans as a single boolean
     mutual: rows.map((row) => (row.mutual ? 1 : 0)),
-    reasons: rows.map((row) => JSON.stringify(row.facts)),
+    reasons: rows.map((row) => factsJson(row.facts)),
   };
 }
 
-/** Full recompute: the new matches are staged in a temporary table first, then replace the stored ones at once. */
-export async function createMatchStaging(sql: Db) {
-  await sql`
-    create temp table m_new (
-      need_user_id bigint not null, need_post_id bigint, offer_user_id bigint not null, offer_post_id bigint,
-      score real not null, mutual boolean not null, reasons jsonb not null
-    ) on commit drop`;
+/**
+ * Full recompute: the stored pairs' first_seen_at (as text, keyed "need user:need post or 0:offer user:offer
+ * post or 0"), so a pair found again keeps it, and the transaction's time for new ones.
+ */
+export async function loadFirstSeen(sql: Db) {
+  const rows = await sql<{ key: string; first_seen_at: string }[]>`
+    select need_user_id || ':' || coalesce(need_post_id, 0) || ':' || offer_user_id || ':' || coalesce(offer_post_id, 0) as key,
+           first_seen_at::text as first_seen_at
+    from matches`;
+  const [{ now }] = await sql<{ now: string }[]>`select now()::text as now`;
+  return { firstSeen: new Map(rows.map((row) => [row.key, row.first_seen_at])), now };
 }
 
-/** COPY text format: tabs, newlines and backslashes escaped, \N for null. */
-const copyText = (value: string) => value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+/** Full recompute: the table the new matches go into; same columns, defaults and checks, no indexes yet. */
+export async function createNextMatches(sql: Db) {
+  await sql`drop table if exists matches_next`;
+  await sql`create table matches_next (like matches including defaults including constraints)`;
+}
 
-/** Stages a batch with COPY, the fastest way in (PostgreSQL servers; PGlite's socket does not take COPY FROM STDIN). */
-export async function stageMatchesByCopy(sql: Db, rows: MatchWrite[]) {
-  if (rows.length === 0) return;
-  const lines = rows.map(
-    (row) =>
-      `${row.needUserId}\t${row.needPostId ?? "\\N"}\t${row.offerUserId}\t${row.offerPostId ?? "\\N"}\t${row.score}\t${row.mutual ? "t" : "f"}\t${copyText(JSON.stringify(row.facts))}\n`,
-  );
-  const writable = await sql`copy m_new (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons) from stdin`.writable();
+export type FullMatchWrite = MatchWrite & { firstSeenAt: string; now: string };
+
+/** COPY text format for JSON: backslashes doubled (JSON has no raw tabs or newlines), \N for null. */
+const copyJson = (json: string) => (json.includes("\\") ? json.replace(/\\/g, "\\\\") : json);
+
+/** A side's three columns in a COPY line of matches_next (user id, post id, person id). */
+export function copySideColumns(side: MatchSide) {
+  return side.postId === null ? `${side.userId}\t\\N\t${side.userId}` : `${side.userId}\t${side.postId}\t\\N`;
+}
+
+/** One COPY line of matches_next (text format); the sides' columns come from copySideColumns. */
+export function copyMatchLine(need: string, offer: string, score: number, mutual: boolean, facts: StoredFacts, firstSeenAt: string, now: string) {
+  return `${need}\t${offer}\t${score}\t${mutual ? "t" : "f"}\t${copyJson(factsJson(facts))}\t${firstSeenAt}\t${now}\n`;
+}
+
+/** Writes lines with COPY, the fastest way in (PostgreSQL servers; PGlite's socket does not take COPY FROM STDIN). */
+export async function copyNextMatches(sql: Db, lines: string[]) {
+  if (lines.length === 0) return;
+  const writable = await sql`
+    copy matches_next (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
+                       score, mutual, reasons, first_seen_at, updated_at) from stdin`.writable();
   await pipeline(Readable.from([lines.join("")]), writable);
 }
 
-/** Stages a batch with one INSERT of arrays (works everywhere). */
-export async function stageMatchesByInsert(sql: Db, rows: MatchWrite[]) {
+/** Writes a batch with one INSERT of arrays (works everywhere). */
+export async function insertNextMatches(sql: Db, rows: FullMatchWrite[]) {
   if (rows.length === 0) return;
   const c = columns(rows);
   await sql`
-    insert into m_new (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons)
-    select n.need_user_id, n.need_post_id, n.offer_user_id, n.offer_post_id, n.score, n.mutual = 1, n.reasons::jsonb
+    insert into matches_next (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
+                              score, mutual, reasons, first_seen_at, updated_at)
+    select n.need_user_id, n.need_post_id, case when n.need_post_id is null then n.need_user_id end,
+           n.offer_user_id, n.offer_post_id, case when n.offer_post_id is null then n.offer_user_id end,
+           n.score, n.mutual = 1, n.reasons::jsonb, n.first_seen_at, ${rows[0].now}::timestamptz
     from unnest(${c.needUsers}::bigint[], ${c.needPosts}::bigint[], ${c.offerUsers}::bigint[], ${c.offerPosts}::bigint[],
-                ${c.scores}::real[], ${c.mutual}::int[], ${c.reasons}::text[])
-           n (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons)`;
+                ${c.scores}::real[], ${c.mutual}::int[], ${c.reasons}::text[], ${rows.map((row) => row.firstSeenAt)}::timestamptz[])
+           n (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons, first_seen_at)`;
 }
 
 /**
- * Replaces every stored match with the staged ones in two statements; a pair stored before keeps its
- * first_seen_at. Readers see the old matches until the transaction commits.
+ * The new matches take the old ones' place: their indexes are built now (one sort each instead of a million
+ * index insertions), as the migrations defined them on the old table, then the tables swap. Readers see the
+ * old matches until the transaction commits and wait only for its last moments.
  */
-export async function replaceMatchesWithStaged(sql: Db) {
-  await sql`analyze m_new`;
-  await sql`
-    create temp table m_old on commit drop as
-    select need_user_id, coalesce(need_post_id, 0) as need_post, offer_user_id, coalesce(offer_post_id, 0) as offer_post, first_seen_at
-    from matches`;
-  await sql`analyze m_old`;
-  await sql`delete from matches`;
-  await sql`
-    insert into matches (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
-                         score, mutual, reasons, first_seen_at, updated_at)
-    select n.need_user_id, n.need_post_id, case when n.need_post_id is null then n.need_user_id end,
-           n.offer_user_id, n.offer_post_id, case when n.offer_post_id is null then n.offer_user_id end,
-           n.score, n.mutual, n.reasons, coalesce(old.first_seen_at, now()), now()
-    from m_new n
-    left join m_old old on old.need_user_id = n.need_user_id and old.need_post = coalesce(n.need_post_id, 0)
-      and old.offer_user_id = n.offer_user_id and old.offer_post = coalesce(n.offer_post_id, 0)`;
+export async function swapInNextMatches(sql: Db) {
+  const indexes = await sql<{ name: string; definition: string; constraint_definition: string | null }[]>`
+    select i.relname as name, pg_get_indexdef(x.indexrelid) as definition, pg_get_constraintdef(c.oid) as constraint_definition
+    from pg_index x
+    join pg_class i on i.oid = x.indexrelid
+    left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = x.indrelid
+    where x.indrelid = 'matches'::regclass`;
+  for (const index of indexes) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(index.name)) throw new Error(`matches index with an unexpected name: ${index.name}`);
+    if (index.constraint_definition) {
+      await sql.unsafe(`alter table matches_next add constraint ${index.name}_next ${index.constraint_definition}`);
+      continue;
+    }
+    const definition = index.definition.replace(
+      new RegExp(`INDEX ${index.name} ON (public\\.)?matches `),
+      `INDEX ${index.name}_next ON matches_next `,
+    );
+    if (definition === index.definition) throw new Error(`cannot rebuild index ${index.name}: ${index.definition}`);
+    await sql.unsafe(definition);
+  }
+  await sql`drop table matches`;
+  await sql`alter table matches_next rename to matches`;
+  for (const index of indexes) {
+    if (index.constraint_definition) await sql.unsafe(`alter table matches rename constraint ${index.name}_next to ${index.name}`);
+    else await sql.unsafe(`alter index ${index.name}_next rename to ${index.name}`);
+  }
+  await sql`analyze matches`;
 }
 
 /** Full recompute: the counts later incremental updates base rarity weights on. */
