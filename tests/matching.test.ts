@@ -334,6 +334,40 @@ describe("full recompute", () => {
     expect(incremental.length).toBeLessThan(7 * 8);
   });
 
+  it("keeps each side's best matches when many arrive in one batch, and drops a closed best one in the same batch", async () => {
+    const skill = "Fahrradrahmenlöten";
+    const first = await createTestPost((await createPerson()).id, { kind: "offer", skills: skill, location: "Plagwitz" });
+    await syncMatches();
+    await recomputeAllMatches();
+    const places = ["Plagwitz", "Lindenau", "Connewitz", "Gohlis-Süd", "Schleußig", "Zentrum", "Probstheida", "remote"];
+    const posts = [first];
+    const add = async (kind: "need" | "offer", i: number) => {
+      const postId = await createTestPost((await createPerson()).id, { kind, skills: skill, location: places[(i * 3 + (kind === "need" ? 1 : 0)) % places.length] });
+      await db()`update posts set created_at = now() - make_interval(days => ${kind === "need" ? 7 * i + 1 : i + 2}) where id = ${postId}`;
+      posts.push(postId);
+      return postId;
+    };
+    for (let i = 0; i < 7; i++) {
+      await add("need", i);
+      await syncMatches();
+    }
+    // six offers in one outbox batch, while the best-placed older offer closes in the same batch
+    for (let i = 0; i < 6; i++) await add("offer", i);
+    await changePostStatus(first, { id: (await db()<{ author_id: string }[]>`select author_id::text from posts where id = ${first}`)[0].author_id, isAdmin: false }, "closed");
+    expect(await processMatchOutbox()).toBeGreaterThan(6);
+    await syncMatches();
+    const pairs = async () =>
+      (
+        await db()<{ key: string; mutual: boolean }[]>`
+          select concat_ws(':', need_post_id, offer_post_id) as key, mutual from matches
+          where need_post_id = any(${posts}::bigint[]) or offer_post_id = any(${posts}::bigint[]) order by 1`
+      ).map((row) => `${row.key}:${row.mutual}`);
+    const incremental = await pairs();
+    await recomputeAllMatches();
+    expect(incremental).toEqual(await pairs());
+    expect(incremental.some((pair) => pair.includes(`:${first}:`))).toBe(false);
+  });
+
   it("writes the same matches with COPY (PostgreSQL servers) and with array inserts (PGlite)", async () => {
     const snapshot = () => db()<{ key: string; score: number; mutual: boolean; reasons: unknown; first_seen_at: Date }[]>`
       select concat_ws(':', need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id) as key,

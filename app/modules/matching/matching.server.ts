@@ -98,7 +98,13 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   }
   const picked = await queries.pickNewestSides(tx, [...wanted.values()]);
   const changedById = new Map(changed.map((side) => [sideId(side), side]));
-  const changedIds = new Set(changedById.keys());
+  // Everything this update recomputes, visible or not any more: their stored matches are replaced.
+  const touchedPostIds = [...new Set([...postIds, ...(await queries.postIdsOfAuthors(tx, userIds))])];
+  const changedIds = new Set([
+    ...changedById.keys(),
+    ...touchedPostIds.map((id) => `p${id}`),
+    ...userIds.flatMap((id) => [`need${id}`, `offer${id}`]),
+  ]);
   const otherKind = (side: MatchSide | undefined) => (side?.kind === "need" ? ("offer" as const) : ("need" as const));
   const partners = (await queries.storedLists(tx, changed)).map((entry) => ({
     postId: entry.partnerPostId,
@@ -157,62 +163,56 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     list.sort((a, b) => b.score - a.score);
     for (const pair of list.slice(0, MATCHES_KEPT_PER_SIDE)) keptPairs.add(pair);
   }
-  // The stored lists of the unchanged sides met: their bars, and what newcomers push out of them.
+  // The unchanged sides met, with their stored lists (minus entries with changed sides, which this update
+  // replaces). Per list, stored entries and newcomers are ranked together: a newcomer enters when it ranks among
+  // the best MATCHES_KEPT_PER_SIDE, and stored entries it pushes below go unless their other side keeps them.
   const unchangedPartners = new Map<string, MatchSide>();
   for (const pair of scored) {
     for (const side of [pair.need, pair.offer]) if (!changedIds.has(sideId(side))) unchangedPartners.set(sideId(side), side);
   }
   const stored = new Map<string, queries.StoredListEntry[]>();
   for (const entry of await queries.storedLists(tx, [...unchangedPartners.values()])) {
-    // entries with a changed partner are being replaced by this update
     if (changedIds.has(entry.partnerPostId ? `p${entry.partnerPostId}` : `${otherKind(unchangedPartners.get(entry.side))}${entry.partnerUserId}`)) continue;
     const list = `${entry.side} ${entry.partnerPostId ? "post" : "person"}`;
     (stored.get(list) ?? stored.set(list, []).get(list)!).push(entry);
   }
-  for (const list of stored.values()) list.sort((a, b) => b.score - a.score);
-  const barOf = (list: string) => stored.get(list)?.[MATCHES_KEPT_PER_SIDE - 1]?.score;
-  const entering = new Map<string, Scored[]>();
+  const newcomersOf = new Map<string, Scored[]>();
   for (const pair of scored) {
     for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]] as const) {
       if (changedIds.has(sideId(side))) continue;
       const list = `${sideId(side)} ${partnerType(partner)}`;
-      const bar = barOf(list);
-      if (bar !== undefined && pair.score < bar) continue;
-      keptPairs.add(pair);
-      (entering.get(list) ?? entering.set(list, []).get(list)!).push(pair);
+      (newcomersOf.get(list) ?? newcomersOf.set(list, []).get(list)!).push(pair);
     }
   }
-
-  const kept = [...keptPairs].map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
-  const touchedPostIds = [...new Set([...postIds, ...(await queries.postIdsOfAuthors(tx, userIds))])];
-  const owners = [...new Set([...userIds, ...(await queries.authorsOfPosts(tx, postIds))])];
-  await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds, owners: [...new Set([...owners, ...changedOwners])] });
-
-  // Stored matches pushed below a list's best MATCHES_KEPT_PER_SIDE by the newcomers go, unless their other
-  // side still counts them among its best (checked in the database, which knows that side's whole list).
   const overflowing: Parameters<typeof queries.deleteOverflowingMatches>[1] = [];
-  for (const [list, newcomers] of entering) {
-    const [side] = list.split(" ");
-    const old = stored.get(list) ?? [];
-    const all = [...old.map((entry) => ({ entry, score: entry.score })), ...newcomers.map((pair) => ({ entry: undefined, score: pair.score }))];
-    all.sort((a, b) => b.score - a.score);
-    const owner = unchangedPartners.get(side)!;
-    for (const { entry } of all.slice(MATCHES_KEPT_PER_SIDE)) {
+  for (const [list, newcomers] of newcomersOf) {
+    const owner = unchangedPartners.get(list.split(" ")[0])!;
+    const ranked = [
+      ...(stored.get(list) ?? []).map((entry) => ({ score: entry.score, entry, pair: undefined })),
+      ...newcomers.map((pair) => ({ score: pair.score, entry: undefined, pair })),
+    ].sort((a, b) => b.score - a.score);
+    let entered = false;
+    ranked.forEach((item, rank) => {
+      if (item.pair && rank < MATCHES_KEPT_PER_SIDE) {
+        keptPairs.add(item.pair);
+        entered = true;
+      }
+    });
+    if (!entered) continue;
+    for (const { entry } of ranked.slice(MATCHES_KEPT_PER_SIDE)) {
       if (!entry) continue;
       const mine = { userId: owner.userId, postId: owner.postId };
       const theirs = { userId: entry.partnerUserId, postId: entry.partnerPostId };
       const [need, offer] = owner.kind === "need" ? [mine, theirs] : [theirs, mine];
-      overflowing.push({
-        needUserId: need.userId,
-        needPostId: need.postId,
-        offerUserId: offer.userId,
-        offerPostId: offer.postId,
-        overflowed: owner.kind,
-        score: entry.score,
-      });
+      overflowing.push({ needUserId: need.userId, needPostId: need.postId, offerUserId: offer.userId, offerPostId: offer.postId, overflowed: owner.kind });
     }
   }
-  await queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE);
+
+  const kept = [...keptPairs].map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
+  await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds });
+  const trimmedOwners = await queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE);
+  const owners = [...new Set([...userIds, ...(await queries.authorsOfPosts(tx, postIds)), ...changedOwners, ...trimmedOwners])];
+  await queries.refreshMutualFlags(tx, owners);
 }
 
 /**
@@ -297,8 +297,8 @@ export async function recomputeAllMatches(
       // the last tenth is indexing and swapping in the new table
       onProgress?.({ step: "write", done: Math.floor((end * 9) / 10), total: kept.count });
     }
-    await queries.swapInNextMatches(tx);
     await queries.saveSkillCounts(tx, visiblePosts, postsWithSkill);
+    await queries.swapInNextMatches(tx);
     onProgress?.({ step: "write", done: kept.count, total: kept.count });
     return { sides: sides.length, keys: kept.keys, pairs: kept.pairsScored, matches: kept.count, visiblePosts };
   });

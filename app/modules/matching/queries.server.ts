@@ -181,11 +181,11 @@ export async function storedLists(sql: Db, sides: MatchSide[]): Promise<StoredLi
  */
 export async function deleteOverflowingMatches(
   sql: Db,
-  pairs: { needUserId: string; needPostId: string | null; offerUserId: string; offerPostId: string | null; overflowed: "need" | "offer"; score: number }[],
+  pairs: { needUserId: string; needPostId: string | null; offerUserId: string; offerPostId: string | null; overflowed: "need" | "offer" }[],
   kept: number,
-) {
-  if (pairs.length === 0) return;
-  await sql`
+): Promise<string[]> {
+  if (pairs.length === 0) return [];
+  const deleted = await sql<{ need_user_id: string; offer_user_id: string }[]>`
     delete from matches m
     using unnest(${pairs.map((pair) => pair.needUserId)}::bigint[], ${pairs.map((pair) => pair.needPostId)}::bigint[],
                  ${pairs.map((pair) => pair.offerUserId)}::bigint[], ${pairs.map((pair) => pair.offerPostId)}::bigint[],
@@ -209,7 +209,9 @@ export async function deleteOverflowingMatches(
              select 1 from matches x
              where o.overflowed = 'offer' and o.need_post_id is null and x.need_user_id = o.need_user_id and x.need_post_id is null
                and (x.offer_post_id is null) = (o.offer_post_id is null) and x.score > m.score
-           ) better) >= ${kept}`;
+           ) better) >= ${kept}
+    returning m.need_user_id::text, m.offer_user_id::text`;
+  return [...new Set(deleted.flatMap((row) => [row.need_user_id, row.offer_user_id]))];
 }
 
 /** The open visible posts counted by the last full recompute, and per skill how many of them have it. */
@@ -343,13 +345,14 @@ export async function swapInNextMatches(sql: Db) {
     if (definition === index.definition) throw new Error(`cannot rebuild index ${index.name}: ${index.definition}`);
     await sql.unsafe(definition);
   }
+  await sql`analyze matches_next`;
+  // From here to the commit, readers of matches wait: keep it to renames.
   await sql`drop table matches`;
   await sql`alter table matches_next rename to matches`;
   for (const index of indexes) {
     if (index.constraint_definition) await sql.unsafe(`alter table matches rename constraint ${index.name}_next to ${index.name}`);
     else await sql.unsafe(`alter index ${index.name}_next rename to ${index.name}`);
   }
-  await sql`analyze matches`;
 }
 
 /** Full recompute: the counts later incremental updates base rarity weights on. */
@@ -364,17 +367,11 @@ export async function saveSkillCounts(sql: Db, visiblePosts: number, postsWithSk
     where exists (select 1 from skills s where s.id = c.skill_id)`;
 }
 
-export async function countMatches(sql: Db) {
-  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from matches`;
-  return count;
-}
-
 /**
- * Incremental update: stores the kept pairs, removes the stored matches of the changed sides (and of the
- * touched posts and people that have no visible side any more) that are not kept, and refreshes the mutual
- * flags of every match of the touched owners.
+ * Incremental update: stores the kept pairs and removes the stored matches of the changed sides (and of the
+ * touched posts and people that have no visible side any more) that are not kept.
  */
-export async function mergeChangedMatches(sql: Db, kept: MatchWrite[], touched: { postIds: string[]; userIds: string[]; owners: string[] }) {
+export async function mergeChangedMatches(sql: Db, kept: MatchWrite[], touched: { postIds: string[]; userIds: string[] }) {
   const c = columns(kept);
   await sql`
     insert into matches (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id, score, reasons)
@@ -394,13 +391,18 @@ export async function mergeChangedMatches(sql: Db, kept: MatchWrite[], touched: 
           k (need_user_id, need_post_id, offer_user_id, offer_post_id)
         where k.need_user_id = m.need_user_id and k.need_post_id is not distinct from m.need_post_id
           and k.offer_user_id = m.offer_user_id and k.offer_post_id is not distinct from m.offer_post_id)`;
+}
+
+/** Mutual flags of every match of these owners: the reverse owner pair has a match too. */
+export async function refreshMutualFlags(sql: Db, owners: string[]) {
+  if (owners.length === 0) return;
   await sql`
     update matches m set mutual = r.mutual
     from (
       select m2.need_user_id, m2.need_post_id, m2.offer_user_id, m2.offer_post_id,
              exists (select 1 from matches x where x.need_user_id = m2.offer_user_id and x.offer_user_id = m2.need_user_id) as mutual
       from matches m2
-      where m2.need_user_id = any(${touched.owners}::bigint[]) or m2.offer_user_id = any(${touched.owners}::bigint[])
+      where m2.need_user_id = any(${owners}::bigint[]) or m2.offer_user_id = any(${owners}::bigint[])
     ) r
     where m.need_user_id = r.need_user_id and m.need_post_id is not distinct from r.need_post_id
       and m.offer_user_id = r.offer_user_id and m.offer_post_id is not distinct from r.offer_post_id
