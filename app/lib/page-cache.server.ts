@@ -8,9 +8,9 @@
  *   through untouched, so nothing personal is ever stored or served from here.
  * - Only 200 HTML responses without Set-Cookie are stored.
  * - Each copy gets a fresh CSP nonce: the stored HTML and policy are split where the old nonce stood.
- * - Any state change (a non-GET request) handled by this process empties the cache, so a person who just
- *   changed something and then looks at the public page while signed out sees the change. Changes made by
- *   another process show within ttlSeconds.
+ * - A successful state change by a signed-in person (a non-GET request with a session that did not fail)
+ *   expires every copy, so the change shows on the next view; anonymous POSTs (sign-in requests) change no
+ *   public page and leave the cache alone. Changes made by another process show within ttlSeconds.
  * - When a copy expires, one request renders it again while the others keep getting the expired copy (at
  *   most one extra TTL), so an expiry under load costs one render, not one per waiting connection.
  */
@@ -20,6 +20,7 @@ import { localeFromAcceptLanguage } from "./i18n";
 
 const CACHEABLE_PATHS = [/^\/$/, /^\/search$/, /^\/posts\/\d+$/, /^\/skills\/[^/]+$/, /^\/stats$/, /^\/about$/, /^\/privacy$/];
 const LANGUAGE_COOKIE = "nl_lang";
+const SESSION_COOKIE = "nl_session";
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Headers that describe one transfer, not the page. */
 const TRANSFER_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "date", "connection", "keep-alive", "etag"]);
@@ -31,9 +32,12 @@ type Entry = {
   bodyParts: string[];
   expiresAt: number;
   refreshing: boolean;
+  bytes: number;
 };
 
-export type PageCacheOptions = { ttlSeconds: number; maxEntries: number };
+export type PageCacheOptions = { ttlSeconds: number; maxEntries: number; maxBytes?: number };
+/** Memory bound across all copies (search URLs are unbounded in number). */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 export type PageCache = {
   middleware: (req: Request, res: Response, next: NextFunction) => void;
@@ -49,9 +53,16 @@ function cookieNames(header: string | undefined): string[] {
     .filter(Boolean);
 }
 
-function languageCookie(header: string | undefined): string {
-  const match = header?.match(/(?:^|;\s*)nl_lang=([^;]*)/);
-  return match ? match[1] : "";
+/** The language the nl_lang cookie chooses (Remix cookie encoding: URI-encoded base64 of JSON), if valid. */
+function languageCookie(header: string | undefined): string | undefined {
+  const raw = header?.match(/(?:^|;\s*)nl_lang=([^;]*)/)?.[1];
+  if (!raw) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(decodeURIComponent(raw), "base64").toString("utf8"));
+    return value === "de" || value === "en" ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The cache key, or undefined when this request must not be served from or stored in the cache. */
@@ -61,7 +72,8 @@ export function pageCacheKey(req: Pick<Request, "method" | "path" | "originalUrl
   // Remix's client-side data requests answer with JSON for one route; they are cheap enough and vary by route.
   if ("_data" in req.query) return undefined;
   if (cookieNames(req.headers.cookie).some((name) => name !== LANGUAGE_COOKIE)) return undefined;
-  const language = languageCookie(req.headers.cookie) || localeFromAcceptLanguage(req.headers["accept-language"] ?? null) || "de";
+  // as requestLocale decides: a valid cookie, else Accept-Language, else German
+  const language = languageCookie(req.headers.cookie) ?? localeFromAcceptLanguage(req.headers["accept-language"] ?? null) ?? "de";
   return `${language} ${req.originalUrl}`;
 }
 
@@ -73,6 +85,14 @@ function nonceOf(policy: string | undefined): string | undefined {
 
 export function createPageCache(options: PageCacheOptions): PageCache {
   const entries = new Map<string, Entry>();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let totalBytes = 0;
+  const remove = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    totalBytes -= entry.bytes;
+    entries.delete(key);
+  };
 
   function serve(res: Response, entry: Entry) {
     const nonce = newNonce();
@@ -95,21 +115,31 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       // \u0000 cannot occur in a header value, so it marks where the nonce goes
       headers.push([name, nonce ? text.split(nonce).join("\u0000") : text]);
     }
-    entries.delete(key);
+    remove(key);
+    const bytes = body.length * 2;
     entries.set(key, {
       status: 200,
       headers,
       bodyParts: nonce ? body.split(nonce) : [body],
       expiresAt: Date.now() + options.ttlSeconds * 1000,
       refreshing: false,
+      bytes,
     });
+    totalBytes += bytes;
     // Map keeps insertion order: the first key is the one stored longest ago.
-    while (entries.size > options.maxEntries) entries.delete(entries.keys().next().value as string);
+    while (entries.size > options.maxEntries || totalBytes > maxBytes) remove(entries.keys().next().value as string);
   }
 
   function middleware(req: Request, res: Response, next: NextFunction) {
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.on("finish", () => entries.clear());
+      if (cookieNames(req.headers.cookie).includes(SESSION_COOKIE)) {
+        res.on("finish", () => {
+          if (res.statusCode >= 400) return;
+          // expired, not deleted: one request renders anew while the others still get the copy
+          const now = Date.now();
+          for (const entry of entries.values()) entry.expiresAt = Math.min(entry.expiresAt, now - 1);
+        });
+      }
       next();
       return;
     }
@@ -158,7 +188,10 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   return {
     middleware,
-    clear: () => entries.clear(),
+    clear: () => {
+      entries.clear();
+      totalBytes = 0;
+    },
     get size() {
       return entries.size;
     },

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createPageCache } from "./page-cache.server";
 
 // A real express server whose page handler counts renders and stamps each with its own nonce, as Remix does.
-async function startServer(ttlSeconds: number, maxEntries = 100) {
-  const cache = createPageCache({ ttlSeconds, maxEntries });
+async function startServer(ttlSeconds: number, maxEntries = 100, maxBytes?: number) {
+  const cache = createPageCache({ ttlSeconds, maxEntries, maxBytes });
   let renders = 0;
   const app = express();
   app.use(cache.middleware);
@@ -59,11 +59,12 @@ describe("page micro-cache", () => {
     current = await startServer(60);
     await fetch(`${current.base}/search?q=holz`, { headers: { "accept-language": "en" } });
     await fetch(`${current.base}/search?q=holz`, { headers: { "accept-language": "de" } });
+    // the English cookie means the same English page as Accept-Language: en
     await fetch(`${current.base}/search?q=holz`, { headers: { cookie: "nl_lang=ImVuIg%3D%3D" } });
     await fetch(`${current.base}/search?q=metall`, { headers: { "accept-language": "en" } });
-    expect(current.renders()).toBe(4);
+    expect(current.renders()).toBe(3);
     await fetch(`${current.base}/search?q=holz`, { headers: { "accept-language": "en-GB,en;q=0.9" } });
-    expect(current.renders()).toBe(4);
+    expect(current.renders()).toBe(3);
   });
 
   it("never serves or stores a page for someone with a session", async () => {
@@ -87,12 +88,35 @@ describe("page micro-cache", () => {
     expect(current.cache.size).toBe(0);
   });
 
-  it("empties itself when this process handles a change", async () => {
+  it("expires its copies when a signed-in person changes something, not on anonymous or failed posts", async () => {
     current = await startServer(60);
     await fetch(`${current.base}/`);
     await fetch(`${current.base}/posts/new`, { method: "POST", redirect: "manual" });
+    expect(await (await fetch(`${current.base}/`)).text()).toContain("render 1");
+    await fetch(`${current.base}/posts/new`, { method: "POST", redirect: "manual", headers: { cookie: "nl_session=abc" } });
     const after = await fetch(`${current.base}/`);
+    expect(after.headers.get("x-page-cache")).toBe("miss");
     expect(await after.text()).toContain("render 2");
+  });
+
+  it("reads the language cookie as the app does, and ignores one it cannot read", async () => {
+    current = await startServer(60);
+    const en = "ImVuIg%3D%3D"; // "en", as Remix encodes it
+    await fetch(`${current.base}/search?q=holz`, { headers: { cookie: `nl_lang=${en}`, "accept-language": "de" } });
+    await fetch(`${current.base}/search?q=holz`, { headers: { "accept-language": "en" } });
+    expect(current.renders()).toBe(1);
+    // an unreadable cookie falls back to Accept-Language, like requestLocale
+    await fetch(`${current.base}/search?q=holz`, { headers: { cookie: "nl_lang=bogus", "accept-language": "de" } });
+    await fetch(`${current.base}/search?q=holz`, { headers: { cookie: "nl_lang=bogus", "accept-language": "en" } });
+    expect(current.renders()).toBe(2);
+  });
+
+  it("holds no more than its byte budget", async () => {
+    current = await startServer(60, 100, 600);
+    for (const id of [1, 2, 3, 4]) await fetch(`${current.base}/posts/${id}`);
+    // each page is about 100 characters (200 bytes counted): at most 3 fit
+    expect(current.cache.size).toBeLessThanOrEqual(3);
+    expect(current.cache.size).toBeGreaterThan(0);
   });
 
   it("renders again after the time to live, and holds at most maxEntries pages", async () => {
