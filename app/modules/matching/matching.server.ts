@@ -199,8 +199,11 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
       }
     });
     if (!entered) continue;
+    // Only entries the newcomers pushed out of the best can go: the ones below it before are kept by their other
+    // side (or they would not be stored), and a newcomer here does not change that side's list.
+    const wasBest = new Set([...(stored.get(list) ?? [])].sort((a, b) => b.score - a.score).slice(0, MATCHES_KEPT_PER_SIDE));
     for (const { entry } of ranked.slice(MATCHES_KEPT_PER_SIDE)) {
-      if (!entry) continue;
+      if (!entry || !wasBest.has(entry)) continue;
       const mine = { userId: owner.userId, postId: owner.postId };
       const theirs = { userId: entry.partnerUserId, postId: entry.partnerPostId };
       const [need, offer] = owner.kind === "need" ? [mine, theirs] : [theirs, mine];

@@ -185,31 +185,40 @@ export async function deleteOverflowingMatches(
   kept: number,
 ): Promise<string[]> {
   if (pairs.length === 0) return [];
+  // A lateral lookup per pair (an index scan by owner), so the planner never hash-joins the whole table.
   const deleted = await sql<{ need_user_id: string; offer_user_id: string }[]>`
-    delete from matches m
-    using unnest(${pairs.map((pair) => pair.needUserId)}::bigint[], ${pairs.map((pair) => pair.needPostId)}::bigint[],
-                 ${pairs.map((pair) => pair.offerUserId)}::bigint[], ${pairs.map((pair) => pair.offerPostId)}::bigint[],
-                 ${pairs.map((pair) => pair.overflowed)}::text[])
-           o (need_user_id, need_post_id, offer_user_id, offer_post_id, overflowed)
-    where m.need_user_id = o.need_user_id and m.need_post_id is not distinct from o.need_post_id
-      and m.offer_user_id = o.offer_user_id and m.offer_post_id is not distinct from o.offer_post_id
-      and (select count(*) from (
-             select 1 from matches x
-             where o.overflowed = 'need' and o.offer_post_id is not null and x.offer_post_id = o.offer_post_id
-               and (x.need_post_id is null) = (o.need_post_id is null) and x.score > m.score
-             union all
-             select 1 from matches x
-             where o.overflowed = 'need' and o.offer_post_id is null and x.offer_user_id = o.offer_user_id and x.offer_post_id is null
-               and (x.need_post_id is null) = (o.need_post_id is null) and x.score > m.score
-             union all
-             select 1 from matches x
-             where o.overflowed = 'offer' and o.need_post_id is not null and x.need_post_id = o.need_post_id
-               and (x.offer_post_id is null) = (o.offer_post_id is null) and x.score > m.score
-             union all
-             select 1 from matches x
-             where o.overflowed = 'offer' and o.need_post_id is null and x.need_user_id = o.need_user_id and x.need_post_id is null
-               and (x.offer_post_id is null) = (o.offer_post_id is null) and x.score > m.score
-           ) better) >= ${kept}
+    with o as (
+      select * from unnest(${pairs.map((pair) => pair.needUserId)}::bigint[], ${pairs.map((pair) => pair.needPostId)}::bigint[],
+                           ${pairs.map((pair) => pair.offerUserId)}::bigint[], ${pairs.map((pair) => pair.offerPostId)}::bigint[],
+                           ${pairs.map((pair) => pair.overflowed)}::text[])
+             o (need_user_id, need_post_id, offer_user_id, offer_post_id, overflowed)
+    ), doomed as (
+      select m.row_id
+      from o
+      cross join lateral (
+        select m.ctid as row_id, m.score from matches m
+        where m.need_user_id = o.need_user_id and m.offer_user_id = o.offer_user_id
+          and m.need_post_id is not distinct from o.need_post_id and m.offer_post_id is not distinct from o.offer_post_id
+      ) m
+      where (select count(*) from (
+               select 1 from matches x
+               where o.overflowed = 'need' and o.offer_post_id is not null and x.offer_post_id = o.offer_post_id
+                 and (x.need_post_id is null) = (o.need_post_id is null) and x.score > m.score
+               union all
+               select 1 from matches x
+               where o.overflowed = 'need' and o.offer_post_id is null and x.offer_user_id = o.offer_user_id and x.offer_post_id is null
+                 and (x.need_post_id is null) = (o.need_post_id is null) and x.score > m.score
+               union all
+               select 1 from matches x
+               where o.overflowed = 'offer' and o.need_post_id is not null and x.need_post_id = o.need_post_id
+                 and (x.offer_post_id is null) = (o.offer_post_id is null) and x.score > m.score
+               union all
+               select 1 from matches x
+               where o.overflowed = 'offer' and o.need_post_id is null and x.need_user_id = o.need_user_id and x.need_post_id is null
+                 and (x.offer_post_id is null) = (o.offer_post_id is null) and x.score > m.score
+             ) better) >= ${kept}
+    )
+    delete from matches m where m.ctid in (select row_id from doomed)
     returning m.need_user_id::text, m.offer_user_id::text`;
   return [...new Set(deleted.flatMap((row) => [row.need_user_id, row.offer_user_id]))];
 }
