@@ -388,7 +388,10 @@ describe("full recompute", () => {
     expect(inserted.length).toBeGreaterThan(10);
     if (currentDatabase()?.mode !== "postgres") return; // PGlite's socket takes no COPY FROM STDIN
     await recomputeAllMatches(undefined, { writeWith: "copy" });
-    expect(await snapshot()).toEqual(inserted);
+    // freshness moves between the two runs, so scores may differ in their last digit
+    const copied = await snapshot();
+    expect(copied.map(({ score: _score, ...row }) => row)).toEqual(inserted.map(({ score: _score, ...row }) => row));
+    copied.forEach((row, index) => expect(row.score).toBeCloseTo(inserted[index].score, 4));
   });
 
   it("keeps the districts table in step with the reference list", async () => {

@@ -106,7 +106,8 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     ...userIds.flatMap((id) => [`need${id}`, `offer${id}`]),
   ]);
   const otherKind = (side: MatchSide | undefined) => (side?.kind === "need" ? ("offer" as const) : ("need" as const));
-  const partners = (await queries.storedLists(tx, changed)).map((entry) => ({
+  // all of them: a pair below a changed side's best may be kept by its other side
+  const partners = (await queries.storedLists(tx, changed, null)).map((entry) => ({
     postId: entry.partnerPostId,
     userId: entry.partnerUserId,
     kind: otherKind(changedById.get(entry.side)),
@@ -171,7 +172,8 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     for (const side of [pair.need, pair.offer]) if (!changedIds.has(sideId(side))) unchangedPartners.set(sideId(side), side);
   }
   const stored = new Map<string, queries.StoredListEntry[]>();
-  for (const entry of await queries.storedLists(tx, [...unchangedPartners.values()])) {
+  // the best few of each list suffice; a few more stand in for entries of changed sides, which are left out
+  for (const entry of await queries.storedLists(tx, [...unchangedPartners.values()], MATCHES_KEPT_PER_SIDE + changedIds.size)) {
     if (changedIds.has(entry.partnerPostId ? `p${entry.partnerPostId}` : `${otherKind(unchangedPartners.get(entry.side))}${entry.partnerUserId}`)) continue;
     const list = `${entry.side} ${entry.partnerPostId ? "post" : "person"}`;
     (stored.get(list) ?? stored.set(list, []).get(list)!).push(entry);
@@ -212,10 +214,15 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   }
 
   const kept = [...keptPairs].map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
-  await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds });
-  const trimmedOwners = await queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE);
-  const owners = [...new Set([...userIds, ...(await queries.authorsOfPosts(tx, postIds)), ...changedOwners, ...trimmedOwners])];
-  await queries.refreshMutualFlags(tx, owners);
+  const removed = await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds });
+  const trimmed = await queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE);
+  // Mutual flags can change only between owners a pair was written or removed for, in either direction.
+  const ownerPairs = new Map<string, [string, string]>();
+  for (const [a, b] of [...kept.map((row): [string, string] => [row.needUserId, row.offerUserId]), ...removed, ...trimmed]) {
+    ownerPairs.set(`${a}:${b}`, [a, b]);
+    ownerPairs.set(`${b}:${a}`, [b, a]);
+  }
+  await queries.refreshMutualFlags(tx, [...ownerPairs.values()]);
 }
 
 /**

@@ -154,23 +154,42 @@ export type StoredListEntry = {
   score: number;
 };
 
-/** The stored matches of these sides, each seen from that side (four index-friendly branches). */
-export async function storedLists(sql: Db, sides: MatchSide[]): Promise<StoredListEntry[]> {
-  const posts = (kind: "need" | "offer") => sides.filter((side) => side.kind === kind && side.postId).map((side) => side.postId as string);
-  const people = (kind: "need" | "offer") => sides.filter((side) => side.kind === kind && !side.postId).map((side) => side.userId);
+/**
+ * The best `limit` (null: all) stored matches of each of these sides per partner type (post, person), each seen
+ * from that side: one index range scan per side and type, best first (a popular person's profile is in
+ * thousands of lists).
+ */
+export async function storedLists(sql: Db, sides: MatchSide[], limit: number | null): Promise<StoredListEntry[]> {
   if (sides.length === 0) return [];
   const rows = await sql<{ side: string; partner_user_id: string; partner_post_id: string | null; score: number }[]>`
-    select 'p' || m.need_post_id as side, m.offer_user_id::text as partner_user_id, m.offer_post_id::text as partner_post_id, m.score
-    from matches m where m.need_post_id = any(${posts("need")}::bigint[])
-    union all
-    select 'need' || m.need_user_id, m.offer_user_id::text, m.offer_post_id::text, m.score
-    from matches m where m.need_post_id is null and m.need_user_id = any(${people("need")}::bigint[])
-    union all
-    select 'p' || m.offer_post_id, m.need_user_id::text, m.need_post_id::text, m.score
-    from matches m where m.offer_post_id = any(${posts("offer")}::bigint[])
-    union all
-    select 'offer' || m.offer_user_id, m.need_user_id::text, m.need_post_id::text, m.score
-    from matches m where m.offer_post_id is null and m.offer_user_id = any(${people("offer")}::bigint[])`;
+    with s (kind, user_id, post_id) as (
+      select * from unnest(${sides.map((side) => side.kind)}::text[], ${sides.map((side) => side.userId)}::bigint[],
+                           ${sides.map((side) => side.postId)}::bigint[])
+    ), t (person) as (values (false), (true))
+    select case when s.post_id is not null then 'p' || s.post_id else s.kind || s.user_id end as side,
+           m.partner_user_id::text, m.partner_post_id::text, m.score
+    from s cross join t
+    cross join lateral (
+      select * from (
+        (select m.offer_user_id as partner_user_id, m.offer_post_id as partner_post_id, m.score from matches m
+         where s.kind = 'need' and s.post_id is not null and m.need_post_id = s.post_id and (m.offer_post_id is null) = t.person
+         order by m.score desc limit ${limit})
+        union all
+        (select m.offer_user_id, m.offer_post_id, m.score from matches m
+         where s.kind = 'need' and s.post_id is null and m.need_user_id = s.user_id and m.need_post_id is null
+           and (m.offer_post_id is null) = t.person
+         order by m.score desc limit ${limit})
+        union all
+        (select m.need_user_id, m.need_post_id, m.score from matches m
+         where s.kind = 'offer' and s.post_id is not null and m.offer_post_id = s.post_id and (m.need_post_id is null) = t.person
+         order by m.score desc limit ${limit})
+        union all
+        (select m.need_user_id, m.need_post_id, m.score from matches m
+         where s.kind = 'offer' and s.post_id is null and m.offer_user_id = s.user_id and m.offer_post_id is null
+           and (m.need_post_id is null) = t.person
+         order by m.score desc limit ${limit})
+      ) best
+    ) m`;
   return rows.map((row) => ({ side: row.side, partnerUserId: row.partner_user_id, partnerPostId: row.partner_post_id, score: row.score }));
 }
 
@@ -183,7 +202,7 @@ export async function deleteOverflowingMatches(
   sql: Db,
   pairs: { needUserId: string; needPostId: string | null; offerUserId: string; offerPostId: string | null; overflowed: "need" | "offer" }[],
   kept: number,
-): Promise<string[]> {
+): Promise<[string, string][]> {
   if (pairs.length === 0) return [];
   // A lateral lookup per pair (an index scan by owner), so the planner never hash-joins the whole table.
   const deleted = await sql<{ need_user_id: string; offer_user_id: string }[]>`
@@ -220,7 +239,7 @@ export async function deleteOverflowingMatches(
     )
     delete from matches m where m.ctid in (select row_id from doomed)
     returning m.need_user_id::text, m.offer_user_id::text`;
-  return [...new Set(deleted.flatMap((row) => [row.need_user_id, row.offer_user_id]))];
+  return deleted.map((row): [string, string] => [row.need_user_id, row.offer_user_id]);
 }
 
 /** The open visible posts counted by the last full recompute, and per skill how many of them have it. */
@@ -390,7 +409,7 @@ export async function mergeChangedMatches(sql: Db, kept: MatchWrite[], touched: 
                 ${c.scores}::real[], ${c.reasons}::text[]) n (need_user_id, need_post_id, offer_user_id, offer_post_id, score, reasons)
     on conflict on constraint matches_pair do update
       set score = excluded.score, reasons = excluded.reasons, updated_at = now()`;
-  await sql`
+  const removed = await sql<{ need_user_id: string; offer_user_id: string }[]>`
     delete from matches m
     where (m.need_post_id = any(${touched.postIds}::bigint[]) or m.offer_post_id = any(${touched.postIds}::bigint[])
            or (m.need_post_id is null and m.need_user_id = any(${touched.userIds}::bigint[]))
@@ -399,23 +418,19 @@ export async function mergeChangedMatches(sql: Db, kept: MatchWrite[], touched: 
         select 1 from unnest(${c.needUsers}::bigint[], ${c.needPosts}::bigint[], ${c.offerUsers}::bigint[], ${c.offerPosts}::bigint[])
           k (need_user_id, need_post_id, offer_user_id, offer_post_id)
         where k.need_user_id = m.need_user_id and k.need_post_id is not distinct from m.need_post_id
-          and k.offer_user_id = m.offer_user_id and k.offer_post_id is not distinct from m.offer_post_id)`;
+          and k.offer_user_id = m.offer_user_id and k.offer_post_id is not distinct from m.offer_post_id)
+    returning m.need_user_id::text, m.offer_user_id::text`;
+  return removed.map((row): [string, string] => [row.need_user_id, row.offer_user_id]);
 }
 
-/** Mutual flags of every match of these owners: the reverse owner pair has a match too. */
-export async function refreshMutualFlags(sql: Db, owners: string[]) {
-  if (owners.length === 0) return;
+/** Mutual flags of the matches between these (need owner, offer owner) pairs: the reverse pair has a match too. */
+export async function refreshMutualFlags(sql: Db, ownerPairs: [string, string][]) {
+  if (ownerPairs.length === 0) return;
   await sql`
-    update matches m set mutual = r.mutual
-    from (
-      select m2.need_user_id, m2.need_post_id, m2.offer_user_id, m2.offer_post_id,
-             exists (select 1 from matches x where x.need_user_id = m2.offer_user_id and x.offer_user_id = m2.need_user_id) as mutual
-      from matches m2
-      where m2.need_user_id = any(${owners}::bigint[]) or m2.offer_user_id = any(${owners}::bigint[])
-    ) r
-    where m.need_user_id = r.need_user_id and m.need_post_id is not distinct from r.need_post_id
-      and m.offer_user_id = r.offer_user_id and m.offer_post_id is not distinct from r.offer_post_id
-      and m.mutual <> r.mutual`;
+    update matches m set mutual = not m.mutual
+    from unnest(${ownerPairs.map(([need]) => need)}::bigint[], ${ownerPairs.map(([, offer]) => offer)}::bigint[]) p (need_user_id, offer_user_id)
+    where m.need_user_id = p.need_user_id and m.offer_user_id = p.offer_user_id
+      and m.mutual <> exists (select 1 from matches x where x.need_user_id = m.offer_user_id and x.offer_user_id = m.need_user_id)`;
 }
 
 /** Every post of these authors, visible or not (their matches may need removing). */
@@ -423,13 +438,6 @@ export async function postIdsOfAuthors(sql: Db, authorIds: string[]) {
   if (authorIds.length === 0) return [];
   const rows = await sql<{ id: string }[]>`select id::text from posts where author_id = any(${authorIds}::bigint[])`;
   return rows.map((row) => row.id);
-}
-
-/** Owners of these posts (visible or not). */
-export async function authorsOfPosts(sql: Db, postIds: string[]) {
-  if (postIds.length === 0) return [];
-  const rows = await sql<{ author_id: string }[]>`select distinct author_id::text from posts where id = any(${postIds}::bigint[])`;
-  return rows.map((row) => row.author_id);
 }
 
 /* ---------- reading ---------- */
