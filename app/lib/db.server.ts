@@ -65,7 +65,9 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
 
   const pglite = await PGlite.create({ dataDir: pgDir, extensions: { pg_trgm, unaccent, citext, fuzzystrmatch } });
-  const server = new PGLiteSocketServer({ db: pglite, port: 0, host: "127.0.0.1" });
+  // More than one connection, so CLI commands can join while the server holds its own; the socket server
+  // queues their messages and keeps a transaction's statements together.
+  const server = new PGLiteSocketServer({ db: pglite, port: 0, host: "127.0.0.1", maxConnections: 8 });
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());
   fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, port } satisfies EmbeddedLock));
