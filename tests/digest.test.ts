@@ -54,6 +54,8 @@ describe("weekly digest", () => {
     expect(row.text).toContain("Gesuche, die zu dir passen");
     expect(row.text).toContain(`/posts/${needId}`);
     expect(row.text).toContain("Need a welder");
+    // which of mine it fits: Mara has no post, the need fits her profile
+    expect(row.text).toContain("zu deinem Profil");
 
     expect(deliveredTo(seeker.email)).toHaveLength(1);
     expect(deliveredTo(seeker.email)[0].subject).toMatch(/new match/);
