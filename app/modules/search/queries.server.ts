@@ -167,6 +167,21 @@ export async function similarSkillsForKeys(sql: Db, keys: string[], minSimilarit
 // postgres.js serialises a json parameter itself; a pre-stringified value would arrive as one JSON string.
 const asJson = (sql: Db, documents: PostDocument[] | PersonDocument[]) => sql.json(documents as unknown as postgres.JSONValue);
 
+/**
+ * The ranked text of a document as r.rank_tsv: its headline (a post's title, a person's name) and its skills'
+ * labels in both languages weigh A, alternative labels B, skill keys (C#, 3D-Druck) A. Expects documents as d.
+ */
+const rankedText = (sql: Db, headline: Fragment) => sql`
+    cross join lateral (
+      select ${headline} || ' ' || array_to_string(d.skill_labels_de || d.skill_labels_en, ' ') as primary_text,
+             array_to_string(d.skill_alt_labels, ' ') as alt_text
+    ) t
+    cross join lateral (
+      select setweight(to_tsvector('nl_german', t.primary_text) || to_tsvector('nl_english', t.primary_text), 'A')
+        || setweight(to_tsvector('nl_german', t.alt_text) || to_tsvector('nl_english', t.alt_text), 'B')
+        || setweight(search_key_lexemes(d.skill_keys, d.skill_ids), 'A') as rank_tsv
+    ) r`;
+
 export async function upsertPostDocuments(sql: Db, documents: PostDocument[]) {
   if (documents.length === 0) return;
   await sql`
@@ -181,15 +196,7 @@ export async function upsertPostDocuments(sql: Db, documents: PostDocument[]) {
       exchange_mode text, status text, author_name text, author_role text, title text, description text,
       skill_ids bigint[], skills jsonb, skill_keys text[], skill_labels_de text[], skill_labels_en text[],
       skill_alt_labels text[], created_at timestamptz, expires_at timestamptz)
-    cross join lateral (
-      select d.title || ' ' || array_to_string(d.skill_labels_de || d.skill_labels_en, ' ') as primary_text,
-             array_to_string(d.skill_alt_labels, ' ') as alt_text
-    ) t
-    cross join lateral (
-      select setweight(to_tsvector('nl_german', t.primary_text) || to_tsvector('nl_english', t.primary_text), 'A')
-        || setweight(to_tsvector('nl_german', t.alt_text) || to_tsvector('nl_english', t.alt_text), 'B')
-        || setweight(search_key_lexemes(d.skill_keys, d.skill_ids), 'A') as rank_tsv
-    ) r
+    ${rankedText(sql, sql`d.title`)}
     on conflict (id) do update set
       author_id = excluded.author_id, kind = excluded.kind, category = excluded.category, district = excluded.district,
       borough = excluded.borough, is_remote = excluded.is_remote, exchange_mode = excluded.exchange_mode,
@@ -212,15 +219,7 @@ export async function upsertPersonDocuments(sql: Db, documents: PersonDocument[]
       id bigint, display_name text, role text, bio text, district text, borough text, remote_ok boolean,
       skill_ids bigint[], offered_skill_ids bigint[], sought_skill_ids bigint[], skills jsonb, skill_keys text[],
       skill_labels_de text[], skill_labels_en text[], skill_alt_labels text[], created_at timestamptz)
-    cross join lateral (
-      select d.display_name || ' ' || array_to_string(d.skill_labels_de || d.skill_labels_en, ' ') as primary_text,
-             array_to_string(d.skill_alt_labels, ' ') as alt_text
-    ) t
-    cross join lateral (
-      select setweight(to_tsvector('nl_german', t.primary_text) || to_tsvector('nl_english', t.primary_text), 'A')
-        || setweight(to_tsvector('nl_german', t.alt_text) || to_tsvector('nl_english', t.alt_text), 'B')
-        || setweight(search_key_lexemes(d.skill_keys, d.skill_ids), 'A') as rank_tsv
-    ) r
+    ${rankedText(sql, sql`d.display_name`)}
     on conflict (id) do update set
       display_name = excluded.display_name, role = excluded.role, bio = excluded.bio, district = excluded.district,
       borough = excluded.borough, remote_ok = excluded.remote_ok, skill_ids = excluded.skill_ids,
@@ -343,78 +342,86 @@ function personFilterCondition(sql: Db, plan: EmbeddedSearchPlan): Fragment {
 const order = (sql: Db, sort: SearchSort) =>
   sort === "newest" ? sql`created_at desc, id desc` : sql`score desc, created_at desc, id desc`;
 
-export async function searchPostDocuments(sql: Db, plan: EmbeddedSearchPlan) {
-  const { where, score } = matchCondition(sql, plan);
-  // One pass over the matches for the single-valued facets (grouping sets), one for the skills.
-  const facets = plan.facets
-    ? sql`(select json_agg(json_build_array(f.facet, f.value, f.count)) from (
-          select case when grouping(kind) = 0 then 'kind' when grouping(category) = 0 then 'category'
-                      when grouping(author_role) = 0 then 'role' when grouping(borough) = 0 then 'borough'
-                      when grouping(district) = 0 then 'district' when grouping(exchange_mode) = 0 then 'mode'
-                      else 'remote' end as facet,
-                 coalesce(kind, category, author_role, borough, district, exchange_mode, is_remote::text) as value,
-                 count(*)::int as count
-          from matched
-          group by grouping sets ((kind), (category), (author_role), (borough), (district), (exchange_mode), (is_remote))
-          union all (select 'skill', skill_id::text, count(*)::int from matched, unnest(skill_ids) as skill_id
-                     group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
-        ) f where f.value is not null)`
-    : sql`null::json`;
-  const hitColumns = sql`
+/** What differs between the two document tables when searching them. */
+type DocumentTable = {
+  table: string;
+  filter: (sql: Db, plan: EmbeddedSearchPlan) => Fragment;
+  /** single-valued facets: facet name and column */
+  facets: [name: string, column: string][];
+  /** the hit as JSON object entries, from documents aliased d */
+  hitColumns: (sql: Db) => Fragment;
+};
+
+const POST_DOCUMENTS: DocumentTable = {
+  table: "search_posts",
+  filter: postFilterCondition,
+  facets: [["kind", "kind"], ["category", "category"], ["role", "author_role"], ["borough", "borough"], ["district", "district"], ["mode", "exchange_mode"], ["remote", "is_remote"]],
+  hitColumns: (sql) => sql`
     'id', d.id::text, 'kind', d.kind, 'title', d.title, 'description', d.description, 'category', d.category,
     'district', d.district, 'is_remote', d.is_remote, 'exchange_mode', d.exchange_mode,
     'author_id', d.author_id::text, 'author_name', d.author_name, 'author_role', d.author_role,
-    'skills', d.skills, 'created_at', d.created_at`;
-  if (!plan.counts) return hitsOnly<PostHit>(sql, plan, sql`search_posts`, postFilterCondition(sql, plan), hitColumns);
-  const [row] = await sql<RawSearchRow<PostHit>[]>`
+    'skills', d.skills, 'created_at', d.created_at`,
+};
+
+const PERSON_DOCUMENTS: DocumentTable = {
+  table: "search_people",
+  filter: personFilterCondition,
+  facets: [["role", "role"], ["borough", "borough"], ["district", "district"], ["remote", "remote_ok"]],
+  hitColumns: (sql) => sql`
+    'id', d.id::text, 'display_name', d.display_name, 'role', d.role, 'bio', d.bio, 'district', d.district,
+    'remote_ok', d.remote_ok, 'skills', d.skills, 'created_at', d.created_at`,
+};
+
+const joined = (sql: Db, parts: Fragment[], separator: "," | " ") =>
+  parts.reduce((all, part) => (separator === "," ? sql`${all}, ${part}` : sql`${all} ${part}`));
+
+/** One pass over the matches for the single-valued facets (grouping sets), one for the skills. */
+function facetCounts(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan): Fragment {
+  if (!plan.facets) return sql`null::json`;
+  const columns = documents.facets.map(([, column]) => sql`${sql(column)}`);
+  const [lastName] = documents.facets[documents.facets.length - 1];
+  const names = documents.facets.slice(0, -1).map(([name], index) => sql`when grouping(${columns[index]}) = 0 then ${name}::text`);
+  return sql`(select json_agg(json_build_array(f.facet, f.value, f.count)) from (
+      select case ${joined(sql, names, " ")} else ${lastName}::text end as facet,
+             coalesce(${joined(sql, columns.map((column) => sql`${column}::text`), ",")}) as value,
+             count(*)::int as count
+      from matched
+      group by grouping sets (${joined(sql, columns.map((column) => sql`(${column})`), ",")})
+      union all (select 'skill', skill_id::text, count(*)::int from matched, unnest(skill_ids) as skill_id
+                 group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
+    ) f where f.value is not null)`;
+}
+
+/** The page of hits, the total and the facet counts in one statement. */
+async function searchDocuments<H>(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan) {
+  const table = sql`${sql(documents.table)}`;
+  const filter = documents.filter(sql, plan);
+  const hitColumns = documents.hitColumns(sql);
+  if (!plan.counts) return hitsOnly<H>(sql, plan, table, filter, hitColumns);
+  const { where, score } = matchCondition(sql, plan);
+  const facetColumns = joined(sql, documents.facets.map(([, column]) => sql`d.${sql(column)}`), ",");
+  const [row] = await sql<RawSearchRow<H>[]>`
     with matched as materialized (
-      select d.id, d.kind, d.category, d.author_role, d.borough, d.district, d.exchange_mode, d.is_remote,
-             d.skill_ids, d.created_at, ${score} as score
-      from search_posts d
-      where ${postFilterCondition(sql, plan)} and ${where}
+      select d.id, ${facetColumns}, d.skill_ids, d.created_at, ${score} as score
+      from ${table} d
+      where ${filter} and ${where}
     ), page as (
       select id, score, created_at from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
     )
     select
       (select count(*)::int from matched) as total,
       (select coalesce(json_agg(json_build_object(${hitColumns}) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
-        from page p join search_posts d on d.id = p.id) as hits,
-      ${facets} as facets`;
+        from page p join ${table} d on d.id = p.id) as hits,
+      ${facetCounts(sql, documents, plan)} as facets`;
   return toResult(row);
 }
 
-export async function searchPersonDocuments(sql: Db, plan: EmbeddedSearchPlan) {
-  const { where, score } = matchCondition(sql, plan);
-  const facets = plan.facets
-    ? sql`(select json_agg(json_build_array(f.facet, f.value, f.count)) from (
-          select case when grouping(role) = 0 then 'role' when grouping(borough) = 0 then 'borough'
-                      when grouping(district) = 0 then 'district' else 'remote' end as facet,
-                 coalesce(role, borough, district, remote_ok::text) as value,
-                 count(*)::int as count
-          from matched
-          group by grouping sets ((role), (borough), (district), (remote_ok))
-          union all (select 'skill', skill_id::text, count(*)::int from matched, unnest(skill_ids) as skill_id
-                     group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
-        ) f where f.value is not null)`
-    : sql`null::json`;
-  const hitColumns = sql`
-    'id', d.id::text, 'display_name', d.display_name, 'role', d.role, 'bio', d.bio, 'district', d.district,
-    'remote_ok', d.remote_ok, 'skills', d.skills, 'created_at', d.created_at`;
-  if (!plan.counts) return hitsOnly<PersonHit>(sql, plan, sql`search_people`, personFilterCondition(sql, plan), hitColumns);
-  const [row] = await sql<RawSearchRow<PersonHit>[]>`
-    with matched as materialized (
-      select d.id, d.role, d.borough, d.district, d.remote_ok, d.skill_ids, d.created_at, ${score} as score
-      from search_people d
-      where ${personFilterCondition(sql, plan)} and ${where}
-    ), page as (
-      select id, score, created_at from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
-    )
-    select
-      (select count(*)::int from matched) as total,
-      (select coalesce(json_agg(json_build_object(${hitColumns}) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
-        from page p join search_people d on d.id = p.id) as hits,
-      ${facets} as facets`;
-  return toResult(row);
+export function searchPostDocuments(sql: Db, plan: EmbeddedSearchPlan) {
+  return searchDocuments<PostHit>(sql, POST_DOCUMENTS, plan);
+}
+
+export function searchPersonDocuments(sql: Db, plan: EmbeddedSearchPlan) {
+  return searchDocuments<PersonHit>(sql, PERSON_DOCUMENTS, plan);
 }
 
 /**
