@@ -2,23 +2,21 @@
 // matches, through the local Resend stand-in (its own process) at 2 requests/s × 100 emails = 200 emails/s, and
 // prints emails per second against that ceiling, peak memory, duplicates and missing recipients.
 // Runs on DATABASE_URL, or starts a throwaway PostgreSQL (scripts/pg-throwaway.sh) when unset.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import readline from "node:readline";
 import { openAppDatabase } from "../../app/lib/boot.server";
 import { currentDatabase, db } from "../../app/lib/db.server";
 import { ResendTransport } from "../../app/lib/mail.server";
 import { runDigests } from "../../app/modules/digest/digest.server";
 import { progressBar } from "../lib/cli";
+import { postgresServer } from "../lib/servers";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const RATE = 2;
 const CEILING = RATE * 100;
 
-let pgDir: string | undefined;
-if (!process.env.DATABASE_URL) {
-  pgDir = `/tmp/nl-bench-digest-pg-${process.pid}`;
-  process.env.DATABASE_URL = execFileSync("scripts/pg-throwaway.sh", ["start", pgDir]).toString().trim().split("\n").pop();
-}
+const database = postgresServer("bench-digest");
+process.env.DATABASE_URL = database.url;
 process.env.WORKERS = "off";
 process.env.DEMO_DATA = "off";
 process.env.APP_URL ??= "https://nextleipzig.example";
@@ -93,6 +91,6 @@ try {
   standInProcess.kill();
   await db()`delete from users where email like 'bench-digest-%'`.catch(() => {});
   await currentDatabase()?.close();
-  if (pgDir) execFileSync("scripts/pg-throwaway.sh", ["stop", pgDir]);
+  database.stop();
 }
 process.exit(0);

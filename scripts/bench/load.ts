@@ -4,9 +4,8 @@
 // errors for each; target: no errors, no 5xx, search serves at least 50% of the bare route's requests/s.
 // Uses DATABASE_URL, or starts a throwaway PostgreSQL (scripts/pg-throwaway.sh). BENCH_POSTS / BENCH_PEOPLE /
 // BENCH_SECONDS shrink it for a quick look.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import autocannon from "autocannon";
 import { openAppDatabase } from "../../app/lib/boot.server";
 import { currentDatabase, db } from "../../app/lib/db.server";
@@ -14,29 +13,17 @@ import { DISTRICTS, ROLES, CATEGORIES, EXCHANGE_MODES } from "../../app/lib/refe
 import { reindexSearch } from "../../app/modules/search/search.server";
 import { recomputeAllMatches } from "../../app/modules/matching/matching.server";
 import { progressBar } from "../lib/cli";
+import { freePort, postgresServer } from "../lib/servers";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 20_000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = 50;
 
-let pgDir: string | undefined;
-if (!process.env.DATABASE_URL) {
-  pgDir = `/tmp/nl-bench-load-pg-${process.pid}`;
-  process.env.DATABASE_URL = execFileSync("scripts/pg-throwaway.sh", ["start", pgDir]).toString().trim().split("\n").pop();
-}
+const database = postgresServer("bench-load");
+process.env.DATABASE_URL = database.url;
 process.env.WORKERS = "off";
 process.env.DEMO_DATA = "off";
-
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function prepareData() {
   const sql = db();
@@ -199,6 +186,6 @@ try {
   serverProcess.kill();
   await currentDatabase()?.close().catch(() => {});
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  if (pgDir) execFileSync("scripts/pg-throwaway.sh", ["stop", pgDir]);
+  database.stop();
 }
 process.exit(0);

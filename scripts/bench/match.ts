@@ -2,7 +2,7 @@
 // one sequential read of all post-skill rows, plus the incremental update after one post changes.
 // Uses DATABASE_URL (a server; databases nl_bench_match_* are created and dropped on it), or starts a
 // throwaway PostgreSQL with scripts/pg-throwaway.sh and stops it afterwards. Not part of `npm test`.
-import { execFileSync } from "node:child_process";
+import { postgresServer } from "../lib/servers";
 import postgres from "postgres";
 import { useDatabase } from "../../app/lib/db.server";
 import { migrate } from "../../app/lib/migrations.server";
@@ -22,15 +22,6 @@ let peakRss = 0;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
-
-function serverUrl(): { url: string; stop: () => void } {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
-  const dir = `/tmp/nl-bench-match-${process.pid}`;
-  console.log("DATABASE_URL is not set: starting a throwaway PostgreSQL …");
-  const output = execFileSync("scripts/pg-throwaway.sh", ["start", dir], { encoding: "utf8" });
-  const url = output.trim().split("\n").pop() ?? "";
-  return { url, stop: () => execFileSync("scripts/pg-throwaway.sh", ["stop", dir]) };
-}
 
 function databaseUrl(base: string, name: string) {
   const url = new URL(base);
@@ -187,7 +178,7 @@ async function runScale(baseUrl: string, scale: (typeof SCALES)[number]) {
 }
 
 async function main() {
-  const server = serverUrl();
+  const server = postgresServer("bench-match");
   try {
     const results: Awaited<ReturnType<typeof runScale>>[] = [];
     for (const scale of SCALES) results.push(await runScale(server.url, scale));
