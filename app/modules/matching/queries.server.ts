@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Db } from "~/lib/db.server";
+import { visiblePost } from "~/modules/posts/queries.server";
 import type { ExchangeMode, Role } from "~/lib/reference";
 import { factsJson, type MatchSide, type StoredFacts } from "./engine";
 import { NEAR_GROUP_MAX_SKILLS, SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
@@ -17,8 +18,6 @@ export async function lockMatching(sql: Db) {
   await sql`select pg_advisory_xact_lock(${MATCHING_LOCK_KEY})`;
 }
 
-const visiblePost = (sql: Db) =>
-  sql`p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null`;
 
 const freshness = (sql: Db, column: string) =>
   sql`exp(-greatest(0, extract(epoch from now() - ${sql(column)}))::float8 / 86400 / ${SCORE_WEIGHTS.freshnessDays}::float8)`;

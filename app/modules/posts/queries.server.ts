@@ -23,8 +23,11 @@ export type PostRow = {
 
 export type PostSkillRow = { post_id: string; id: string; slug: string; label_de: string; label_en: string };
 
-/** Open, not hidden, not expired, by someone not banned: what every public list shows. */
-const visible = (sql: Db) =>
+/**
+ * Open, not hidden, not expired, by someone not banned: what every public list shows (search, matching, the
+ * city picture and skill pages use it too). Expects the aliases p (posts) and u (their authors).
+ */
+export const visiblePost = (sql: Db) =>
   sql`p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null`;
 
 export async function insertPost(sql: Db, authorId: string, input: PostInput) {
@@ -91,7 +94,7 @@ export async function listNewestVisiblePosts(sql: Db, kind: "offer" | "need", li
   return sql<PostRow[]>`
     select p.*, pr.display_name as author_name, pr.role as author_role
     from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
-    where p.kind = ${kind} and ${visible(sql)}
+    where p.kind = ${kind} and ${visiblePost(sql)}
     order by p.created_at desc, p.id desc
     limit ${limit}`;
 }
@@ -100,7 +103,7 @@ export async function listVisiblePostsOfAuthor(sql: Db, authorId: string) {
   return sql<PostRow[]>`
     select p.*, pr.display_name as author_name, pr.role as author_role
     from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
-    where p.author_id = ${authorId} and ${visible(sql)}
+    where p.author_id = ${authorId} and ${visiblePost(sql)}
     order by p.created_at desc`;
 }
 

@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import type { Db } from "~/lib/db.server";
+import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
 import type { FacetCount, PersonDocument, PersonHit, PostDocument, PostHit, SearchFilters, SearchSort } from "./types";
 
 type Fragment = postgres.Fragment;
@@ -7,22 +8,11 @@ type Fragment = postgres.Fragment;
 // ---------------------------------------------------------------------------------------------------------
 // Sources of documents: what is visible in the tables right now.
 
-export type PostSourceRow = {
-  id: string;
-  author_id: string;
-  kind: "offer" | "need";
-  title: string;
-  description: string;
-  category: string;
-  district: string | null;
-  is_remote: boolean;
-  exchange_mode: string;
-  status: "open" | "fulfilled" | "closed";
-  created_at: Date;
-  expires_at: Date;
-  author_name: string | null;
-  author_role: string | null;
-};
+export type PostSourceRow = Pick<
+  PostRow,
+  | "id" | "author_id" | "kind" | "title" | "description" | "category" | "district" | "is_remote" | "exchange_mode"
+  | "status" | "created_at" | "expires_at" | "author_name" | "author_role"
+>;
 
 /** The posts among `ids` that anyone may see: open, not hidden, not expired, by someone not banned. */
 export async function visiblePostRows(sql: Db, ids: string[]) {
@@ -31,8 +21,7 @@ export async function visiblePostRows(sql: Db, ids: string[]) {
     select p.id, p.author_id, p.kind, p.title, p.description, p.category, p.district, p.is_remote, p.exchange_mode,
            p.status, p.created_at, p.expires_at, pr.display_name as author_name, pr.role as author_role
     from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
-    where p.id = any(${ids}::bigint[]) and p.status = 'open' and p.hidden_at is null and p.expires_at > now()
-      and u.banned_at is null`;
+    where p.id = any(${ids}::bigint[]) and ${visiblePost(sql)}`;
 }
 
 export type PersonSourceRow = {

@@ -1,5 +1,6 @@
 import { db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
+import { visiblePost } from "~/modules/posts/queries.server";
 import { skillLabel } from "./skills.server";
 
 /** What /skills/<slug> shows beyond the taxonomy: who needs and offers the skill right now. */
@@ -39,7 +40,7 @@ async function visiblePostsWithSkill(sql: Db, skillId: string, kind: "offer" | "
     from posts p
     join users u on u.id = p.author_id
     left join profiles pr on pr.user_id = p.author_id
-    where p.kind = ${kind} and p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null
+    where p.kind = ${kind} and ${visiblePost(sql)}
       and exists (select 1 from post_skills f where f.post_id = p.id and f.skill_id = ${skillId})
     order by p.created_at desc, p.id desc
     limit ${limit}`;

@@ -1,12 +1,12 @@
 import type { Db } from "~/lib/db.server";
+import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
 
 /**
  * What the picture and the feeds count: open, not hidden, not expired posts by people who are not banned;
  * demo posts only while the demo is switched on. Expects the aliases p (posts) and u (users).
  */
 const countable = (sql: Db, includeDemo: boolean) =>
-  sql`p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null
-      and (${includeDemo}::boolean or not p.is_demo)`;
+  sql`${visiblePost(sql)} and (${includeDemo}::boolean or not p.is_demo)`;
 
 export type PictureFilter = { category: string | null; role: string | null; includeDemo: boolean };
 
@@ -84,23 +84,11 @@ export async function matchesMadeSince(sql: Db, days: number) {
 
 export type FeedSkill = { id: string; slug: string; label_de: string; label_en: string };
 
-export type FeedPostRow = {
-  id: string;
-  author_id: string;
-  kind: "offer" | "need";
-  title: string;
-  description: string;
-  category: string;
-  district: string | null;
-  is_remote: boolean;
-  exchange_mode: string;
-  is_demo: boolean;
-  created_at: Date;
-  updated_at: Date;
-  expires_at: Date;
-  author_name: string | null;
-  skills: FeedSkill[];
-};
+export type FeedPostRow = Pick<
+  PostRow,
+  | "id" | "author_id" | "kind" | "title" | "description" | "category" | "district" | "is_remote" | "exchange_mode"
+  | "is_demo" | "created_at" | "updated_at" | "expires_at" | "author_name"
+> & { skills: FeedSkill[] };
 
 export type FeedFilter = { skillId: string | null; kind: string | null; district: string | null; includeDemo: boolean };
 
