@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useRef } from "react";
 import { useLocale, useT } from "./i18n";
 import { FieldMessages } from "./form";
+import { useSuggestions } from "./suggestions";
 
 type Suggestion = { id: string; label: string; matchedLabel: string; userDefined: boolean };
 
@@ -15,33 +16,9 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
   const t = useT();
   const locale = useLocale();
   const inputRef = useRef<HTMLInputElement>(null);
-  const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
-  const [active, setActive] = useState(-1);
-  const requestRef = useRef<AbortController | null>(null);
-
   function currentWord(value: string) {
     const parts = value.split(",");
     return parts[parts.length - 1].trim();
-  }
-
-  async function onInput() {
-    const word = currentWord(inputRef.current?.value ?? "");
-    requestRef.current?.abort();
-    if (word.length < 2) {
-      setSuggestions([]);
-      return;
-    }
-    const controller = new AbortController();
-    requestRef.current = controller;
-    try {
-      const response = await fetch(`/skills/suggest?q=${encodeURIComponent(word)}&lang=${locale}`, { signal: controller.signal });
-      if (!response.ok) return;
-      const body = (await response.json()) as { suggestions: Suggestion[] };
-      setSuggestions(body.suggestions);
-      setActive(-1);
-    } catch {
-      // An aborted or failed suggestion request leaves the field as it is.
-    }
   }
 
   function choose(suggestion: Suggestion) {
@@ -50,27 +27,16 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
     const parts = input.value.split(",").map((part) => part.trim());
     parts[parts.length - 1] = suggestion.label;
     input.value = `${parts.filter(Boolean).join(", ")}, `;
-    setSuggestions([]);
+    close();
     input.focus();
   }
 
-  function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
-    if (suggestions.length === 0) return;
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      setActive((index) => (index + 1) % suggestions.length);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setActive((index) => (index <= 0 ? suggestions.length - 1 : index - 1));
-    } else if (event.key === "Enter" && active >= 0) {
-      event.preventDefault();
-      choose(suggestions[active]);
-    } else if (event.key === "Escape") {
-      setSuggestions([]);
-    }
-  }
+  const { suggestions, active, load, onKeyDown, close } = useSuggestions<Suggestion>(choose);
 
-  useEffect(() => () => requestRef.current?.abort(), []);
+  function onInput() {
+    const word = currentWord(inputRef.current?.value ?? "");
+    void load(word.length < 2 ? null : `/skills/suggest?q=${encodeURIComponent(word)}&lang=${locale}`);
+  }
 
   return (
     <div className={`field skill-picker${props.error ? " has-error" : ""}`}>

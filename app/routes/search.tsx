@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useNavigate, useSubmit } from "@remix-run/re
 import { useEffect, useId, useRef, useState } from "react";
 import { useLocale, useT } from "~/components/i18n";
 import { PlaceLabel } from "~/components/post-card";
+import { useSuggestions } from "~/components/suggestions";
 import { formatDate, translator, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale } from "~/lib/session.server";
 import { blockedEitherWay } from "~/modules/contact/contact.server";
@@ -189,52 +190,21 @@ function QueryBox({ defaultValue }: { defaultValue: string }) {
   const navigate = useNavigate();
   const id = useId();
   const listId = `${id}-suggestions`;
-  const [suggestions, setSuggestions] = useState<SearchSuggestion[]>([]);
-  const [active, setActive] = useState(-1);
-  const request = useRef<AbortController | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  const { suggestions, active, load, onKeyDown, close } = useSuggestions<SearchSuggestion>((suggestion) => {
+    navigate(suggestion.href);
+    close();
+  });
 
   useEffect(() => {
     if (inputRef.current) inputRef.current.value = defaultValue;
-    setSuggestions([]);
+    close();
+    // only when the query in the URL changes (after a search), not on every render
   }, [defaultValue]);
-  useEffect(() => () => request.current?.abort(), []);
 
-  async function onInput(event: React.FormEvent<HTMLInputElement>) {
+  function onInput(event: React.FormEvent<HTMLInputElement>) {
     const value = event.currentTarget.value.trim();
-    request.current?.abort();
-    if (value.length < 2) {
-      setSuggestions([]);
-      return;
-    }
-    const controller = new AbortController();
-    request.current = controller;
-    try {
-      const response = await fetch(`/search/suggest?q=${encodeURIComponent(value)}`, { signal: controller.signal });
-      if (!response.ok) return;
-      const body = (await response.json()) as { suggestions: SearchSuggestion[] };
-      setSuggestions(body.suggestions);
-      setActive(-1);
-    } catch {
-      // An aborted or failed request leaves the box as it is; the form still works.
-    }
-  }
-
-  function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
-    if (suggestions.length === 0) return;
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      setActive((index) => (index + 1) % suggestions.length);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setActive((index) => (index <= 0 ? suggestions.length - 1 : index - 1));
-    } else if (event.key === "Enter" && active >= 0) {
-      event.preventDefault();
-      navigate(suggestions[active].href);
-      setSuggestions([]);
-    } else if (event.key === "Escape") {
-      setSuggestions([]);
-    }
+    void load(value.length < 2 ? null : `/search/suggest?q=${encodeURIComponent(value)}`);
   }
 
   return (
@@ -258,7 +228,7 @@ function QueryBox({ defaultValue }: { defaultValue: string }) {
         aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
         onInput={onInput}
         onKeyDown={onKeyDown}
-        onBlur={() => setTimeout(() => setSuggestions([]), 150)}
+        onBlur={() => setTimeout(close, 150)}
       />
       <ul id={listId} role="listbox" aria-label={t("search.suggestions")} className="suggestions" hidden={suggestions.length === 0}>
         {suggestions.map((suggestion, index) => (
@@ -270,7 +240,7 @@ function QueryBox({ defaultValue }: { defaultValue: string }) {
             className={index === active ? "active" : undefined}
             onMouseDown={(event) => {
               event.preventDefault();
-              setSuggestions([]);
+              close();
               navigate(suggestion.href);
             }}
           >
