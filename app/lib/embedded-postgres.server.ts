@@ -160,8 +160,13 @@ function postgresSystemUser(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** As root, every folder above the data directory must let the `postgres` user pass. */
+/**
+ * As root, the `postgres` user must pass through DATA_DIR (ours: we let it, as a folder from mkdtemp is 0700) and
+ * every folder above it (not ours to change: we say what to do).
+ */
 function checkReachableBy(root: string) {
+  const own = fs.statSync(root).mode;
+  if ((own & 0o001) === 0) fs.chmodSync(root, (own & 0o7777) | 0o001);
   for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
     const mode = fs.statSync(dir).mode;
     if ((mode & 0o001) === 0) {
