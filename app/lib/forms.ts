@@ -23,16 +23,20 @@ export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: FieldErrors; values: Record<string, string | string[]> };
 
-/** Turns FormData into a plain object; repeated names (checkbox groups) become arrays. */
+/**
+ * Turns FormData into a plain object; repeated names (checkbox groups) become arrays. Linear in the number of
+ * fields: a repeated name appends to its array instead of copying it (the server also caps the field count).
+ */
 export function formValues(formData: FormData): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
+  const values = new Map<string, string | string[]>();
   for (const [name, value] of formData.entries()) {
     if (typeof value !== "string") continue;
-    const existing = values[name];
-    if (existing === undefined) values[name] = value;
-    else values[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    const existing = values.get(name);
+    if (existing === undefined) values.set(name, value);
+    else if (Array.isArray(existing)) existing.push(value);
+    else values.set(name, [existing, value]);
   }
-  return values;
+  return Object.fromEntries(values);
 }
 
 export function parseForm<S extends z.ZodTypeAny>(schema: S, formData: FormData): FormResult<z.output<S>> {
