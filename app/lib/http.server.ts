@@ -14,6 +14,12 @@ export function notFound(): never {
   throw data({ status: 404 }, { status: 404 });
 }
 
+/** A numeric id from the path (bigint range), or 404: anything else names nothing and must not reach SQL or a Location header. */
+export function idParam(value: string | undefined): string {
+  if (!value || !/^\d{1,18}$/.test(value)) notFound();
+  return value;
+}
+
 export function forbidden(): never {
   throw data({ status: 403 }, { status: 403 });
 }

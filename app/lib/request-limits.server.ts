@@ -68,13 +68,30 @@ function refuse(req: Request, res: Response, status: number, message: string) {
   req.resume();
 }
 
-/** Express middleware: method, size, type and field count of every request, before any parsing. */
+const CONTROL_IN_PATH = /[\u0000-\u001f\u007f]/;
+/** Query values may carry a newline or a tab (a text typed into a GET form), never NUL or other control bytes. */
+const CONTROL_IN_QUERY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** A path that decodes to control characters or is not valid percent-encoded UTF-8 names nothing here. */
+export function isMalformedUrl(originalUrl: string) {
+  const [path, query = ""] = originalUrl.split(/\?(.*)/s, 2);
+  try {
+    if (CONTROL_IN_PATH.test(decodeURIComponent(path))) return true;
+  } catch {
+    return true;
+  }
+  for (const [name, value] of new URLSearchParams(query)) if (CONTROL_IN_QUERY.test(name) || CONTROL_IN_QUERY.test(value)) return true;
+  return false;
+}
+
+/** Express middleware: URL, method, size, type and field count of every request, before any parsing. */
 export function requestLimits(req: Request, res: Response, next: NextFunction) {
   if (!(ALLOWED_METHODS as readonly string[]).includes(req.method)) {
     res.set("Allow", ALLOWED_METHODS.join(", "));
     refuse(req, res, 405, "Method Not Allowed");
     return;
   }
+  if (isMalformedUrl(req.originalUrl)) return refuse(req, res, 400, "Bad Request: malformed URL");
   if (req.method !== "POST") return next();
   const rule = bodyRuleFor(req.path);
   const contentType = req.headers["content-type"];
