@@ -196,7 +196,6 @@ async function send(method: string, path: string, init: { body?: BodyInit; heade
     headers: { ...init.headers, ...(init.cookie ? { cookie: init.cookie } : {}), origin: app.url },
   });
   await response.arrayBuffer();
-  if (process.env.BAD_INPUT_LOG) console.log(`${response.status} ${method} ${path.slice(0, 60)}`);
   return response.status;
 }
 
