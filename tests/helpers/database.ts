@@ -1,39 +1,35 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
 import postgres from "postgres";
 import { afterAll, beforeAll, inject } from "vitest";
-import { openMemoryDatabase, useDatabase, type Database } from "~/lib/db.server";
+import { connect, useDatabase, type Database } from "~/lib/db.server";
 import { setEnvForTests } from "~/lib/env.server";
 
 /** A database of its own for one test file, copied from the template prepared in global-setup. */
-export async function createTestDatabase(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
+export async function createTestDatabase(): Promise<Database & { url: string }> {
+  const url = inject("serverUrl");
   const template = inject("templateDatabase");
-  if (url && template) {
-    const name = `nl_test_${crypto.randomBytes(6).toString("hex")}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name} template ${template}`);
-    const testUrl = new URL(url);
-    testUrl.pathname = `/${name}`;
-    const sql = postgres(testUrl.toString(), { max: 5, onnotice: () => {} });
-    return {
-      sql,
-      mode: "postgres",
-      description: name,
-      close: async () => {
-        await sql.end({ timeout: 5 });
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end();
-      },
-    };
-  }
-  const dump = fs.readFileSync(inject("pgliteDump"));
-  return openMemoryDatabase(new Blob([dump]));
+  const name = `nl_test_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name} template ${template}`);
+  const testUrl = new URL(url);
+  testUrl.pathname = `/${name}`;
+  const sql = connect(testUrl.toString(), 5);
+  return {
+    sql,
+    url: testUrl.toString(),
+    mode: "postgres",
+    description: name,
+    close: async () => {
+      await sql.end({ timeout: 5 });
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
 }
 
 /** Registers beforeAll/afterAll that give the file its own database and a test configuration. */
 export function useTestDatabase(envOverrides: Record<string, string | undefined> = {}) {
-  const holder: { database: Database } = {} as { database: Database };
+  const holder: { database: Database & { url: string } } = {} as { database: Database & { url: string } };
   beforeAll(async () => {
     setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, ...envOverrides });
     holder.database = await createTestDatabase();

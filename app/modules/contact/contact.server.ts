@@ -1,4 +1,5 @@
 import { db } from "~/lib/db.server";
+import { lockKeyed } from "~/lib/locks.server";
 import { env } from "~/lib/env.server";
 import { kickWorker } from "~/lib/jobs.server";
 import { renderContactAcceptedEmail, renderContactRequestEmail, renderThreadMessageEmail } from "~/emails/contact";
@@ -25,6 +26,7 @@ export async function sendContactRequest(input: { senderId: string; senderName: 
     const recipient = await queries.recipientForContact(tx, input.recipientId);
     if (!recipient) return { ok: false, reason: "not_found" };
     if (await queries.isBlockedEitherWay(tx, input.senderId, input.recipientId)) return { ok: false, reason: "blocked" };
+    await lockKeyed(tx, "contactRequestsBySender", input.senderId); // concurrent requests count each other
     if ((await queries.countRequestsSentSince(tx, input.senderId, 24)) >= env().CONTACT_REQUESTS_PER_DAY) return { ok: false, reason: "daily_limit" };
     const post = input.postId ? await queries.postOfAuthor(tx, input.postId, input.recipientId) : undefined;
     if (input.postId && !post) return { ok: false, reason: "not_found" };
