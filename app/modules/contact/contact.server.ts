@@ -115,15 +115,19 @@ export async function postThreadMessage(requestId: string, authorId: string, aut
   return posted;
 }
 
-/** After a block the two never meet again: no requests, and matches and people search follow through the outbox. */
+/**
+ * After a block the two never meet again: no requests, and matches and people search follow through the outbox.
+ * False when there is no such person (or it is oneself).
+ */
 export async function blockPerson(blockerId: string, blockedId: string) {
-  if (!isId(blockedId) || blockerId === blockedId) return false;
-  await db().begin(async (tx) => {
+  if (!isId(blockedId) || String(blockerId) === blockedId) return false;
+  return db().begin(async (tx) => {
+    if (!(await queries.userExists(tx, blockedId))) return false;
     await queries.insertBlock(tx, blockerId, blockedId);
     await enqueueChange(tx, "person", [blockerId, blockedId]);
     await enqueueChange(tx, "post", [...(await queries.postIdsOfAuthor(tx, blockerId)), ...(await queries.postIdsOfAuthor(tx, blockedId))]);
+    return true;
   });
-  return true;
 }
 
 export async function unblockPerson(blockerId: string, blockedId: string) {
