@@ -45,7 +45,7 @@ async function ageAccounts(userIds: string[], interval = "2 days") {
 describe("point 2: the development mailbox", () => {
   it("does not exist in production, even when the operator keeps emails in the outbox", async () => {
     try {
-      setEnvForTests({ NODE_ENV: "production", APP_SECRET: "0123456789abcdef0123456789abcdef", MAIL_TRANSPORT: "outbox", WORKERS: "off" });
+      setEnvForTests({ NODE_ENV: "production", APP_SECRET: "0123456789abcdef0123456789abcdef", MAIL_TRANSPORT: "outbox", WORKERS: "off", APP_URL: "https://nextleipzig.example" });
       setMailTransport(undefined);
       expect((await settle(() => devMailLoader({ request: new Request("http://localhost/dev/mail"), params: {}, context: {} }))).status).toBe(404);
     } finally {
