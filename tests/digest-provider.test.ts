@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { ResendTransport } from "~/lib/mail.server";
 import { runDigests } from "~/modules/digest/digest.server";
+import { requestLoginLink } from "~/modules/accounts/accounts.server";
+import { deliverDueEmails, setMailTransport } from "~/modules/mail/mail.server";
 import { processMatchOutbox } from "~/modules/matching/matching.server";
 import { useTestDatabase } from "./helpers/database";
 import { createPerson, createTestPost } from "./helpers/factories";
@@ -50,5 +52,43 @@ describe("digests through Resend's batch API", () => {
     const again = await transport.sendBatch([{ ...email, subject: "Anders" }], "digest-batch-reuse");
     expect(again.ok).toBe(false);
     if (!again.ok) expect(again.error).toMatch(/\(409\)/);
+  });
+
+  it("a used-up quota stops the run after one request, says so, costs no attempt, and the digests go out the next day", async () => {
+    const maker = await createPerson({ displayName: "Quinta", skillsOffered: ["Lehmbau"], digestFrequency: "daily" }, { email: "quinta@example.org" });
+    const seeker = await createPerson({ displayName: "Lars", skillsSought: ["Lehmbau"], digestFrequency: "off" });
+    await createTestPost(seeker.id, { kind: "need", title: "Lehmputz für unser Gartenhaus", skills: "Lehmbau" });
+    while ((await processMatchOutbox()) > 0);
+    const requestsBefore = standIn.requests.length;
+    standIn.failNext({ status: 429, name: "daily_quota_exceeded" });
+    const result = await runDigests({ trigger: "test", frequencies: ["daily"], transport, now: new Date() });
+    expect(result.ran && result.stoppedBy).toMatch(/quota used up.*after midnight UTC/);
+    expect(standIn.requests.length - requestsBefore).toBe(1);
+    const [digest] = await db()<{ status: string; attempts: number; tomorrow: boolean }[]>`
+      select status, attempts, next_attempt_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '1 day' as tomorrow
+      from digests where user_id = ${maker.id}`;
+    expect(digest).toEqual({ status: "sending", attempts: 0, tomorrow: true });
+    const [run] = await db()<{ error: string | null }[]>`select error from digest_runs where id = ${result.ran ? result.runId : "0"}`;
+    expect(run.error).toMatch(/quota/);
+    // the next day
+    await db()`update digests set next_attempt_at = now() where user_id = ${maker.id}`;
+    const nextDay = await runDigests({ trigger: "test", plan: false, transport });
+    expect(nextDay.ran).toBe(true);
+    const [after] = await db()<{ status: string }[]>`select status from digests where user_id = ${maker.id}`;
+    expect(after.status).toBe("sent");
+  });
+
+  it("a rate-limited sign-in email waits for retry-after without using up one of its attempts", async () => {
+    setMailTransport(transport);
+    try {
+      await requestLoginLink({ email: "waiting@example.org", clientIp: "192.0.2.44", locale: "de" });
+      standIn.failNext({ status: 429, retryAfter: 2 });
+      await deliverDueEmails();
+      const [email] = await db()<{ status: string; attempts: number; waits: boolean }[]>`
+        select status, attempts, next_attempt_at > now() as waits from email_messages where to_address = 'waiting@example.org'`;
+      expect(email).toEqual({ status: "pending", attempts: 0, waits: true });
+    } finally {
+      setMailTransport(undefined);
+    }
   });
 });

@@ -14,7 +14,15 @@ export type OutgoingEmail = {
 
 export type DeliveryResult =
   | { ok: true; providerId: string | null }
-  | { ok: false; error: string; retryAfterSeconds?: number; permanent?: boolean };
+  | {
+      ok: false;
+      error: string;
+      /** A rate limit: try again after this many seconds; not the email's fault, so it costs no attempt. */
+      retryAfterSeconds?: number;
+      permanent?: boolean;
+      /** The daily or monthly sending quota is used up: nothing more goes out before it renews. */
+      quota?: boolean;
+    };
 
 /** One interface, two transports: Resend when configured, else the local outbox shown at /dev/mail. */
 export interface MailTransport {
@@ -105,7 +113,10 @@ function describeResendError(
 ): Extract<DeliveryResult, { ok: false }> {
   const status = error.statusCode ?? 0;
   const permanent = status === 400 || status === 401 || status === 403 || status === 422;
+  const description = `${error.name ?? "resend_error"}: ${error.message ?? "unknown"} (${status})`;
+  // Resend answers 429 both for its request rate and for the daily / monthly quota; only the first passes in seconds.
+  if (status === 429 && /quota/i.test(error.name ?? "")) return { ok: false, error: description, quota: true };
   const retryAfterHeader = Number(headers?.["retry-after"]);
   const retryAfterSeconds = status === 429 ? (Number.isFinite(retryAfterHeader) && retryAfterHeader > 0 ? retryAfterHeader : 1) : undefined;
-  return { ok: false, error: `${error.name ?? "resend_error"}: ${error.message ?? "unknown"} (${status})`, permanent, retryAfterSeconds };
+  return { ok: false, error: description, permanent, retryAfterSeconds };
 }

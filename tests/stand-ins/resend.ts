@@ -17,7 +17,7 @@ export type ResendStandIn = {
   delivered: DeliveredEmail[];
   requests: { path: string; emails: number; status: number; idempotencyKey: string | null; at: number }[];
   /** The next answers to give instead of a normal one, e.g. [{ status: 500 }, { status: 429, retryAfter: 1 }]. */
-  failNext: (...answers: { status: number; retryAfter?: number }[]) => void;
+  failNext: (...answers: { status: number; retryAfter?: number; name?: string }[]) => void;
   close: () => Promise<void>;
 };
 
@@ -25,7 +25,7 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
   const rate = options.requestsPerSecond ?? 2;
   const delivered: DeliveredEmail[] = [];
   const requests: ResendStandIn["requests"] = [];
-  const scripted: { status: number; retryAfter?: number }[] = [];
+  const scripted: { status: number; retryAfter?: number; name?: string }[] = [];
   const replies = new Map<string, { status: number; body: string; payload: string }>();
   // Token bucket: `rate` requests per second, bursts up to `rate`.
   let tokens = rate;
@@ -63,7 +63,8 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
       if (next) {
         record(next.status, 0);
         const headers: Record<string, string> = next.retryAfter ? { "retry-after": String(next.retryAfter) } : {};
-        return reply(next.status, { statusCode: next.status, name: next.status === 429 ? "rate_limit_exceeded" : "application_error", message: `scripted ${next.status}` }, headers);
+        const name = next.name ?? (next.status === 429 ? "rate_limit_exceeded" : "application_error");
+        return reply(next.status, { statusCode: next.status, name, message: `scripted ${next.status}` }, headers);
       }
       const rawPayload = Buffer.concat(chunks).toString("utf8");
       if (idempotencyKey && replies.has(`${path}:${idempotencyKey}`)) {

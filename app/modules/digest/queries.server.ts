@@ -154,6 +154,13 @@ export async function markDigestsRejected(sql: Db, batchKey: string, rejected: {
     where d.id = v.id and d.batch_key = ${batchKey} and d.status = 'sending'`;
 }
 
+/** A batch the provider cannot take now (quota used up): due again at `until`, and this attempt does not count. */
+export async function postponeBatchUntil(sql: Db, batchKey: string, error: string, until: Date) {
+  await sql`
+    update digests set last_error = ${error}, next_attempt_at = ${until}, attempts = greatest(attempts - 1, 0)
+    where batch_key = ${batchKey} and status = 'sending'`;
+}
+
 /** A batch that failed stays one batch (same rows, same key) and is due again later; after the last attempt it is "failed". */
 export async function markBatchRetry(sql: Db, batchKey: string, error: string, retryInSeconds: number | null) {
   if (retryInSeconds === null) {

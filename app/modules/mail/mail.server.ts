@@ -45,7 +45,7 @@ export async function deliverDueEmails(limit = 20): Promise<number> {
   const sender = mailTransport();
   const from = env().MAIL_FROM;
   const claimed = await queries.claimDueEmails(sql, limit, 120);
-  for (const email of claimed) {
+  for (const [position, email] of claimed.entries()) {
     if (!email.to_address) {
       await queries.markEmailFailed(sql, email.id, sender.name, "recipient deleted", null);
       continue;
@@ -61,6 +61,12 @@ export async function deliverDueEmails(limit = 20): Promise<number> {
     });
     if (result.ok) {
       await queries.markEmailSent(sql, email.id, sender.name, result.providerId);
+    } else if (result.retryAfterSeconds !== undefined || result.quota) {
+      // The provider's limit, not these emails' fault: they wait (rate: retry-after; quota: an hour) without
+      // spending an attempt, and this pass stops asking.
+      const waitSeconds = result.quota ? 3600 : (result.retryAfterSeconds as number);
+      await queries.postponeEmails(sql, claimed.slice(position).map((waiting) => waiting.id), result.error, waitSeconds);
+      break;
     } else {
       const giveUp = result.permanent || email.attempts >= MAX_ATTEMPTS;
       await queries.markEmailFailed(
