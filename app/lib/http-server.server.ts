@@ -45,7 +45,10 @@ async function sendRemixResponse(res: express.Response, response: Response) {
   else res.end();
 }
 
-function remixHandler(build: ServerBuild): express.RequestHandler {
+/** The server build, or (in `npm run dev`) a function that loads the current one from Vite on each request. */
+export type BuildSource = ServerBuild | (() => Promise<ServerBuild>);
+
+function remixHandler(build: BuildSource): express.RequestHandler {
   const handle = createRequestHandler(build, process.env.NODE_ENV);
   return async (req, res, next) => {
     try {
@@ -57,7 +60,7 @@ function remixHandler(build: ServerBuild): express.RequestHandler {
 }
 
 /** The Node HTTP server: security headers, the cross-origin check, request limits, static assets, then Remix. */
-export function createHttpServer(build: ServerBuild) {
+export function createHttpServer(build: BuildSource, options: { devMiddleware?: express.RequestHandler } = {}) {
   const app = express();
   app.disable("x-powered-by");
   if (env().trustProxy) app.set("trust proxy", true);
@@ -81,6 +84,8 @@ export function createHttpServer(build: ServerBuild) {
   const config = env();
   if (config.NODE_ENV === "development" && !config.appUrlExplicit) app.use(oneLoopbackAddress(config.APP_URL));
   app.use(compression());
+  // `npm run dev`: Vite serves the browser modules with hot reload.
+  if (options.devMiddleware) app.use(options.devMiddleware);
   const clientDir = path.resolve(process.cwd(), "build/client");
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(clientDir, { maxAge: "1h" }));

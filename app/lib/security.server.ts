@@ -45,7 +45,8 @@ export function documentSecurityPolicy(nonce: string) {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self'",
+    // `npm run dev` only: the browser talks to Vite's hot-reload socket on its own port.
+    process.env.NL_VITE_DEV === "1" ? "connect-src 'self' ws://localhost:24678 ws://127.0.0.1:24678" : "connect-src 'self'",
     "form-action 'self'",
     "base-uri 'self'",
     "object-src 'none'",
