@@ -9,6 +9,8 @@ process.env.NL_VITE_DEV = "1";
 process.env.PAGE_CACHE_SECONDS ??= "0";
 
 const vite = await createServer({ server: { middlewareMode: true }, appType: "custom" });
+// Vite exits the process on SIGTERM as soon as it has closed itself; we stop the database and workers first.
+process.removeAllListeners("SIGTERM");
 const loadBuild = () => vite.ssrLoadModule("virtual:remix/server-build");
 const { entry } = await loadBuild();
 const { startServices, createHttpServer, appConfig } = entry.module;
@@ -32,8 +34,8 @@ async function shutdown(signal) {
   stopping = true;
   console.log(`${signal}: shutting down …`);
   server.close();
-  await vite.close();
   await services.stop();
+  await vite.close();
   process.exit(0);
 }
 process.on("SIGINT", () => shutdown("SIGINT"));
