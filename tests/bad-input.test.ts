@@ -38,14 +38,13 @@ beforeAll(async () => {
   ids.token = createUnsubscribeToken(member.id);
 });
 
-/** Rate limits count requests by design; that is not a change made by the bad input. */
-const COUNTERS = ["rate_limit_windows"];
-
 /** Per table: rows and the newest row version (xmin), so an insert, update or delete anywhere shows. */
 async function fingerprint() {
   const tables = await db()<{ name: string }[]>`
-    select table_name as name from information_schema.tables
-    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> all(${COUNTERS}) order by 1`;
+    select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'
+      -- request counters of rate limits count every request by design, refused ones too
+      and table_name <> 'rate_limit_windows'
+    order by 1`;
   const parts = tables.map(({ name }) =>
     // sessions.last_seen_at moves on every signed-in request: for sessions only the number of rows counts
     name === "sessions"

@@ -48,7 +48,7 @@ describe("point 2: the development mailbox", () => {
 
   it("does not exist in production, even when the operator keeps emails in the outbox", async () => {
     try {
-      setEnvForTests({ NODE_ENV: "production", APP_SECRET: "0123456789abcdef0123456789abcdef", MAIL_TRANSPORT: "outbox", WORKERS: "off" });
+      setEnvForTests({ NODE_ENV: "production", APP_SECRET: "0123456789abcdef0123456789abcdef", MAIL_TRANSPORT: "outbox", WORKERS: "off", APP_URL: "https://nextleipzig.example" });
       setMailTransport(undefined);
       expect(await open()).toBe(404);
     } finally {

@@ -97,6 +97,12 @@ const envSchema = z
         message: "is required in production (or set MAIL_TRANSPORT=outbox to keep emails unsent in the database)",
       });
     }
+    // Links in emails, List-Unsubscribe and feed URLs are built from APP_URL: a default would mail localhost links.
+    if (env.NODE_ENV === "production" && !env.APP_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["APP_URL"], message: "is required in production (the public address, e.g. https://nextleipzig.de)" });
+    } else if (env.NODE_ENV === "production" && env.RESEND_API_KEY && env.APP_URL && !env.APP_URL.startsWith("https://")) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["APP_URL"], message: "must be https when real mail is sent (sign-in links travel in it)" });
+    }
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["RESEND_API_KEY"], message: "is required with MAIL_TRANSPORT=resend" });
     }
@@ -114,6 +120,8 @@ const envSchema = z
       /** /dev/mail shows every email (sign-in links included): only outside production, on the outbox transport. */
       devMailbox: env.NODE_ENV !== "production" && mailTransport === "outbox",
       APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+      /** false: APP_URL is the development default, and requests to another loopback name are sent to it. */
+      appUrlExplicit: env.APP_URL !== undefined,
       APP_SECRET: env.APP_SECRET ?? DEV_SECRET,
       isProduction: env.NODE_ENV === "production",
       trustProxy: env.TRUST_PROXY === "true",

@@ -78,6 +78,8 @@ export function createHttpServer(build: ServerBuild) {
     next();
   });
   app.use(requestLimits);
+  const config = env();
+  if (config.NODE_ENV === "development" && !config.appUrlExplicit) app.use(oneLoopbackAddress(config.APP_URL));
   app.use(compression());
   const clientDir = path.resolve(process.cwd(), "build/client");
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y" }));
@@ -90,4 +92,22 @@ export function createHttpServer(build: ServerBuild) {
   app.use(pageCache.middleware);
   app.all("*", remixHandler(build));
   return http.createServer(app);
+}
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * In development on the default APP_URL (http://localhost:PORT), a browser that opened http://127.0.0.1:PORT is sent
+ * to the address the app writes into its links, so the session cookie and sign-in links belong to one origin.
+ * Only page views (GET/HEAD) from a loopback name move; other hosts and state changes are left alone.
+ */
+function oneLoopbackAddress(appUrl: string): express.RequestHandler {
+  const canonical = new URL(appUrl);
+  return (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const host = req.headers.host ?? "";
+    const hostname = host.replace(/:\d+$/, "");
+    if (host === canonical.host || !LOOPBACK_NAMES.has(hostname)) return next();
+    res.redirect(302, new URL(req.originalUrl, canonical).toString());
+  };
 }

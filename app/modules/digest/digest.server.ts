@@ -132,8 +132,13 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
     const result = await transport.sendBatch(emails, batchKey);
     if (result.ok) {
       await options.afterProviderAccepted?.(batchKey);
-      await queries.markBatchSent(sql, batchKey, batch.map((digest, index) => ({ id: digest.id, providerId: result.providerIds[index] })));
-      counts.sent += batch.length;
+      const rejectedAt = new Map(result.rejected.map((entry) => [entry.index, entry.error]));
+      const accepted = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [] : [{ id: digest.id, providerId: result.providerIds[index] ?? null }]));
+      const rejected = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [{ id: digest.id, error: rejectedAt.get(index) as string }] : []));
+      await queries.markBatchSent(sql, batchKey, accepted);
+      await queries.markDigestsRejected(sql, batchKey, rejected);
+      counts.sent += accepted.length;
+      counts.failed += rejected.length;
     } else if (result.retryAfterSeconds !== undefined) {
       // Rate limited: the same batch goes again with the same key once the provider allows it.
       spacer.pauseFor(result.retryAfterSeconds);
