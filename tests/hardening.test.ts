@@ -43,16 +43,29 @@ async function ageAccounts(userIds: string[], interval = "2 days") {
 }
 
 describe("point 2: the development mailbox", () => {
+  const fromAddress = (address: string) => new Request("http://localhost/dev/mail", { headers: { "x-nl-client-ip": address } });
+  const open = async (address = "127.0.0.1") => (await settle(() => devMailLoader({ request: fromAddress(address), params: {}, context: {} }))).status;
+
   it("does not exist in production, even when the operator keeps emails in the outbox", async () => {
     try {
       setEnvForTests({ NODE_ENV: "production", APP_SECRET: "0123456789abcdef0123456789abcdef", MAIL_TRANSPORT: "outbox", WORKERS: "off", APP_URL: "https://nextleipzig.example" });
       setMailTransport(undefined);
-      expect((await settle(() => devMailLoader({ request: new Request("http://localhost/dev/mail"), params: {}, context: {} }))).status).toBe(404);
+      expect(await open()).toBe(404);
     } finally {
       setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET });
       setMailTransport(undefined);
     }
-    expect((await settle(() => devMailLoader({ request: new Request("http://localhost/dev/mail"), params: {}, context: {} }))).status).toBe(200);
+    expect(await open()).toBe(200);
+  });
+
+  it("answers only requests from this machine, whatever X-Forwarded-For says", async () => {
+    expect(await open("::1")).toBe(200);
+    expect(await open("192.168.1.20")).toBe(404);
+    const forwarded = new Request("http://localhost/dev/mail", { headers: { "x-nl-client-ip": "10.0.0.5", "x-forwarded-for": "127.0.0.1" } });
+    expect((await settle(() => devMailLoader({ request: forwarded, params: {}, context: {} }))).status).toBe(404);
+    // over HTTP the server puts the socket's address there; a client's own header is overwritten
+    const response = await fetch(`${app.url}/dev/mail`, { headers: { "x-nl-client-ip": "10.0.0.5" } });
+    expect(response.status).toBe(200);
   });
 });
 

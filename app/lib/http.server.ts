@@ -10,6 +10,13 @@ export function clientAddress(request: Request): string {
   return request.headers.get("x-nl-client-ip") ?? "unknown";
 }
 
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/** A request from this machine, judged by the socket alone (X-Forwarded-For is ignored: a client could send it). */
+export function isFromThisMachine(request: Request): boolean {
+  return LOOPBACK.has(request.headers.get("x-nl-client-ip") ?? "");
+}
+
 export function notFound(): never {
   throw data({ status: 404 }, { status: 404 });
 }

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "~/components/i18n";
-import { notFound } from "~/lib/http.server";
+import { isFromThisMachine, notFound } from "~/lib/http.server";
 import { formatDate } from "~/lib/i18n";
 import { findDevMail, isDevMailboxActive } from "~/modules/mail/mail.server";
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  if (!isDevMailboxActive() || !/^\d{1,18}$/.test(params.mailId ?? "")) notFound();
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  if (!isDevMailboxActive() || !isFromThisMachine(request) || !/^\d{1,18}$/.test(params.mailId ?? "")) notFound();
   const message = await findDevMail(params.mailId as string);
   if (!message) notFound();
   return { message };

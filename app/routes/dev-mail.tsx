@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "~/components/i18n";
-import { notFound } from "~/lib/http.server";
+import { isFromThisMachine, notFound } from "~/lib/http.server";
 import { formatDate } from "~/lib/i18n";
 import { isDevMailboxActive, listDevMailbox } from "~/modules/mail/mail.server";
 
-// Exists only while the local outbox transport is active (no RESEND_API_KEY).
-export async function loader(_: LoaderFunctionArgs) {
-  if (!isDevMailboxActive()) notFound();
+// Exists only outside production, while the local outbox transport is active, and for this machine: it shows
+// every sign-in link.
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (!isDevMailboxActive() || !isFromThisMachine(request)) notFound();
   return { messages: await listDevMailbox(100) };
 }
 
