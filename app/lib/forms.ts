@@ -64,6 +64,8 @@ const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009
  * What shows nothing: spaces, zero-width and other format characters (U+200B, U+2060, U+FEFF, bidi marks, soft
  * hyphen, tags), variation selectors, the combining grapheme joiner and the blank "letters" used as fillers.
  */
+// Lone variation selectors and joiners are listed on purpose: on their own they show nothing.
+// eslint-disable-next-line no-misleading-character-class
 const INVISIBLE = /[\s\p{Z}\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180e\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
 
 /** True when the text has at least one character a reader can see. */
