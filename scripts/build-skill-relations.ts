@@ -90,7 +90,7 @@ export const CURATED: readonly (readonly [number, readonly Pair[]])[] = [
       ["drechseln", "holzschnitzerei"], ["moebelbau", "polsterei"], ["fachwerksanierung", "denkmalpflege"],
       ["fachwerksanierung", "altbausanierung"], ["fensterrestaurierung", "denkmalpflege"], ["holzoberflaechenbehandlung", "moebelrestaurierung"],
       ["vergolden", "restaurierung"], ["stuckarbeiten", "denkmalpflege"], ["stuckarbeiten", "kalkputz"],
-      ["lehmputz", "kalkputz"], ["lehmbau", "strohballenbau"], ["lehmbau", "fachwerksanierung"], ["lehmbau", "lehmofenbau"],
+      ["lehmputz", "kalkputz"], ["lehmbau", "strohballenbau"], ["lehmbau", "lehmofenbau"],
       ["strohballenbau", "daemmung-naturbaustoffe"], ["passivhausplanung", "energieberatung"], ["gebaeudethermografie", "luftdichtheitsmessung"],
       ["luftdichtheitsmessung", "passivhausplanung"], ["daemmung-naturbaustoffe", "altbausanierung"], ["selbstbau", "tiny-house-bau"],
       ["tiny-house-bau", "fahrzeugausbau"], ["tiny-house-bau", "holzrahmenbau"], ["gebaeudebegruenung", "garten-und-landschaftsbau"],
@@ -133,7 +133,7 @@ export const CURATED: readonly (readonly [number, readonly Pair[]])[] = [
   [
     0.4,
     [
-      ["lehmputz", "naturfarben"], ["lehmbau", "daemmung-naturbaustoffe"], ["altbausanierung", "energieberatung"],
+      ["lehmputz", "naturfarben"], ["lehmbau", "fachwerksanierung"], ["lehmbau", "daemmung-naturbaustoffe"], ["altbausanierung", "energieberatung"],
       ["grauwassernutzung", "komposttoiletten-bau"], ["entsiegelung", "garten-und-landschaftsbau"], ["gebaeudebegruenung", "entsiegelung"],
       ["mauern", "steinmetzarbeiten"], ["trockenbau", "malerarbeiten"], ["malerarbeiten", "kalkputz"], ["trockenbau", "daemmung-naturbaustoffe"],
       ["dachdeckerarbeiten", "zimmerei"], ["sanitaerinstallation", "regenwassernutzung"], ["bauteilwiederverwendung", "altbausanierung"],

@@ -438,3 +438,37 @@ export async function bestMatchesForPost(postId: string, locale: Locale, limit =
     };
   });
 }
+
+export type MatchCard = {
+  /** who is on the other side */
+  counterpart: { userId: string; name: string | null };
+  /** the ways they fit: their posts and/or their profile */
+  ways: { kind: "post" | "person"; id: string; title: string; path: string }[];
+  score: number;
+  mutual: boolean;
+  reasonText: string;
+};
+
+/** For a post page (and the relevance bench): who fits this post, best first. */
+export async function postMatchCards(postId: string, locale: Locale, limit = 5): Promise<MatchCard[]> {
+  if (!isId(postId)) return [];
+  const rows = await queries.listAllMatchesOfPost(db(), postId, limit);
+  const reasonOf = await withSkillLabels(rows);
+  return rows.map((row) => {
+    const otherIsOffer = row.need_post_id === postId;
+    const otherPostId = otherIsOffer ? row.offer_post_id : row.need_post_id;
+    const userId = otherIsOffer ? row.offer_user_id : row.need_user_id;
+    const name = otherIsOffer ? row.offer_name : row.need_name;
+    return {
+      counterpart: { userId, name },
+      ways: [
+        otherPostId
+          ? { kind: "post" as const, id: otherPostId, title: (otherIsOffer ? row.offer_title : row.need_title) ?? "", path: `/posts/${otherPostId}` }
+          : { kind: "person" as const, id: userId, title: name ?? "", path: `/people/${userId}` },
+      ],
+      score: row.score,
+      mutual: row.mutual,
+      reasonText: describeReason(reasonOf(row), locale),
+    };
+  });
+}

@@ -524,6 +524,16 @@ export async function listPostMatchesOfPost(sql: Db, postId: string, limit: numb
     limit ${limit}`;
 }
 
+/** Every match of one post with the other kind: posts and people (person sides), best first. */
+export async function listAllMatchesOfPost(sql: Db, postId: string, limit: number) {
+  return sql<MatchRow[]>`
+    select ${matchColumns(sql)}
+    from matches m ${matchJoins(sql)}
+    where (m.need_post_id = ${postId} or m.offer_post_id = ${postId}) and ${readableMatch(sql)}
+    order by m.mutual desc, m.score desc
+    limit ${limit}`;
+}
+
 export async function skillsByIds(sql: Db, ids: string[]) {
   if (ids.length === 0) return [];
   return sql<{ id: string; slug: string; label_de: string; label_en: string }[]>`
