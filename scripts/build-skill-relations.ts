@@ -86,7 +86,7 @@ export const CURATED: readonly (readonly [number, readonly Pair[]])[] = [
   [
     0.6,
     [
-      ["holzbau", "holzbearbeitung"], ["zimmerei", "holzbearbeitung"], ["moebelbau", "holzoberflaechenbehandlung"],
+      ["moebelbau", "holzoberflaechenbehandlung"],
       ["drechseln", "holzschnitzerei"], ["moebelbau", "polsterei"], ["fachwerksanierung", "denkmalpflege"],
       ["fachwerksanierung", "altbausanierung"], ["fensterrestaurierung", "denkmalpflege"], ["holzoberflaechenbehandlung", "moebelrestaurierung"],
       ["vergolden", "restaurierung"], ["stuckarbeiten", "denkmalpflege"], ["stuckarbeiten", "kalkputz"],
@@ -100,7 +100,7 @@ export const CURATED: readonly (readonly [number, readonly Pair[]])[] = [
       ["schmuckherstellung", "hartloeten"], ["schweissen", "fahrradrahmenbau"], ["hartloeten", "fahrradrahmenbau"],
       ["elektrogeraetereparatur", "elektronik-loeten"],
       ["3d-druck", "laserschneiden"], ["3d-druck", "cnc-fraesen"], ["laserschneiden", "cnc-fraesen"], ["3d-druck", "modellbau"],
-      ["3d-druck", "kunststoffrecycling-kleinmassstab"], ["makerspace-betrieb", "werkstattpaedagogik"], ["modellbau", "requisitenbau"],
+      ["makerspace-betrieb", "werkstattpaedagogik"], ["modellbau", "requisitenbau"],
       ["abformen-und-giessen", "bildhauerei"],
       ["reparatur-cafe-organisieren", "elektrogeraetereparatur"], ["fahrradreparatur", "e-bike-umbau"], ["fahrradreparatur", "lastenradbau"],
       ["fahrradrahmenbau", "lastenradbau"],
@@ -133,7 +133,7 @@ export const CURATED: readonly (readonly [number, readonly Pair[]])[] = [
   [
     0.4,
     [
-      ["lehmputz", "naturfarben"], ["lehmbau", "fachwerksanierung"], ["lehmbau", "daemmung-naturbaustoffe"], ["altbausanierung", "energieberatung"],
+      ["lehmputz", "naturfarben"], ["3d-druck", "kunststoffrecycling-kleinmassstab"], ["zimmerei", "holzbearbeitung"], ["holzbau", "holzbearbeitung"], ["lehmbau", "fachwerksanierung"], ["lehmbau", "daemmung-naturbaustoffe"], ["altbausanierung", "energieberatung"],
       ["grauwassernutzung", "komposttoiletten-bau"], ["entsiegelung", "garten-und-landschaftsbau"], ["gebaeudebegruenung", "entsiegelung"],
       ["mauern", "steinmetzarbeiten"], ["trockenbau", "malerarbeiten"], ["malerarbeiten", "kalkputz"], ["trockenbau", "daemmung-naturbaustoffe"],
       ["dachdeckerarbeiten", "zimmerei"], ["sanitaerinstallation", "regenwassernutzung"], ["bauteilwiederverwendung", "altbausanierung"],

@@ -7,7 +7,7 @@
 import postgres from "postgres";
 import { useDatabase } from "../../app/lib/db.server";
 import { migrate } from "../../app/lib/migrations.server";
-import { postMatchCards, processMatchOutbox, recomputeAllMatches, type MatchCard } from "../../app/modules/matching/matching.server";
+import { postMatchCards, processMatchOutbox, recomputeAllMatches, type MatchListItem } from "../../app/modules/matching/matching.server";
 import { createPost } from "../../app/modules/posts/posts.server";
 import { postSchema } from "../../app/modules/posts/schema";
 import { saveProfile } from "../../app/modules/profiles/profiles.server";
@@ -105,6 +105,10 @@ async function drainMatchOutbox() {
   while ((await processMatchOutbox(1)) > 0);
 }
 
+type MatchCardOfBench = MatchListItem;
+/** The ways a card fits: its best match and the counterpart's other posts and profile. */
+const waysOf = (card: MatchCardOfBench) => [{ kind: card.other.kind, id: card.other.id }, ...card.alsoVia];
+
 type NeedResult = {
   need: string;
   heldOut: boolean;
@@ -119,12 +123,12 @@ type NeedResult = {
   unjudged: number;
 };
 
-function evaluate(judgment: Judgment, cards: MatchCard[], seeded: Seeded, authorOfKey: Map<string, string>): NeedResult {
+function evaluate(judgment: Judgment, cards: MatchCardOfBench[], seeded: Seeded, authorOfKey: Map<string, string>): NeedResult {
   const gradeOf = new Map<string, Grade>();
   for (const key of judgment.relevant) gradeOf.set(key, "relevant");
   for (const key of judgment.plausible) gradeOf.set(key, "plausible");
   for (const key of judgment.absurd) gradeOf.set(key, "absurd");
-  const keyOfWay = (way: MatchCard["ways"][number]) =>
+  const keyOfWay = (way: { kind: "post" | "person"; id: string }) =>
     way.kind === "post" ? (seeded.keyOfPost.get(way.id) ?? `post ${way.id}`) : `@${seeded.keyOfUser.get(way.id) ?? way.id}`;
   // The relevant counterparts: a person counts once however many of their offers are relevant.
   const bestOfCounterpart = new Map<string, number>();
@@ -135,10 +139,10 @@ function evaluate(judgment: Judgment, cards: MatchCard[], seeded: Seeded, author
   const relevantCounterparts = new Set(judgment.relevant.map((key) => authorOfKey.get(key)!));
   const seen = new Set<string>();
   const shown = cards.slice(0, TOP).map((card) => {
-    const keys = card.ways.map(keyOfWay);
+    const keys = waysOf(card).map(keyOfWay);
     const grades = keys.map((key) => gradeOf.get(key)).filter((grade): grade is Grade => Boolean(grade));
     const grade = grades.length ? grades.reduce((best, next) => (GAIN[next] > GAIN[best] ? next : best)) : null;
-    const counterpart = seeded.keyOfUser.get(card.counterpart.userId) ?? card.counterpart.userId;
+    const counterpart = seeded.keyOfUser.get(card.other.userId) ?? card.other.userId;
     const duplicate = seen.has(counterpart);
     seen.add(counterpart);
     return { keys, grade, duplicate, counterpart };
