@@ -41,13 +41,17 @@ export async function loadTaxonomySeed(
   const file = options.file ?? TAXONOMY_FILE;
   const content = fs.readFileSync(file);
   const checksum = crypto.createHash("sha256").update(content).digest("hex");
-  return sql.begin(async (tx) => {
+  const result = await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(7300002)`;
     const taxonomy = await loadTaxonomy(tx, content, checksum, options.onProgress);
     // after the taxonomy, whose skills they name; reloaded when either file changes
     const relations = await loadSkillRelations(tx, fs.readFileSync(options.relationsFile ?? SKILL_RELATIONS_FILE), checksum);
     return { ...taxonomy, relations };
   });
+  // Fresh statistics at once, so the planner uses the label indexes for suggestions from the first request on
+  // (autovacuum would get to it only later).
+  if (result.loaded) await sql`analyze skills, skill_labels, skill_broader`;
+  return result;
 }
 
 async function loadTaxonomy(tx: Db, content: Buffer, checksum: string, onProgress?: (done: number, total: number) => void) {
