@@ -212,7 +212,7 @@ function printNeeds(label: string, results: NeedResult[]) {
 async function main() {
   const set = checkSet();
   console.log(`relevance set: ${set.needs} needs (${JUDGMENTS.filter((judgment) => judgment.heldOut).length} held out), ${set.offers} offers incl. profiles`);
-  const server = postgresServer("bench-relevance");
+  const server = await postgresServer("bench-relevance");
   const name = `nl_bench_relevance_${process.pid}`;
   const admin = postgres(server.url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -282,7 +282,7 @@ async function main() {
     await sql.end({ timeout: 5 });
     await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
     await admin.end();
-    server.stop();
+    await server.stop();
   }
 }
 
