@@ -8,20 +8,13 @@ import { redirectWithNotice } from "~/lib/http.server";
 import { translate, type MessageKey } from "~/lib/i18n";
 import { ROLES } from "~/lib/reference";
 import { requestLocale, requireUser } from "~/lib/session.server";
-import { MATCH_FILTER_KINDS, markMatchesSeen, matchesForUser, type MatchSection } from "~/modules/matching/matching.server";
+import { markMatchesSeen, matchesForUser, type MatchSection } from "~/modules/matching/matching.server";
+import { MATCH_FILTER_KINDS, matchesQuerySchema } from "~/modules/matching/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? translate(data.locale, "matching.title") : "Matches"} · NextLeipzig` },
 ];
 
-/** Filters and paging from the query string; anything unknown is ignored (a bad link shows everything). */
-const querySchema = z.object({
-  kind: z.enum(MATCH_FILTER_KINDS).optional().catch(undefined),
-  role: z.enum(ROLES).optional().catch(undefined),
-  district: z.string().max(80).optional().catch(undefined),
-  section: z.string().regex(/^(p\d{1,18}|profile-(need|offer))$/).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(1000).optional().catch(undefined),
-});
 
 /*
  * "New since my last visit" without GET changing state: a match is new when it was first seen after the
@@ -32,7 +25,7 @@ const querySchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const locale = await requestLocale(request);
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = matchesQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const filters = { kind: query.kind, role: query.role, district: query.district || undefined };
   const result = await matchesForUser(user.id, locale, { filters, section: query.section, page: query.page });
   return { locale, filters, ...result };

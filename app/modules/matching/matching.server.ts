@@ -8,6 +8,7 @@ import type { Role } from "~/lib/reference";
 import { processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
 import * as queries from "./queries.server";
 import { describeReason } from "./reasons";
+import type { MATCH_FILTER_KINDS } from "./schema";
 import { relatedSkills } from "~/modules/skills/queries.server";
 import { computeAllMatches, countSkillsOfPosts, createScorer, type MatchSide, type MatchTaxonomy, type RelatedSkills, type StoredFacts } from "./engine";
 import {
@@ -465,7 +466,6 @@ export type MatchSection = {
   items: MatchListItem[];
 };
 
-export const MATCH_FILTER_KINDS = ["post", "person"] as const;
 export type MatchFilters = { kind?: (typeof MATCH_FILTER_KINDS)[number]; role?: Role; district?: string };
 /** Cards per section on the overview; "mehr" opens one section with pages of MATCH_PAGE_SIZE. */
 export const MATCHES_PER_SECTION = 3;
