@@ -54,6 +54,9 @@ export async function suggestSkills(query: string, locale: Locale, limit = 8): P
   }));
 }
 
+/** A skill page names at most this many related skills, closest first. */
+const RELATED_SHOWN = 12;
+
 export async function findSkillPage(slug: string) {
   const sql = db();
   const skill = await queries.findSkillBySlug(sql, slug);
@@ -61,7 +64,7 @@ export async function findSkillPage(slug: string) {
   const [labels, groups, related] = await Promise.all([
     queries.labelsOfSkill(sql, skill.id),
     queries.groupsOfSkill(sql, skill.id),
-    queries.relatedSkills(sql, skill.id, 12),
+    queries.relatedSkills(sql, [skill.id], { limitPerSkill: RELATED_SHOWN }),
   ]);
   return { skill, labels, groups, related };
 }
