@@ -1,6 +1,7 @@
 import type { Db } from "~/lib/db.server";
 
-export type OutboxTopic = "search" | "match";
+/** search: the embedded index (SQL, applied in the events' transaction); search_meili: Meilisearch, fed by search. */
+export type OutboxTopic = "search" | "search_meili" | "match";
 export type OutboxEntity = "post" | "person" | "skill";
 export type OutboxEvent = { id: string; entity: OutboxEntity; entity_id: string; attempts: number };
 
@@ -21,6 +22,23 @@ export async function lockOutboxBatch(sql: Db, topic: OutboxTopic, limit: number
     order by id
     limit ${limit}
     for update skip locked`;
+}
+
+/**
+ * Claims the oldest events of a topic for `leaseSeconds` and commits at once, so the work on them (a network call)
+ * runs outside any transaction. Claimed events are invisible to other runners until the lease ends; a runner that
+ * crashes leaves them to be claimed again then.
+ */
+export async function claimOutboxBatch(sql: Db, topic: OutboxTopic, limit: number, leaseSeconds: number) {
+  return sql<OutboxEvent[]>`
+    update outbox_events set available_at = now() + make_interval(secs => ${leaseSeconds})
+    where id in (
+      select id from outbox_events
+      where topic = ${topic} and available_at <= now()
+      order by id
+      limit ${limit}
+      for update skip locked)
+    returning id, entity, entity_id, attempts`;
 }
 
 export async function deleteOutboxEvents(sql: Db, ids: string[]) {
