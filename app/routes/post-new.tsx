@@ -4,6 +4,7 @@ import { useT } from "~/components/i18n";
 import { PostForm } from "~/components/post-form";
 import { parseForm } from "~/lib/forms";
 import { requireUser } from "~/lib/session.server";
+import { matchPostNow } from "~/modules/matching/matching.server";
 import { createPost } from "~/modules/posts/posts.server";
 import { defaultExpiryDay, postSchema } from "~/modules/posts/schema";
 import { findOwnProfile } from "~/modules/profiles/profiles.server";
@@ -21,6 +22,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(postSchema(), await request.formData());
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const postId = await createPost(user.id, form.data);
+  // Its matches within this request when that fits the budget; otherwise the post page says they are coming.
+  await matchPostNow(postId);
   return redirect(`/posts/${postId}?notice=saved`);
 }
 

@@ -46,7 +46,19 @@ export default function ProfilePage() {
         </p>
       ) : null}
       <Form method="post" className="stack" noValidate>
-        <FormErrorSummary errors={errors} />
+        <FormErrorSummary
+          errors={errors}
+          labels={{
+            displayName: t("profile.displayName"),
+            role: t("profile.role"),
+            bio: t("profile.bio"),
+            district: t("profile.district"),
+            languages: t("profile.languages"),
+            website: t("profile.website"),
+            skillsOffered: t("profile.skillsOffered"),
+            skillsSought: t("profile.skillsSought"),
+          }}
+        />
         <TextField name="displayName" label={t("profile.displayName")} required maxLength={60} defaultValue={value("displayName", profile?.display_name)} error={errors?.displayName} autoComplete="name" />
         <RadioGroup
           name="role"

@@ -74,31 +74,41 @@ async function eventuallyText(page: Page, text: string | RegExp, seconds = 30) {
   throw new Error(`"${text}" did not appear on ${page.url()}`);
 }
 
+/** Signs in as a newcomer would: the form, then /dev/mail, then the button inside the email itself. */
 async function signIn(page: Page, base: string, email: string) {
   await page.goto(`${base}/login`);
   await page.getByLabel(/E-Mail-Adresse|Email address/).fill(email);
   await page.getByRole("button", { name: /Anmeldelink senden|Send sign-in link/ }).click();
   await expectText(page, /Schau in dein Postfach|Check your inbox/);
-  const link = await latestMailLink(page, base, email, /login\/verify/);
-  await page.goto(link);
+  await openLatestMail(page, base, email, /Anmeldelink|sign-in link/);
+  await page.frameLocator("iframe.mail-frame").getByRole("link", { name: /^Anmelden$|^Sign in$/ }).click();
+  await page.waitForURL(/\/login\/verify/);
   await page.getByRole("button", { name: /Jetzt anmelden|Sign in now/ }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
-/** Opens /dev/mail as a person would and follows the newest mail to `email`, returning the first link matching. */
-async function latestMailLink(page: Page, base: string, email: string, pattern: RegExp) {
+/** Opens /dev/mail as a person would and clicks the newest mail to `email` whose subject matches. */
+async function openLatestMail(page: Page, base: string, email: string, subject: RegExp = /./) {
   for (let attempt = 0; attempt < 20; attempt++) {
     await page.goto(`${base}/dev/mail`);
-    const row = page.getByRole("row").filter({ hasText: email }).first();
+    const row = page.getByRole("row").filter({ hasText: email }).filter({ hasText: subject }).first();
     if ((await row.count()) > 0) {
       await row.getByRole("link").click();
-      const text = (await page.locator("pre.mail-text").first().textContent()) ?? "";
-      const link = text.split(/\s+/).find((word) => pattern.test(word));
-      if (link) return link;
+      await page.locator(".mail-text").first().waitFor();
+      return;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`no mail for ${email} with a link like ${pattern}`);
+  throw new Error(`no mail for ${email} with a subject like ${subject}`);
+}
+
+/** The first link in the newest mail's text version that matches `pattern`. */
+async function latestMailLink(page: Page, base: string, email: string, pattern: RegExp) {
+  await openLatestMail(page, base, email);
+  const text = (await page.locator(".mail-text").first().textContent()) ?? "";
+  const link = text.split(/\s+/).find((word) => pattern.test(word));
+  if (!link) throw new Error(`no link like ${pattern} in the mail to ${email}`);
+  return link;
 }
 
 async function fillProfile(page: Page, base: string, fields: { name: string; role: RegExp; district: string; offers: string; seeks: string }) {
@@ -255,9 +265,9 @@ async function main() {
           await expectText(a, /Lauf beendet: [1-9]\d* gesendet/);
           await a.goto(`${base}/dev/mail`);
           await a.getByRole("row").filter({ hasText: ADMIN }).filter({ hasText: /Match/ }).first().getByRole("link").click();
-          const text = (await a.locator("pre.mail-text").first().textContent()) ?? "";
+          const text = (await a.locator(".mail-text").first().textContent()) ?? "";
           assert(text.includes("looking for help with woodworking"), "the digest names the matching need");
-          const headers = (await a.locator("pre.mail-text").nth(1).textContent()) ?? "";
+          const headers = (await a.locator(".mail-text").nth(1).textContent()) ?? "";
           assert(headers.includes("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "one-click header");
           const unsubscribe = /List-Unsubscribe: <([^>]+)>/.exec(headers)?.[1];
           assert(unsubscribe, "List-Unsubscribe header with a link");

@@ -14,6 +14,11 @@ import { NEAR_GROUP_MAX_SKILLS, SCORE_WEIGHTS, type ReasonFacts } from "./scorin
 /** Both the worker and the recompute take this lock, so a recompute never races an incremental update. */
 const MATCHING_LOCK_KEY = 7_300_005;
 
+/** Bounds every statement and lock wait of the current transaction (SET LOCAL ends with it). */
+export async function limitStatementTime(sql: Db, milliseconds: number) {
+  await sql`select set_config('statement_timeout', ${`${milliseconds}ms`}, true), set_config('lock_timeout', ${`${milliseconds}ms`}, true)`;
+}
+
 export async function lockMatching(sql: Db) {
   await sql`select pg_advisory_xact_lock(${MATCHING_LOCK_KEY})`;
 }
@@ -465,6 +470,10 @@ export type MatchRow = {
   offer_title: string | null;
   need_name: string | null;
   offer_name: string | null;
+  need_role: string | null;
+  offer_role: string | null;
+  need_created_at: Date | null;
+  offer_created_at: Date | null;
 };
 
 /** Both sides still visible (posts open, not hidden, not expired; owners not banned; person sides with a profile) and not blocked. */
@@ -482,7 +491,8 @@ const readableMatch = (sql: Db) => sql`
 const matchColumns = (sql: Db) => sql`
   m.need_user_id, m.need_post_id, m.offer_user_id, m.offer_post_id, m.score, m.mutual, m.reasons,
   m.first_seen_at, m.updated_at, np.title as need_title, op.title as offer_title,
-  npr.display_name as need_name, opr.display_name as offer_name`;
+  npr.display_name as need_name, opr.display_name as offer_name, npr.role as need_role, opr.role as offer_role,
+  np.created_at as need_created_at, op.created_at as offer_created_at`;
 
 const matchJoins = (sql: Db) => sql`
   join users nu on nu.id = m.need_user_id

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { setEnvForTests } from "~/lib/env.server";
+import { deliverDueEmails, enqueueEmail, setMailTransport } from "~/modules/mail/mail.server";
+import { DEV_MAIL_FRAME_POLICY, framedMailHtml } from "~/modules/mail/dev-mail-frame";
+import { loader as htmlLoader } from "~/routes/dev-mail-html";
+import { loader as rootLoader } from "~/root";
+import { useTestDatabase } from "./helpers/database";
+import { getRequest, settle } from "./helpers/http";
+
+useTestDatabase();
+
+async function deliveredMailId(key: string, html: string) {
+  setMailTransport(undefined);
+  await enqueueEmail(db(), { userId: null, to: `${key}@example.org`, kind: "test", subject: key, html, text: "x", idempotencyKey: key });
+  await deliverDueEmails();
+  const [row] = await db()<{ id: string }[]>`select id::text as id from dev_mailbox where idempotency_key = ${key}`;
+  return row.id;
+}
+
+describe("dev mailbox: the HTML part as a framed document", () => {
+  it("opens links in the top window", () => {
+    const html = framedMailHtml('<!doctype html><html><head lang="de"><title>x</title></head><body><a href="/login/verify?token=t">Anmelden</a></body></html>');
+    expect(html).toContain('<head lang="de"><base target="_top">');
+    expect(framedMailHtml("<p>bare</p>")).toMatch(/<head>.*<base target="_top"><\/head><body><p>bare<\/p>/);
+  });
+
+  it("is served with a policy that lets only this site frame it, without scripts", async () => {
+    const id = await deliveredMailId("frame-1", '<html><head></head><body><a href="http://localhost/login/verify?token=abc">Jetzt anmelden</a></body></html>');
+    const response = (await htmlLoader({ request: getRequest(`/dev/mail/${id}/html`), params: { mailId: id }, context: {} })) as Response;
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-security-policy")).toBe(DEV_MAIL_FRAME_POLICY);
+    expect(DEV_MAIL_FRAME_POLICY).toContain("frame-ancestors 'self'");
+    expect(DEV_MAIL_FRAME_POLICY).not.toContain("script-src");
+    expect(DEV_MAIL_FRAME_POLICY).toContain("sandbox allow-top-navigation-by-user-activation");
+    expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    const body = await response.text();
+    expect(body).toContain('<base target="_top">');
+    expect(body).toContain("login/verify?token=abc");
+  });
+
+  it("answers 404 for unknown or malformed ids and when a real provider sends mail", async () => {
+    expect((await settle(() => htmlLoader({ request: getRequest("/dev/mail/999999/html"), params: { mailId: "999999" }, context: {} }))).status).toBe(404);
+    expect((await settle(() => htmlLoader({ request: getRequest("/dev/mail/x/html"), params: { mailId: "1;drop" }, context: {} }))).status).toBe(404);
+  });
+
+  it("links the mailbox in the header only in development", async () => {
+    setMailTransport(undefined);
+    setEnvForTests({ NODE_ENV: "development", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
+    expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(true);
+    setEnvForTests({ NODE_ENV: "production", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
+    expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(false);
+    setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
+  });
+});
