@@ -2,7 +2,7 @@
  * Matching: keeps the matches table current (incrementally from the outbox, or all at once) and reads it for
  * pages and the digest. The rules are in scoring.ts, the computation in engine.ts, the SQL in queries.server.ts.
  */
-import { currentDatabase, db, type Db } from "~/lib/db.server";
+import { db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
 import type { Role } from "~/lib/reference";
 import { completeWaitingEvents, isWaiting, processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
@@ -288,20 +288,16 @@ export type RecomputeResult = {
   visiblePosts: number;
 };
 
-/** Rows per insert statement of the full recompute. */
+/** Rows per COPY of the full recompute. */
 const WRITE_BATCH = 20_000;
 
 /**
  * Rebuilds every match from scratch in one transaction: reads every visible side once, computes in memory
- * (engine.ts), writes the result in batches into a new table (COPY on a PostgreSQL server, array INSERTs on
- * PGlite, whose socket does not take COPY) that then replaces the stored matches; readers keep seeing the old
+ * (engine.ts), writes the result with COPY in batches into a new table that then replaces the stored matches;
+ * readers keep seeing the old
  * matches until it commits. onProgress is called after each step and each written batch.
  */
-export async function recomputeAllMatches(
-  onProgress?: (progress: RecomputeProgress) => void,
-  options: { writeWith?: "copy" | "insert" } = {},
-): Promise<RecomputeResult> {
-  const writeWith = options.writeWith ?? (currentDatabase()?.mode === "postgres" ? "copy" : "insert");
+export async function recomputeAllMatches(onProgress?: (progress: RecomputeProgress) => void): Promise<RecomputeResult> {
   return db().begin(async (tx) => {
     await queries.lockMatching(tx);
     const sides = [...(await queries.loadPostSides(tx, { all: true })), ...(await queries.loadPersonSides(tx, { all: true }))];
@@ -320,23 +316,14 @@ export async function recomputeAllMatches(
       const offer = sides[kept.offer[i]];
       return firstSeen.get(`${need.userId}:${need.postId ?? 0}:${offer.userId}:${offer.postId ?? 0}`) ?? now;
     };
-    const columns = writeWith === "copy" ? sides.map(queries.copySideColumns) : [];
+    const columns = sides.map(queries.copySideColumns);
     for (let start = 0; start < kept.count; start += WRITE_BATCH) {
       const end = Math.min(kept.count, start + WRITE_BATCH);
-      if (writeWith === "copy") {
-        const lines: string[] = [];
-        for (let i = start; i < end; i++) {
-          lines.push(queries.copyMatchLine(columns[kept.need[i]], columns[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
-        }
-        await queries.copyNextMatches(tx, lines);
-      } else {
-        const rows: queries.FullMatchWrite[] = [];
-        for (let i = start; i < end; i++) {
-          const write = toWrite(sides[kept.need[i]], sides[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i));
-          rows.push({ ...write, firstSeenAt: firstSeenAt(i), now });
-        }
-        await queries.insertNextMatches(tx, rows);
+      const lines: string[] = [];
+      for (let i = start; i < end; i++) {
+        lines.push(queries.copyMatchLine(columns[kept.need[i]], columns[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
       }
+      await queries.copyNextMatches(tx, lines);
       // the last tenth is indexing and swapping in the new table
       onProgress?.({ step: "write", done: Math.floor((end * 9) / 10), total: kept.count });
     }

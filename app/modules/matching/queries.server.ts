@@ -313,7 +313,6 @@ export async function createNextMatches(sql: Db) {
   await sql`create table matches_next (like matches including defaults including constraints)`;
 }
 
-export type FullMatchWrite = MatchWrite & { firstSeenAt: string; now: string };
 
 /** COPY text format for JSON: backslashes doubled (JSON has no raw tabs or newlines), \N for null. */
 const copyJson = (json: string) => (json.includes("\\") ? json.replace(/\\/g, "\\\\") : json);
@@ -328,28 +327,13 @@ export function copyMatchLine(need: string, offer: string, score: number, mutual
   return `${need}\t${offer}\t${score}\t${mutual ? "t" : "f"}\t${copyJson(factsJson(facts))}\t${firstSeenAt}\t${now}\n`;
 }
 
-/** Writes lines with COPY, the fastest way in (PostgreSQL servers; PGlite's socket does not take COPY FROM STDIN). */
+/** Writes lines with COPY, the fastest way in. */
 export async function copyNextMatches(sql: Db, lines: string[]) {
   if (lines.length === 0) return;
   const writable = await sql`
     copy matches_next (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
                        score, mutual, reasons, first_seen_at, updated_at) from stdin`.writable();
   await pipeline(Readable.from([lines.join("")]), writable);
-}
-
-/** Writes a batch with one INSERT of arrays (works everywhere). */
-export async function insertNextMatches(sql: Db, rows: FullMatchWrite[]) {
-  if (rows.length === 0) return;
-  const c = columns(rows);
-  await sql`
-    insert into matches_next (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
-                              score, mutual, reasons, first_seen_at, updated_at)
-    select n.need_user_id, n.need_post_id, case when n.need_post_id is null then n.need_user_id end,
-           n.offer_user_id, n.offer_post_id, case when n.offer_post_id is null then n.offer_user_id end,
-           n.score, n.mutual = 1, n.reasons::jsonb, n.first_seen_at, ${rows[0].now}::timestamptz
-    from unnest(${c.needUsers}::bigint[], ${c.needPosts}::bigint[], ${c.offerUsers}::bigint[], ${c.offerPosts}::bigint[],
-                ${c.scores}::real[], ${c.mutual}::int[], ${c.reasons}::text[], ${rows.map((row) => row.firstSeenAt)}::timestamptz[])
-           n (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons, first_seen_at)`;
 }
 
 /**

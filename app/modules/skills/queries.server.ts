@@ -37,16 +37,29 @@ export async function insertUserSkill(sql: Db, input: { slug: string; label: str
   return skill;
 }
 
-export async function suggestSkills(sql: Db, prefix: string, key: string, limit: number) {
+/**
+ * Labels that start with the typed key (a range on the byte-ordered index: every string that starts with `key`
+ * sorts between `key` and `key` followed by the highest code point), then, for keys of three or more characters,
+ * labels similar to it (trigram index) for typos.
+ */
+export async function suggestSkills(sql: Db, key: string, limit: number) {
+  const upper = `${key}\u{10FFFF}`;
+  const fuzzy = key.length >= 3;
   return sql<(SkillRef & { label: string; lang: string })[]>`
-    with candidates as (
-      select l.skill_id, l.label, l.lang,
-             (l.normalized like ${prefix} || '%') as is_prefix,
-             similarity(l.normalized, ${key}) as score
+    with prefixed as (
+      select l.skill_id, l.label, l.lang, true as is_prefix, similarity(l.normalized, ${key}) as score
       from skill_labels l
-      where l.normalized like ${prefix} || '%' or l.normalized % ${key}
-      order by is_prefix desc, score desc
+      where (l.normalized collate "C") >= ${key} and (l.normalized collate "C") < ${upper}
+      order by length(l.normalized)
       limit 200
+    ), typos as (
+      select l.skill_id, l.label, l.lang, false as is_prefix, similarity(l.normalized, ${key}) as score
+      from skill_labels l
+      where ${fuzzy} and l.normalized % ${key}
+      order by score desc
+      limit 100
+    ), candidates as (
+      select * from prefixed union all select * from typos
     ), ranked as (
       select distinct on (s.id) s.id, s.slug, s.label_de, s.label_en, s.source, c.label, c.lang, c.is_prefix, c.score
       from candidates c join skills s on s.id = c.skill_id

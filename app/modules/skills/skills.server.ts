@@ -44,8 +44,7 @@ export type SkillSuggestion = { id: string; slug: string; label: string; matched
 export async function suggestSkills(query: string, locale: Locale, limit = 8): Promise<SkillSuggestion[]> {
   const key = normalizeSkillLabel(query.slice(0, 80));
   if (key.length < 2) return [];
-  const prefix = key.replace(/[\\%_]/g, (char) => `\\${char}`);
-  const rows = await queries.suggestSkills(db(), prefix, key, limit);
+  const rows = await queries.suggestSkills(db(), key, limit);
   return rows.map((row) => ({
     id: row.id,
     slug: row.slug,

@@ -37,7 +37,7 @@ export async function loadTaxonomySeed(sql: Sql, options: { file?: string; onPro
   const file = options.file ?? TAXONOMY_FILE;
   const content = fs.readFileSync(file);
   const checksum = crypto.createHash("sha256").update(content).digest("hex");
-  return sql.begin(async (tx) => {
+  const result = await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(7300002)`;
     const [loaded] = await tx<{ checksum: string }[]>`select checksum from seed_runs where name = 'taxonomy'`;
     if (loaded?.checksum === checksum) return { loaded: false as const };
@@ -120,6 +120,10 @@ export async function loadTaxonomySeed(sql: Sql, options: { file?: string; onPro
       on conflict (name) do update set checksum = excluded.checksum, loaded_at = now()`;
     return { loaded: true as const, skills: seed.skills.length, groups: seed.groups.length, labels: labels.length };
   });
+  // Fresh statistics at once, so the planner uses the label indexes for suggestions from the first request on
+  // (autovacuum would get to it only later).
+  if (result.loaded) await sql`analyze skills, skill_labels, skill_broader`;
+  return result;
 }
 
 /** ESCO writes German occupations as "Tischler/Tischlerin"; each half is a label of its own. */
