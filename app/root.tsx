@@ -116,7 +116,6 @@ function SignInOrOut() {
  * disclosure (<details>, so it opens without JavaScript); only one of the two is displayed at a time.
  */
 function Header() {
-  const { user } = useRootData();
   const t = useT();
   const menu = useRef<HTMLDetailsElement>(null);
   const location = useLocation();
@@ -144,12 +143,11 @@ function Header() {
         </div>
         <div className="header-actions narrow-only">
           <LanguageSwitcher />
-          {user ? null : <SignInOrOut />}
           <details className="nav-menu" ref={menu}>
             <summary>{t("nav.menu")}</summary>
             <nav aria-label={t("nav.main")} className="menu-panel">
               <NavLinks />
-              {user ? <SignInOrOut /> : null}
+              <SignInOrOut />
             </nav>
           </details>
         </div>

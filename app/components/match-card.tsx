@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useLocale, useT } from "./i18n";
 import { formatDate, type MessageKey } from "~/lib/i18n";
+import { Avatar } from "./avatar";
 
 export type MatchCardData = {
   href: string;
@@ -41,6 +42,7 @@ export function MatchCard({ match, headingLevel = 3 }: { match: MatchCardData; h
         <p className="meta byline">
           {match.author?.name ? (
             <>
+              <Avatar name={match.author.name} seed={match.author.id} size={24} />{" "}
               <Link to={`/people/${match.author.id}`}>{match.author.name}</Link>
               {match.author.role ? <> ({t(`role.${match.author.role}` as MessageKey)})</> : null}
             </>

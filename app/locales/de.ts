@@ -99,6 +99,8 @@ export const de = {
   "profile.website": "Website",
   "profile.skillsOffered": "Fähigkeiten, die ich anbiete",
   "profile.skillsSought": "Fähigkeiten, die ich suche",
+  "profile.nextOffer": "Jetzt etwas anbieten",
+  "profile.nextNeed": "Jetzt etwas suchen",
   "profile.skillsHint": "Durch Komma getrennt, z. B. „Holzbau, 3D-Druck, Fördermittelakquise“.",
   "profile.digest": "E-Mail mit neuen Matches",
   "profile.saved": "Profil gespeichert.",

@@ -101,6 +101,8 @@ export const en: Record<keyof typeof de, string> = {
   "profile.website": "Website",
   "profile.skillsOffered": "Skills I offer",
   "profile.skillsSought": "Skills I am looking for",
+  "profile.nextOffer": "Offer something now",
+  "profile.nextNeed": "Look for something now",
   "profile.skillsHint": "Comma-separated, e.g. \"timber construction, 3D printing, grant writing\".",
   "profile.digest": "Email with new matches",
   "profile.saved": "Profile saved.",

@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { Notice } from "~/components/form";
 import { useLocale, useRootData, useT } from "~/components/i18n";
 import { LinkifiedText } from "~/components/linkified-text";
+import { Avatar } from "~/components/avatar";
 import { MatchCard } from "~/components/match-card";
 import { PlaceLabel, SkillTags } from "~/components/post-card";
 import { forbidden, notFound, redirectWithNotice } from "~/lib/http.server";
@@ -94,6 +95,7 @@ export default function PostPage() {
           <p className="meta">
             {post.author_name ? (
               <>
+                <Avatar name={post.author_name} seed={post.author_id} size={28} />{" "}
                 <Link to={`/people/${post.author_id}`}>{post.author_name}</Link>
                 {post.author_role ? <> ({t(`role.${post.author_role}` as MessageKey)})</> : null} ·{" "}
               </>

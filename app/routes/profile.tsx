@@ -37,7 +37,19 @@ export default function ProfilePage() {
   return (
     <div className="narrow">
       <h1>{t("profile.title")}</h1>
-      {params.get("notice") === "saved" ? <Notice tone="success">{t("profile.saved")}</Notice> : null}
+      {params.get("notice") === "saved" ? (
+        <Notice tone="success">
+          {t("profile.saved")}{" "}
+          <span className="button-row notice-actions">
+            <Link className="button small" to="/posts/new?kind=offer">
+              {t("profile.nextOffer")}
+            </Link>
+            <Link className="button small secondary" to="/posts/new?kind=need">
+              {t("profile.nextNeed")}
+            </Link>
+          </span>
+        </Notice>
+      ) : null}
       {!profile ? <Notice>{t("profile.createFirst")}</Notice> : null}
       <p className="lead">{t("profile.lead")}</p>
       {profile ? (
