@@ -205,7 +205,7 @@ export const de = {
   "skills.removed": "{label} entfernt.",
   "skills.chosen": "Gewählt: {label}",
   "skills.remove": "{label} entfernen",
-  "skills.placeholder": "Tippen, z. B. „Tischlerei“ – Pfeiltasten und Enter wählen",
+  "skills.placeholder": "Tippen, z. B. „Tischlerei“",
   "skills.suggestions": "Vorschläge",
   "skills.userDefined": "eigene Fähigkeit",
   "skill.notFound": "Diese Fähigkeit gibt es nicht.",

@@ -207,7 +207,7 @@ export const en: Record<keyof typeof de, string> = {
   "skills.removed": "{label} removed.",
   "skills.chosen": "Chosen: {label}",
   "skills.remove": "Remove {label}",
-  "skills.placeholder": "Type, e.g. “joinery” – arrow keys and Enter choose",
+  "skills.placeholder": "Type, e.g. “joinery”",
   "skills.suggestions": "Suggestions",
   "skills.userDefined": "own skill",
   "skill.notFound": "This skill does not exist.",

@@ -22,26 +22,28 @@ export default function DevMail() {
       {messages.length === 0 ? (
         <p className="empty">{t("devmail.empty")}</p>
       ) : (
-        <table className="table">
+        <div className="table-scroll">
+        <table className="table mail-list">
           <thead>
             <tr>
-              <th scope="col">{t("devmail.sentAt")}</th>
-              <th scope="col">{t("devmail.to")}</th>
               <th scope="col">{t("devmail.subject")}</th>
+              <th scope="col">{t("devmail.to")}</th>
+              <th scope="col">{t("devmail.sentAt")}</th>
             </tr>
           </thead>
           <tbody>
             {messages.map((message) => (
               <tr key={message.id}>
-                <td>{formatDate(locale, message.created_at, true)}</td>
-                <td>{message.to_address}</td>
                 <td>
                   <Link to={`/dev/mail/${message.id}`}>{message.subject}</Link>
                 </td>
+                <td className="mail-address">{message.to_address}</td>
+                <td>{formatDate(locale, message.created_at, true)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </div>
   );

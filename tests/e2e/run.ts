@@ -246,7 +246,12 @@ async function main() {
           let clicks = 0;
           let typedAddresses = 0;
           const click = async (locator: ReturnType<Page["locator"]>) => {
-            await locator.click();
+            try {
+              await locator.click({ timeout: 10_000 });
+            } catch (error) {
+              await screenshot(page, `failure-newcomer-${clicks + 1}`);
+              throw new Error(`click ${clicks + 1} on ${page.url()}: ${(error as Error).message.split("\n")[0]}`);
+            }
             clicks += 1;
           };
           await page.goto(base);
