@@ -199,6 +199,16 @@ describe("crashes of the app", () => {
 });
 
 describe("commands beside the running server", () => {
+  it("a command with no server running starts the embedded PostgreSQL itself and stops it when done", async () => {
+    const root = dataDir();
+    const run = collect(tsx("scripts/db-migrate.ts", { DATA_DIR: root, DEMO_DATA: "off" }));
+    expect(await run.exited, run.output.stderr).toBe(0);
+    expect(fs.existsSync(path.join(root, "postgres", "PG_VERSION"))).toBe(true);
+    expect(fs.existsSync(path.join(root, "postgres", "postmaster.pid"))).toBe(false);
+    expect(fs.existsSync(path.join(root, "postgres-owner.json"))).toBe(false);
+  });
+
+
   it("digest:send completes while the server runs with workers on; two at once mail nobody twice", async () => {
     const root = dataDir();
     setEnvForTests({ NODE_ENV: "test", DATA_DIR: root, WORKERS: "on", DEMO_DATA: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, APP_URL: "http://127.0.0.1:3999" });

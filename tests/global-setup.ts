@@ -18,7 +18,7 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const throwaway = process.env.DATABASE_URL ? undefined : await startThrowawayCluster("test");
-  const url = process.env.DATABASE_URL ?? throwaway!.url;
+  const url = process.env.DATABASE_URL || throwaway!.url;
   const template = `nl_template_${process.pid}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${template}`);

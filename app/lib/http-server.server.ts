@@ -2,13 +2,61 @@ import http from "node:http";
 import path from "node:path";
 import compression from "compression";
 import express from "express";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import { env } from "./env.server";
 import { createPageCache } from "./page-cache.server";
-import { BASE_SECURITY_HEADERS, isCrossOriginStateChange } from "./security.server";
+import { requestLimits } from "./request-limits.server";
+import { BASE_SECURITY_HEADERS, isCrossOriginStateChange, isOneClickUnsubscribe } from "./security.server";
 
-/** The Node HTTP server: static assets, security headers, the cross-origin check, then Remix. */
+/**
+ * The Remix Request for an express request, as @remix-run/express builds it, except that the body is the one
+ * requestLimits has already read and checked.
+ */
+function remixRequest(req: express.Request, res: express.Response): Request {
+  // req.hostname respects "trust proxy"; the port comes from X-Forwarded-Host or Host
+  const port = [req.get("X-Forwarded-Host"), req.get("host")]
+    .map((value) => Number.parseInt(value?.split(":")[1] ?? "", 10))
+    .find((value) => Number.isSafeInteger(value));
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+  }
+  // One-click unsubscribe (RFC 8058) comes from the mail provider's servers with whatever Origin they send; the
+  // signed token in the path authorises it and our cross-origin check exempts it, but Remix's own check on
+  // document POSTs would throw (500). The Origin is dropped for this one path only.
+  if (isOneClickUnsubscribe(req.method, req.path)) headers.delete("origin");
+  let controller: AbortController | null = new AbortController();
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  const init: RequestInit = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const body = (res.locals.body as Buffer | undefined) ?? Buffer.alloc(0);
+    init.body = new Uint8Array(body);
+  }
+  return new Request(url.href, init);
+}
+
+async function sendRemixResponse(res: express.Response, response: Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+function remixHandler(build: ServerBuild): express.RequestHandler {
+  const handle = createRequestHandler(build, process.env.NODE_ENV);
+  return async (req, res, next) => {
+    try {
+      await sendRemixResponse(res, await handle(remixRequest(req, res)));
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** The Node HTTP server: security headers, the cross-origin check, request limits, static assets, then Remix. */
 export function createHttpServer(build: ServerBuild) {
   const app = express();
   app.disable("x-powered-by");
@@ -31,6 +79,9 @@ export function createHttpServer(build: ServerBuild) {
     }
     next();
   });
+  app.use(requestLimits);
+  const config = env();
+  if (config.NODE_ENV === "development" && !config.appUrlExplicit) app.use(oneLoopbackAddress(config.APP_URL));
   app.use(compression());
   const clientDir = path.resolve(process.cwd(), "build/client");
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y" }));
@@ -41,6 +92,24 @@ export function createHttpServer(build: ServerBuild) {
   });
   const pageCache = createPageCache({ ttlSeconds: env().PAGE_CACHE_SECONDS, maxEntries: env().PAGE_CACHE_ENTRIES });
   app.use(pageCache.middleware);
-  app.all("*", createRequestHandler({ build }));
+  app.all("*", remixHandler(build));
   return http.createServer(app);
+}
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * In development on the default APP_URL (http://localhost:PORT), a browser that opened http://127.0.0.1:PORT is sent
+ * to the address the app writes into its links, so the session cookie and sign-in links belong to one origin.
+ * Only page views (GET/HEAD) from a loopback name move; other hosts and state changes are left alone.
+ */
+function oneLoopbackAddress(appUrl: string): express.RequestHandler {
+  const canonical = new URL(appUrl);
+  return (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const host = req.headers.host ?? "";
+    const hostname = host.replace(/:\d+$/, "");
+    if (host === canonical.host || !LOOPBACK_NAMES.has(hostname)) return next();
+    res.redirect(302, new URL(req.originalUrl, canonical).toString());
+  };
 }

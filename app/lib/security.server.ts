@@ -9,8 +9,14 @@ export const BASE_SECURITY_HEADERS: Record<string, string> = {
   "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 };
 
+const UNSUBSCRIBE_PATH = /^\/unsubscribe\/[^/]+\/?$/;
 /** Paths that other sites legitimately POST to: provider webhooks and one-click unsubscribe (RFC 8058). */
-const CROSS_ORIGIN_ALLOWED = [/^\/webhooks\//, /^\/unsubscribe(\/|$)/];
+const CROSS_ORIGIN_ALLOWED = [/^\/webhooks\//, UNSUBSCRIBE_PATH];
+
+/** A POST to an unsubscribe link: mail providers send it from their servers, with their own Origin. */
+export function isOneClickUnsubscribe(method: string, path: string) {
+  return method === "POST" && UNSUBSCRIBE_PATH.test(path);
+}
 
 /**
  * A state change whose Origin names another site is refused. Browsers send Origin on every cross-site POST,

@@ -126,6 +126,7 @@ export const de = {
   "field.pastDate": "Das Datum muss in der Zukunft liegen.",
   "field.tooFarDate": "Höchstens ein Jahr im Voraus.",
   "field.invalidDate": "Bitte ein gültiges Datum angeben.",
+  "field.controlCharacters": "Bitte ohne Steuerzeichen (z. B. Nullbytes) eingeben.",
   "role.startup": "Startup",
   "role.scientist": "Wissenschaft",
   "role.artist": "Kunst & Kultur",

@@ -128,6 +128,7 @@ export const en: Record<keyof typeof de, string> = {
   "field.pastDate": "The date must be in the future.",
   "field.tooFarDate": "At most one year ahead.",
   "field.invalidDate": "Please give a valid date.",
+  "field.controlCharacters": "Please remove control characters (such as null bytes).",
   "role.startup": "Startup",
   "role.scientist": "Science",
   "role.artist": "Arts & culture",

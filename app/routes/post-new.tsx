@@ -31,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  if (!(await findOwnProfile(user.id, "de"))) throw redirect("/profile");
   const form = parseForm(postSchema(), await request.formData());
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const postId = await createPost(user.id, form.data);

@@ -7,7 +7,7 @@ import { LinkifiedText } from "~/components/linkified-text";
 import { Avatar } from "~/components/avatar";
 import { MatchCard } from "~/components/match-card";
 import { PlaceLabel, SkillTags } from "~/components/post-card";
-import { forbidden, notFound, redirectWithNotice } from "~/lib/http.server";
+import { forbidden, idParam, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
 import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
@@ -29,10 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  const postId = idParam(params.postId);
   const parsed = postStatusActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw redirect(`/posts/${params.postId}`);
+  if (!parsed.success) throw redirect(`/posts/${postId}`);
   const actor = { id: user.id, isAdmin: user.is_admin };
-  const postId = params.postId ?? "";
   if (parsed.data.intent === "renew") {
     if (!(await renewPost(postId, actor))) forbidden();
     return redirectWithNotice(`/posts/${postId}`, "renewed");

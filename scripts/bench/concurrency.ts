@@ -5,7 +5,8 @@
 //      (idle), then while 6 people type into the skill picker (a /skills/suggest request every 150 ms each);
 //   3. the wall time of `npm test` in this checkout.
 // Prints the search p50/p95 idle and while typing side by side (target: typing p95 ≤ 2 × idle p95, 0 errors),
-// and ends with one line of JSON. Options: --seconds N (typing phase, default 20), --skip-test.
+// and ends with one line of JSON. Options: --seconds N (typing phase, default 20), --skip-test, --url BASE (use a
+// server that already runs instead of the fresh clone; no cold start then).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -21,6 +22,7 @@ const IDLE_SECONDS = TYPING_SECONDS;
 const TYPISTS = 6;
 const KEYSTROKE_MS = 150;
 const SKIP_TEST = process.argv.includes("--skip-test");
+const GIVEN_URL = process.argv.includes("--url") ? process.argv[process.argv.indexOf("--url") + 1] : undefined;
 
 type Taxonomy = { skills: { source: string; de: string; en: string }[] };
 const taxonomy = JSON.parse(fs.readFileSync("db/seed/taxonomy.json", "utf8")) as Taxonomy;
@@ -127,7 +129,7 @@ async function typist(base: string, person: number, until: number) {
 }
 
 async function main() {
-  const cold = await coldStart();
+  const cold = GIVEN_URL ? { seconds: NaN, url: GIVEN_URL, cleanup: async () => {} } : await coldStart();
   console.log(`Cold first start of a fresh clone: ${cold.seconds.toFixed(1)} s`);
   try {
     // warm-up: the first requests load route modules and fill PostgreSQL's caches

@@ -28,7 +28,9 @@ async function startServer(): Promise<{ url: string; process: ChildProcess; data
     env: {
       ...process.env,
       DATABASE_URL: "",
-      NODE_ENV: "production",
+      // The production build in development mode: the journeys read their emails at /dev/mail, which exists only
+      // in development.
+      NODE_ENV: "development",
       PORT: String(port),
       HOST: "127.0.0.1",
       APP_URL: url,

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { db } from "~/lib/db.server";
+import { LOCK } from "~/lib/locks.server";
 import { env } from "~/lib/env.server";
 import type { Locale } from "~/lib/i18n";
 import type { MailTransport, OutgoingEmail } from "~/lib/mail.server";
@@ -16,7 +17,6 @@ export const DIGEST_BATCH_SIZE = 100;
 const BUILD_CHUNK = 100;
 const BUILD_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 6;
-const DIGEST_LOCK_KEY = 7_300_006;
 
 export type DigestContent = { subject: string; html: string; text: string; headers: Record<string, string>; matchCount: number };
 
@@ -132,8 +132,13 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
     const result = await transport.sendBatch(emails, batchKey);
     if (result.ok) {
       await options.afterProviderAccepted?.(batchKey);
-      await queries.markBatchSent(sql, batchKey, batch.map((digest, index) => ({ id: digest.id, providerId: result.providerIds[index] })));
-      counts.sent += batch.length;
+      const rejectedAt = new Map(result.rejected.map((entry) => [entry.index, entry.error]));
+      const accepted = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [] : [{ id: digest.id, providerId: result.providerIds[index] ?? null }]));
+      const rejected = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [{ id: digest.id, error: rejectedAt.get(index) as string }] : []));
+      await queries.markBatchSent(sql, batchKey, accepted);
+      await queries.markDigestsRejected(sql, batchKey, rejected);
+      counts.sent += accepted.length;
+      counts.failed += rejected.length;
     } else if (result.retryAfterSeconds !== undefined) {
       // Rate limited: the same batch goes again with the same key once the provider allows it.
       spacer.pauseFor(result.retryAfterSeconds);
@@ -183,7 +188,7 @@ async function renderUntilReady(wanted: number, counts: { skipped: number }) {
  */
 async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () => Promise<void> } | undefined> {
   const reserved = await db().reserve();
-  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${DIGEST_LOCK_KEY}) as locked`;
+  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${LOCK.digestRun}) as locked`;
   if (!row.locked) {
     reserved.release();
     return undefined;
@@ -191,7 +196,7 @@ async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () =>
   return {
     exclusive: true,
     release: async () => {
-      await reserved`select pg_advisory_unlock(${DIGEST_LOCK_KEY})`;
+      await reserved`select pg_advisory_unlock(${LOCK.digestRun})`;
       reserved.release();
     },
   };

@@ -7,13 +7,14 @@ export type { NewEmail } from "./queries.server";
 
 let transport: MailTransport | undefined;
 
-/** Resend when RESEND_API_KEY is set, else the local outbox shown at /dev/mail. */
+/** Resend when RESEND_API_KEY is set (or MAIL_TRANSPORT=resend), else the local outbox. */
 export function mailTransport(): MailTransport {
   if (!transport) {
     const config = env();
-    transport = config.RESEND_API_KEY
-      ? new ResendTransport(config.RESEND_API_KEY, config.RESEND_BASE_URL)
-      : new OutboxTransport(db);
+    transport =
+      config.mailTransport === "resend" && config.RESEND_API_KEY
+        ? new ResendTransport(config.RESEND_API_KEY, config.RESEND_BASE_URL)
+        : new OutboxTransport(db);
   }
   return transport;
 }
@@ -22,8 +23,9 @@ export function setMailTransport(next: MailTransport | undefined) {
   transport = next;
 }
 
+/** /dev/mail: only outside production and only while the local outbox transport is in use. */
 export function isDevMailboxActive(): boolean {
-  return mailTransport().name === "outbox";
+  return env().devMailbox && mailTransport().name === "outbox";
 }
 
 /** Writes an email into the outbox; call it inside the transaction of the change that causes it. */
