@@ -48,8 +48,20 @@ describe("dev mailbox: the HTML part as a framed document", () => {
     setMailTransport(undefined);
     setEnvForTests({ NODE_ENV: "development", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
     expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(true);
-    setEnvForTests({ NODE_ENV: "production", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
+    setEnvForTests({
+      NODE_ENV: "production",
+      WORKERS: "off",
+      RESEND_API_KEY: undefined,
+      MAIL_TRANSPORT: "outbox",
+      APP_SECRET: "x".repeat(40),
+      APP_URL: "https://nextleipzig.example",
+      MEILI_HOST: undefined,
+    });
     expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(false);
+    const id = (await db()<{ id: string }[]>`select id::text as id from dev_mailbox limit 1`)[0].id;
+    expect((await settle(() => htmlLoader({ request: getRequest(`/dev/mail/${id}/html`), params: { mailId: id }, context: {} }))).status).toBe(404);
     setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
+    // Tests keep the mailbox, but the header invites to it only in development.
+    expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(false);
   });
 });

@@ -188,7 +188,7 @@ async function main() {
     const ben: BrowserContext = await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } });
     const a = await anna.newPage();
     const b = await ben.newPage();
-    const state: { offerUrl?: string; needUrl?: string; clicks?: number; typedAddresses?: number } = {};
+    const state: { offerUrl?: string; needUrl?: string; clicks?: number } = {};
 
     const journeys: Journey[] = [
       {
@@ -246,7 +246,6 @@ async function main() {
           const context = await browser!.newContext({ locale: "de-DE", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
           const page = await context.newPage();
           let clicks = 0;
-          let typedAddresses = 0;
           const click = async (locator: ReturnType<Page["locator"]>) => {
             try {
               await locator.click({ timeout: 10_000 });
@@ -268,12 +267,11 @@ async function main() {
           await page.getByLabel("E-Mail-Adresse").fill("newcomer@example.org");
           await click(page.getByRole("button", { name: "Anmeldelink senden" }));
           await expectText(page, "Schau in dein Postfach");
-          // The mailbox of this development setup is opened by its address (one typed address).
-          typedAddresses += 1;
-          for (let attempt = 0; attempt < 20; attempt++) {
-            await page.goto(`${base}/dev/mail`);
-            if ((await page.getByRole("row").filter({ hasText: "newcomer@example.org" }).count()) > 0) break;
+          // In development the page links the local mailbox; the mail may take a moment to arrive.
+          await click(page.locator("main").getByRole("link", { name: /Postfach|mailbox/i }));
+          for (let attempt = 0; attempt < 20 && (await page.getByRole("row").filter({ hasText: "newcomer@example.org" }).count()) === 0; attempt++) {
             await new Promise((resolve) => setTimeout(resolve, 500));
+            await page.reload();
           }
           await click(page.getByRole("row").filter({ hasText: "newcomer@example.org" }).first().getByRole("link"));
           await screenshot(page, "390-mail");
@@ -310,8 +308,7 @@ async function main() {
           await screenshot(page, "390-post-with-match");
           await checkAccessibility(page, "390 post page");
           state.clicks = clicks;
-          state.typedAddresses = typedAddresses;
-          console.log(`      clicks from the landing page to the first match of one's own post: ${clicks} (plus ${typedAddresses} typed address: /dev/mail)`);
+          console.log(`      clicks from the landing page to the first match of one's own post: ${clicks} (a choice in a select counts as one)`);
           await context.close();
         },
       },
