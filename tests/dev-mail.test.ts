@@ -4,6 +4,7 @@ import { setEnvForTests } from "~/lib/env.server";
 import { deliverDueEmails, enqueueEmail, setMailTransport } from "~/modules/mail/mail.server";
 import { DEV_MAIL_FRAME_POLICY, framedMailHtml } from "~/modules/mail/dev-mail-frame";
 import { loader as htmlLoader } from "~/routes/dev-mail-html";
+import { loader as listLoader } from "~/routes/dev-mail";
 import { loader as rootLoader } from "~/root";
 import { useTestDatabase } from "./helpers/database";
 import { getRequest, settle } from "./helpers/http";
@@ -37,6 +38,18 @@ describe("dev mailbox: the HTML part as a framed document", () => {
     const body = await response.text();
     expect(body).toContain('<base target="_top">');
     expect(body).toContain("login/verify?token=abc");
+  });
+
+  it("opens an address's newest mail from ?to=, and waits on the list while none has arrived", async () => {
+    await deliveredMailId("to-1", "<p>eins</p>");
+    const newest = await deliveredMailId("to-2", "<p>zwei</p>");
+    await db()`update dev_mailbox set to_address = 'wait@example.org' where idempotency_key in ('to-1', 'to-2')`;
+    const found = await settle(() => listLoader({ request: getRequest("/dev/mail?to=Wait%40example.org"), params: {}, context: {} }));
+    expect(found.status).toBe(302);
+    expect(found.headers.get("location")).toBe(`/dev/mail/${newest}`);
+    const waiting = await settle(() => listLoader({ request: getRequest("/dev/mail?to=nobody%40example.org"), params: {}, context: {} }));
+    expect(waiting.status).toBe(200);
+    expect(waiting.body).toMatchObject({ waitingFor: "nobody@example.org" });
   });
 
   it("answers 404 for unknown or malformed ids and when a real provider sends mail", async () => {

@@ -218,6 +218,7 @@ export const de = {
   "devmail.sentAt": "Gesendet",
   "devmail.plainText": "Textfassung",
   "devmail.htmlVersion": "E-Mail „{subject}“ (HTML-Fassung)",
+  "devmail.waiting": "Die E-Mail an {to} ist unterwegs – diese Seite öffnet sie, sobald sie da ist.",
   "devmail.headers": "Kopfzeilen",
   "about.title": "Über NextLeipzig",
   "about.body1":

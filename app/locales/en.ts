@@ -220,6 +220,7 @@ export const en: Record<keyof typeof de, string> = {
   "devmail.sentAt": "Sent",
   "devmail.plainText": "Plain text",
   "devmail.htmlVersion": "Email “{subject}” (HTML version)",
+  "devmail.waiting": "The email to {to} is on its way – this page opens it as soon as it arrives.",
   "devmail.headers": "Headers",
   "about.title": "About NextLeipzig",
   "about.body1":
