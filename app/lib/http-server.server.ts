@@ -72,8 +72,10 @@ export function createHttpServer(build: BuildSource, options: { devMiddleware?: 
     // Remix appends its response headers; a document's own policy (with its nonce) must replace the strict
     // default instead of being added as a second, stricter policy.
     const append = res.append.bind(res);
+    // The same holds for X-Frame-Options (the dev mailbox's framed email replaces DENY with SAMEORIGIN).
+    const replaced = new Set(["content-security-policy", "x-frame-options"]);
     res.append = (field: string, value?: string | string[]) =>
-      field.toLowerCase() === "content-security-policy" && value !== undefined ? res.setHeader(field, value) : append(field, value);
+      replaced.has(field.toLowerCase()) && value !== undefined ? res.setHeader(field, value) : append(field, value);
     if (isCrossOriginStateChange(req.method, req.path, req.headers.origin, req.headers.host)) {
       res.status(403).type("text/plain").send("Cross-origin request refused.");
       return;

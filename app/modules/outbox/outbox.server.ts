@@ -76,3 +76,11 @@ export async function processOutboxOutsideTransaction(
 }
 
 export const outboxBacklog = () => queries.outboxBacklog(db());
+
+/** Marks work a request did itself (inside its transaction): the worker need not repeat it. */
+export const completeWaitingEvents = (sql: Db, topic: queries.OutboxTopic, entity: queries.OutboxEntity, ids: string[]) =>
+  queries.deleteWaitingEventsOf(sql, topic, entity, ids);
+
+/** True while a worker still has to apply a change to this entity (e.g. its matches are being computed). */
+export const isWaiting = (topic: queries.OutboxTopic, entity: queries.OutboxEntity, id: string) =>
+  /^\d{1,18}$/.test(id) ? queries.hasWaitingEvent(db(), topic, entity, id) : Promise.resolve(false);

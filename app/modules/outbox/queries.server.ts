@@ -59,3 +59,18 @@ export async function outboxBacklog(sql: Db) {
     select topic, count(*)::int as pending, min(created_at) as oldest, count(*) filter (where attempts > 0)::int as failing
     from outbox_events group by topic`;
 }
+
+/** Removes a topic's waiting events for these entities, skipping any a worker holds right now (it finishes them). */
+export async function deleteWaitingEventsOf(sql: Db, topic: OutboxTopic, entity: OutboxEntity, entityIds: string[]) {
+  if (entityIds.length === 0) return;
+  await sql`
+    delete from outbox_events where id in (
+      select id from outbox_events
+      where topic = ${topic} and entity = ${entity} and entity_id = any(${entityIds})
+      for update skip locked)`;
+}
+
+export async function hasWaitingEvent(sql: Db, topic: OutboxTopic, entity: OutboxEntity, entityId: string) {
+  const rows = await sql`select 1 from outbox_events where topic = ${topic} and entity = ${entity} and entity_id = ${entityId} limit 1`;
+  return rows.length > 0;
+}
