@@ -165,7 +165,6 @@ export function RadioGroup(props: FieldProps & { defaultValue?: string; options:
               value={option.value}
               defaultChecked={props.defaultValue === option.value}
               required={props.required}
-              aria-invalid={props.error ? true : undefined}
             />
             {option.label}
           </label>
@@ -231,7 +230,7 @@ export function FormErrorSummary({ errors, labels = {} }: { errors?: Record<stri
   }, [key]);
   if (entries.length === 0) return null;
   return (
-    <div className="error-summary" ref={ref} tabIndex={-1} autoFocus aria-labelledby="error-summary-title" role="alert">
+    <div className="error-summary" ref={ref} tabIndex={-1} aria-labelledby="error-summary-title" role="alert">
       <h2 id="error-summary-title">{t("common.formErrorsTitle")}</h2>
       <ul>
         {entries.map(([name, message]) => {

@@ -45,10 +45,14 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
     // once, when the script takes over
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  useEffect(() => {
+  // A new value from the server (after saving) replaces the chips: compared during render, as React advises for
+  // state that follows a prop.
+  const [shownDefault, setShownDefault] = useState(props.defaultValue);
+  if (shownDefault !== props.defaultValue) {
+    setShownDefault(props.defaultValue);
     setChips(splitSkillList(props.defaultValue ?? ""));
     setText("");
-  }, [props.defaultValue]);
+  }
 
   function addChip(label: string) {
     const clean = label.trim();
@@ -66,11 +70,10 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
   function choose(suggestion: Suggestion) {
     addChip(suggestion.label);
     setText("");
-    close();
     inputRef.current?.focus();
   }
 
-  const { suggestions, active, load, onKeyDown: navigate, close } = useSuggestions<Suggestion>(choose);
+  const { suggestions, active, load, onKeyDown: navigate, close, select } = useSuggestions<Suggestion>(choose);
   const shown = suggestions.filter((suggestion) => !chips.some((chip) => chip.toLowerCase() === suggestion.label.toLowerCase()));
   const expanded = shown.length > 0;
 
@@ -178,7 +181,7 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
               className={index === active ? "active" : undefined}
               onMouseDown={(event) => {
                 event.preventDefault();
-                choose(suggestion);
+                select(suggestion);
               }}
             >
               {suggestion.label}

@@ -63,7 +63,7 @@ export function useSuggestions<T>(choose: (suggestion: T) => void, options: { de
       setActive((index) => (index <= 0 ? suggestions.length - 1 : index - 1));
     } else if (event.key === "Enter" && active >= 0) {
       event.preventDefault();
-      choose(suggestions[active]);
+      select(suggestions[active] as T);
     } else if (event.key === "Escape") {
       event.preventDefault();
       setSuggestions([]);
@@ -79,5 +79,11 @@ export function useSuggestions<T>(choose: (suggestion: T) => void, options: { de
     setActive(-1);
   }
 
-  return { suggestions, active, load, onKeyDown, close };
+  /** Takes a suggestion: the list closes, then `choose` gets it (keyboard or pointer alike). */
+  function select(suggestion: T) {
+    close();
+    choose(suggestion);
+  }
+
+  return { suggestions, active, load, onKeyDown, close, select };
 }
