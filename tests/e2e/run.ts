@@ -542,8 +542,16 @@ async function main() {
     }
   } finally {
     await browser?.close().catch(() => {});
+    // As an operator stops it: SIGTERM, then the app closes its pool and stops its embedded PostgreSQL.
+    const started = Date.now();
+    const exited = new Promise<void>((resolve) => (server.process.exitCode !== null ? resolve() : server.process.once("exit", () => resolve())));
     server.process.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    const pidFile = path.join(server.dataDir, "postgres", "postmaster.pid");
+    const stoppedCleanly = server.process.exitCode === 0 && !fs.existsSync(pidFile);
+    const name = "SIGTERM stops the server and its embedded PostgreSQL";
+    results.push(stoppedCleanly ? { name } : { name, error: `exit code ${server.process.exitCode}, postmaster.pid ${fs.existsSync(pidFile) ? "still there" : "gone"}` });
+    console.log(`  ${stoppedCleanly ? "✓" : "✗"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
   const failed = results.filter((result) => result.error).length;
