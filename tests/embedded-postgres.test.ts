@@ -31,8 +31,9 @@ async function waitFor(condition: () => boolean, what: string) {
   if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
+// The children use the embedded database whatever the run's DATABASE_URL (CI runs the suite once against another server).
 const tsx = (script: string, env: Record<string, string>) =>
-  spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, DATABASE_URL: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
 
 function collect(child: ChildProcess) {
   const output = { stdout: "", stderr: "" };
@@ -211,7 +212,16 @@ describe("commands beside the running server", () => {
 
   it("digest:send completes while the server runs with workers on; two at once mail nobody twice", async () => {
     const root = dataDir();
-    setEnvForTests({ NODE_ENV: "test", DATA_DIR: root, WORKERS: "on", DEMO_DATA: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, APP_URL: "http://127.0.0.1:3999" });
+    setEnvForTests({
+      NODE_ENV: "test",
+      DATABASE_URL: undefined,
+      DATA_DIR: root,
+      WORKERS: "on",
+      DEMO_DATA: "off",
+      RESEND_API_KEY: undefined,
+      MEILI_HOST: undefined,
+      APP_URL: "http://127.0.0.1:3999",
+    });
     const services = await startServices({ quiet: true });
     try {
       services.announce("http://127.0.0.1:3999");
