@@ -17,7 +17,8 @@
 // expected skill. Printed per kind: recall@10 and MRR (mean of 1/r over the first 10 hits). The query set's
 // skills get ranks right after the curated ones, so each of them is on posts at every corpus size.
 //
-// Options: --posts N --people N --queries N (defaults 100000, 20000, 1200). While iterating, a small corpus
+// Options: --posts N --people N --queries N (defaults 100000, 20000, 1200); --misses lists the query-set
+// queries the embedded engine does not rank first; --keep keeps the database on a DATABASE_URL server. While iterating, a small corpus
 // (--posts 10000 --people 2000) is enough for the quality figures; latency targets are stated at 100k posts.
 import fs from "node:fs";
 import os from "node:os";
@@ -70,7 +71,9 @@ async function openBenchDatabase(): Promise<{ database: Database; label: string;
       label: `PostgreSQL ${version} (DATABASE_URL)`,
       cleanup: async () => {
         await database.close();
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        // --keep leaves the corpus for looking at query plans (psql "$DATABASE_URL" -d nl_bench_search_…).
+        if (process.argv.includes("--keep")) console.log(`Kept database ${name}.`);
+        else await admin.unsafe(`drop database if exists ${name} with (force)`);
         await admin.end();
       },
     };

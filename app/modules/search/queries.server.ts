@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import type { Db } from "~/lib/db.server";
 import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
+import { allOf, anyOf } from "./tsquery";
 import type { FacetCount, PersonDocument, PersonHit, PostDocument, PostHit, SearchFilters, SearchSort } from "./types";
 
 type Fragment = postgres.Fragment;
@@ -129,8 +130,8 @@ export async function skillLabelsByIds(sql: Db, ids: string[]) {
 
 /**
  * Skills whose labels look like a mistyped query key ("holzbearbeitng" → Holzbearbeitung), best first, at
- * most `perKey` per key: same first two characters, length within ±3, trigram similarity ≥ `minSimilarity`
- * (see skill_labels_typo_bucket in 0003_search.sql). Keys shorter than 5 characters are too ambiguous.
+ * most `perKey` per key: trigram similarity ≥ `minSimilarity` through the trigram index on skill_labels, so a
+ * typo in the first letters is found too. Keys shorter than 5 characters are too ambiguous.
  */
 export async function similarSkillsForKeys(sql: Db, keys: string[], minSimilarity: number, perKey: number) {
   const usable = keys.filter((key) => key.length >= 5);
@@ -141,13 +142,90 @@ export async function similarSkillsForKeys(sql: Db, keys: string[], minSimilarit
     cross join lateral (
       select l.skill_id, max(similarity(l.normalized, q.key)) as score
       from skill_labels l
-      where left(l.normalized, 2) = left(q.key, 2)
+      where l.normalized % q.key
         and length(l.normalized) between length(q.key) - 3 and length(q.key) + 3
         and similarity(l.normalized, q.key) >= ${minSimilarity}
       group by l.skill_id
       order by score desc, l.skill_id
       limit ${perKey}
     ) c`;
+}
+
+/** Skills that have one of these keys as a label (any language): a label the documents do not carry still finds its skill. */
+export async function skillsWithLabelKeys(sql: Db, keys: string[]) {
+  if (keys.length === 0) return [];
+  return sql<{ key: string; skill_id: string }[]>`
+    select distinct l.normalized as key, coalesce(s.merged_into_id, s.id)::text as skill_id
+    from skill_labels l join skills s on s.id = l.skill_id
+    where l.normalized = any(${keys}::text[])`;
+}
+
+export type WordCandidate = { word: string; spelling: string; labels: number; de: string | null; en: string | null };
+export type WordFacts = {
+  word: string;
+  de: string[];
+  en: string[];
+  known: boolean;
+  candidates: WordCandidate[];
+};
+
+export type AskedWord = {
+  word: string;
+  /** lower-case, unaccented, letters and digits only (so it needs no LIKE escaping) */
+  folded: string;
+  prefix: boolean;
+  correctable: boolean;
+  /** folded and folded with one letter left out: shared with every label word one edit away (search_word_variants) */
+  variants: string[];
+};
+
+/**
+ * Per query word, in one statement: its German and English lexemes (for the tsquery, see search/tsquery.ts);
+ * whether the skill labels know it (the word, a word with the same stem, or, as the last word typed, a word it
+ * begins); and for a correctable word they do not know, the label words that share a one-letter-deleted
+ * variant with it (within one edit, whatever letter the typo is in), most alike by trigrams first.
+ */
+export async function wordFacts(sql: Db, words: AskedWord[], perWord: number) {
+  if (words.length === 0) return [];
+  const variants = words.flatMap((entry, index) => entry.variants.map((variant) => ({ index, variant })));
+  return sql<WordFacts[]>`
+    with asked as (
+      select * from unnest(${words.map((entry) => entry.word)}::text[], ${words.map((entry) => entry.folded)}::text[],
+                           ${words.map((entry) => (entry.prefix ? 1 : 0))}::int[], ${words.map((entry) => (entry.correctable ? 1 : 0))}::int[])
+        with ordinality as q(word, folded, prefix, correctable, n)
+    ), variants as (
+      select * from unnest(${variants.map((entry) => entry.index + 1)}::int[], ${variants.map((entry) => entry.variant)}::text[]) as v(n, variant)
+    )
+    select q.word, s.de, s.en, k.known,
+      case when k.known or q.correctable = 0 then '[]'::json else coalesce((
+        select json_agg(json_build_object('word', c.word, 'spelling', c.spelling, 'labels', c.labels, 'de', c.stem_de, 'en', c.stem_en)
+                        order by c.score desc, c.labels desc, c.word)
+        from (
+          select w.word, w.spelling, w.labels, w.stem_de, w.stem_en, similarity(w.word, q.folded) as score
+          from search_words w
+          where w.word in (select x.word from variants v join search_word_variants x on x.variant = v.variant where v.n = q.n)
+          order by score desc, w.labels desc, w.word limit ${perWord}
+        ) c), '[]'::json) end as candidates
+    from asked q
+    cross join lateral (
+      select tsvector_to_array(to_tsvector('nl_german', q.word)) as de, tsvector_to_array(to_tsvector('nl_english', q.word)) as en
+    ) s
+    cross join lateral (
+      select q.correctable = 0
+        or exists (select 1 from search_words w where w.word = q.folded)
+        or exists (select 1 from search_words w where w.stem_de = s.de[1])
+        or exists (select 1 from search_words w where w.stem_en = s.en[1])
+        or (q.prefix = 1 and exists (select 1 from search_words w where w.word like q.folded || '%')) as known
+    ) k
+    order by q.n`;
+}
+
+/** Label words that look like a long word two edits away (trigram index); only asked when one edit finds none. */
+export async function similarWords(sql: Db, folded: string, perWord: number) {
+  return sql<WordCandidate[]>`
+    select w.word, w.spelling, w.labels, w.stem_de as de, w.stem_en as en
+    from search_words w where w.word % ${folded}
+    order by similarity(w.word, ${folded}) desc, w.labels desc, w.word limit ${perWord}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -246,20 +324,23 @@ export async function databaseNow(sql: Db) {
 // ---------------------------------------------------------------------------------------------------------
 // Embedded search: one statement gives the page of hits, the total and the facet counts.
 
-/** One query token as the embedded engine needs it (see search/query.ts). */
+/** One query token as tsquery text (see search/tsquery.ts); "" matches nothing / is neutral. */
 export type TokenPlan = {
-  words: string[];
-  key: string;
-  symbolic: boolean;
-  /** The query's last token: its last word also matches as a prefix. */
-  last: boolean;
-  similarSkillIds: string[];
+  /** As typed: its words, its skill key, skills with a label equal to it. */
+  literal: string;
+  /** Its unknown words corrected ("fnster" → "fenster"), and skills whose labels look like it: ranked below. */
+  corrected: string;
 };
 
 export type EmbeddedSearchPlan = {
   tokens: TokenPlan[];
-  /** The whole query as a skill key ("timberconstruction"), and skills that look like it. */
-  phrase?: { key: string; similarSkillIds: string[] };
+  /** The whole query as a skill key ("timberconstruction") or label, literal and corrected. */
+  phrase?: TokenPlan;
+  /**
+   * "all": every token matches (literally or corrected). "most": any token matches, and documents rank by how
+   * many tokens they match; a search with too few "all" results asks again this way.
+   */
+  match: "all" | "most";
   filters: SearchFilters;
   sort: SearchSort;
   limit: number;
@@ -273,30 +354,43 @@ export type EmbeddedSearchPlan = {
 
 type RawSearchRow<H> = { total: number; hits: H[]; facets: [string, string, number][] | null };
 
-const joinWith = (sql: Db, parts: Fragment[], separator: "and" | "&&"): Fragment =>
-  parts.reduce((joined, part) => (separator === "and" ? sql`${joined} and ${part}` : sql`${joined} && ${part}`));
+const joinWith = (sql: Db, parts: Fragment[], separator: "and" | "+"): Fragment =>
+  parts.reduce((joined, part) => (separator === "and" ? sql`${joined} and ${part}` : sql`${joined} + ${part}`));
 
-/**
- * The whole query as one tsquery: every token matches (by its words in German or English, its skill key, or
- * a skill it looks like), or the whole phrase is a skill's key. One GIN index scan answers it.
- */
-function queryTsquery(sql: Db, plan: EmbeddedSearchPlan): Fragment {
-  const tokens = plan.tokens.map(
-    (token) =>
-      sql`search_token_tsquery(${token.symbolic ? [] : token.words}::text[], ${token.key}, ${token.last}, ${token.similarSkillIds}::bigint[])`,
-  );
-  const allTokens = sql`(${joinWith(sql, tokens, "&&")})`;
-  if (!plan.phrase) return allTokens;
-  return sql`(${allTokens} || search_key_tsquery(${plan.phrase.key}) || search_skills_tsquery(${plan.phrase.similarSkillIds}::bigint[]))`;
+const either = (token: TokenPlan) => anyOf([token.literal, token.corrected]);
+
+/** The whole query: every token (match "all") or any token ("most"), literally or corrected, or the phrase. */
+export function planTsquery(plan: EmbeddedSearchPlan): string {
+  const tokens = plan.tokens.map(either);
+  const combined = plan.match === "all" ? allOf(tokens) : anyOf(tokens);
+  return anyOf([combined, ...(plan.phrase ? [either(plan.phrase)] : [])]);
 }
 
-/** Matching and relevance; ranked on title, skill labels and keys (rank_tsv), so description-only matches come last. */
+const needsTiers = (plan: EmbeddedSearchPlan) =>
+  plan.match === "most" || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
+
+/**
+ * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or "most" are in
+ * play, documents first by tier — 2 per token matched as typed, 1 per token matched only through a correction,
+ * the phrase counting as every token typed — then by ts_rank on title, skill labels and keys (rank_tsv), so
+ * description-only matches come last within a tier.
+ */
 function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; score: Fragment } {
   if (plan.tokens.length === 0) return { where: sql`true`, score: sql`0::real` };
-  // A scalar subquery is computed once per execution; the bare expression would be rebuilt for every row
-  // once PostgreSQL switches a prepared statement to a generic plan.
-  const query = sql`(select ${queryTsquery(sql, plan)})`;
-  return { where: sql`d.tsv @@ ${query}`, score: sql`ts_rank(d.rank_tsv, ${query})` };
+  const text = planTsquery(plan);
+  if (!text) return { where: sql`false`, score: sql`0::real` };
+  const query = sql`${text}::tsquery`;
+  const rank = sql`ts_rank(d.rank_tsv, ${query})`;
+  if (!needsTiers(plan)) return { where: sql`d.tsv @@ ${query}`, score: rank };
+  const matches = (tsquery: string) => (tsquery ? sql`d.tsv @@ ${tsquery}::tsquery` : sql`false`);
+  const perToken = plan.tokens.map((token) =>
+    token.corrected
+      ? sql`(case when ${matches(token.literal)} then 2 when ${matches(token.corrected)} then 1 else 0 end)`
+      : sql`(case when ${matches(token.literal)} then 2 else 0 end)`,
+  );
+  let tier = sql`(${joinWith(sql, perToken, "+")})`;
+  if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${2 * plan.tokens.length} else 0 end)`;
+  return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${rank} / (1 + ${rank}))::real` };
 }
 
 const hasValues = (values: string[] | undefined): values is string[] => Boolean(values && values.length);

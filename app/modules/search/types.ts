@@ -129,6 +129,8 @@ export type SearchResult<I extends SearchIndexName = SearchIndexName> = {
   total: number;
   hits: HitOf<I>[];
   facets: FacetCounts;
+  /** The query with its typos corrected, when the engine corrected some (results include both, exact first). */
+  correctedQuery?: string;
 };
 
 /** Settings declared in code; Meilisearch applies them, the embedded engine gets synonyms from skill_labels. */
