@@ -361,6 +361,15 @@ export default function SearchPage() {
               </div>
             </div>
 
+            {view.correctedQuery ? (
+              <p className="notice" role="status">
+                {t("search.didYouMean")}{" "}
+                <Link to={searchHref({ ...params, query: view.correctedQuery, page: 1 })}>
+                  <strong>{view.correctedQuery}</strong>
+                </Link>
+                ? <span className="muted">{t("search.didYouMeanNote")}</span>
+              </p>
+            ) : null}
             {hits === 0 ? <EmptyState params={params} /> : null}
             <div className="card-list">
               {view.posts.map((post) => (

@@ -204,6 +204,8 @@ export type SearchPageView = {
   facets: FacetGroupView[];
   degraded: boolean;
   engine: "embedded" | "meilisearch";
+  /** "Meintest du: …?": the query with its typos corrected, when the engine corrected some. */
+  correctedQuery: string | null;
 };
 
 export async function searchPage(params: SearchParams, locale: Locale, options: { excludeUserIds?: string[] } = {}): Promise<SearchPageView> {
@@ -218,6 +220,8 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
     excludeUserIds: options.excludeUserIds,
     facets: true,
   });
+  // Corrected words are marked too: they are why the corrected results matched.
+  if (result.correctedQuery) tokens.push(...queryTokens(result.correctedQuery).filter((token) => !tokens.some((other) => other.key === token.key)));
   const skillIds = [...new Set([...(result.facets.skill ?? []).map((entry) => entry.value), ...(params.filters.skill ?? [])])];
   const skillNames = new Map((await queries.skillLabelsByIds(db(), skillIds)).map((skill) => [skill.id, skillLabel(skill, locale)]));
   const tag = (skill: { id: string; slug: string; label_de: string; label_en: string }): SkillTagView => ({
@@ -275,6 +279,7 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
     facets,
     degraded: result.degraded,
     engine: result.engine,
+    correctedQuery: result.correctedQuery && result.correctedQuery !== params.query ? result.correctedQuery : null,
   };
 }
 

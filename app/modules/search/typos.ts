@@ -36,7 +36,7 @@ export function editDistance(a: string, b: string, max = 3): number {
 /** How many edits a word of this length may have: one up to 7 letters, two from 8. */
 export const allowedEdits = (length: number) => (length >= 8 ? 2 : 1);
 
-export type Candidate = { word: string; spelling: string; labels: number };
+export type Candidate = { word: string; spelling: string; labels: number; de: string | null; en: string | null };
 
 /**
  * The corrections of an unknown word among candidates that look like it (most alike by trigrams first): those
@@ -46,7 +46,8 @@ export function bestCorrections<C extends Candidate>(word: string, candidates: C
   const allowed = allowedEdits(word.length);
   const scored = candidates
     .map((candidate) => ({ candidate, edits: editDistance(word, candidate.word, allowed) }))
-    .filter((entry) => entry.edits <= allowed && entry.candidate.word !== word);
+    // A stop word ("and", "und": no stem in either language) is never what a person meant.
+    .filter((entry) => entry.edits <= allowed && entry.candidate.word !== word && (entry.candidate.de || entry.candidate.en));
   if (scored.length === 0) return [];
   const fewest = Math.min(...scored.map((entry) => entry.edits));
   return scored

@@ -1,0 +1,108 @@
+/**
+ * The embedded engine finds what a person means: typos anywhere in a word (the first letters included), also
+ * when the typo happens to match something literally; several words (all words first, then most); "Meintest
+ * du" on the search page. The cases Meilisearch shares are in search-engine.test.ts.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { processOutbox } from "~/modules/outbox/outbox.server";
+import { createEmbeddedEngine, forgetBroadSearchCounts } from "~/modules/search/embedded-engine.server";
+import { cleanQuery } from "~/modules/search/query";
+import { applySearchChanges } from "~/modules/search/search.server";
+import { loader as searchLoader } from "~/routes/search";
+import { useTestDatabase } from "./helpers/database";
+import { createPerson, createTestPost } from "./helpers/factories";
+
+useTestDatabase();
+
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  const ada = (await createPerson({ displayName: "Ada Ton", skillsOffered: ["Keramik"] })).id;
+  ids.pottery = await createTestPost(ada, { title: "Töpferkurs am Abend", description: "Drehscheibe und Brennofen.", skills: "Keramik", category: "knowhow" });
+  ids.potteryDay = await createTestPost(ada, { title: "Töpferkurs für Kinder", description: "Wir formen Schalen.", skills: "Keramik", category: "knowhow" });
+  // A typo of "Keramik" that is literally in one unrelated post.
+  ids.literal = await createTestPost(ada, { title: "Ausstellung Kermik & Co", description: "Eine Galerie in Plagwitz.", skills: "Fotografie", category: "space" });
+  ids.clay = await createTestPost(ada, { title: "Lehmputz für die Altbauwohnung", description: "Innenwände mit Lehm verputzen.", skills: "Lehmbau", category: "knowhow" });
+  ids.windows = await createTestPost(ada, { title: "Neue Fenster für das Gemeinschaftshaus", description: "Planung der Verglasung.", skills: "Fenster- und Verglasungssysteme planen", category: "knowhow" });
+  while ((await processOutbox("search", applySearchChanges)) > 0);
+  forgetBroadSearchCounts();
+});
+
+const search = (query: string) =>
+  createEmbeddedEngine(db()).search({ index: "posts", query: cleanQuery(query), filters: {}, sort: "relevance", page: 1, perPage: 20 });
+const found = async (query: string) => (await search(query)).hits.map((hit) => hit.id);
+
+describe("typos anywhere in a word", () => {
+  it.each([
+    ["Eramik", "first letter missing"],
+    ["Ekramik", "first two letters swapped"],
+    ["Xeramik", "first letter replaced"],
+    ["Kramik", "second letter missing"],
+    ["Keramki", "last two letters swapped"],
+  ])("%s (%s) finds the Keramik posts and says so", async (query) => {
+    const result = await search(query);
+    expect(result.hits.map((hit) => hit.id)).toEqual(expect.arrayContaining([ids.pottery, ids.potteryDay]));
+    expect(result.hits.map((hit) => hit.id)).not.toContain(ids.clay);
+    expect(result.correctedQuery).toBe("Keramik");
+  });
+
+  it("corrects a word of a long ESCO label with a typo in its first letters", async () => {
+    const result = await search("Fnster- und Verglasungssysteme planen");
+    expect(result.hits.map((hit) => hit.id)).toContain(ids.windows);
+    expect(result.correctedQuery).toBe("Fenster- und Verglasungssysteme planen");
+  });
+
+  it("corrects a typo that matches something literally, and ranks the literal hit first", async () => {
+    const result = await search("Kermik");
+    expect(result.hits[0].id).toBe(ids.literal);
+    expect(result.hits.map((hit) => hit.id)).toEqual(expect.arrayContaining([ids.pottery, ids.potteryDay]));
+    expect(result.correctedQuery).toBe("Keramik");
+  });
+
+  it("leaves known words alone: exact words, other inflections, a word still being typed", async () => {
+    for (const query of ["Keramik", "Fensters", "Keram", "Töpferkurs"]) {
+      const result = await search(query);
+      expect(result.correctedQuery, query).toBeUndefined();
+      expect(result.total, query).toBeGreaterThan(0);
+    }
+  });
+
+  it("corrects each word of a multi-word query on its own", async () => {
+    const result = await search("Kramik Brenofen");
+    expect(result.correctedQuery).toBe("Keramik Brennofen");
+    expect(result.hits[0].id).toBe(ids.pottery);
+  });
+});
+
+describe("several words", () => {
+  it("ranks documents with all words first, then those with most of them", async () => {
+    const ranked = await found("Keramik Abend");
+    expect(ranked[0]).toBe(ids.pottery);
+    expect(ranked).toContain(ids.potteryDay);
+  });
+
+  it("is never empty when single words find something", async () => {
+    expect(await found("Keramik Zauberwort")).toEqual(expect.arrayContaining([ids.pottery, ids.potteryDay]));
+    expect(await found("rammed earth")).toContain(ids.clay);
+  });
+
+  it("keeps a skill phrase first", async () => {
+    const ranked = await found("earth building Fenster");
+    expect(ranked[0]).toBe(ids.clay);
+  });
+});
+
+describe("/search page", () => {
+  const load = (path: string) =>
+    searchLoader({ request: new Request(`http://localhost${path}`), params: {}, context: {} } as LoaderFunctionArgs);
+
+  it("shows 'Meintest du' with the corrected query and marks the corrected words", async () => {
+    const data = await load(`/search?q=${encodeURIComponent("Ekramik")}`);
+    expect(data.view.correctedQuery).toBe("Keramik");
+    const pottery = data.view.posts.find((post) => post.id === ids.pottery);
+    expect(pottery?.skills.find((skill) => skill.slug === "keramik")?.label).toEqual([{ text: "Keramik", mark: true }]);
+    expect((await load("/search?q=Keramik")).view.correctedQuery).toBeNull();
+  });
+});
