@@ -20,7 +20,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   const ada = (await createPerson({ displayName: "Ada Ton", skillsOffered: ["Keramik"] })).id;
-  ids.pottery = await createTestPost(ada, { title: "Töpferkurs am Abend", description: "Drehscheibe und Brennofen.", skills: "Keramik", category: "knowhow" });
+  ids.pottery = await createTestPost(ada, { title: "Töpferkurs am Abend am Brennofen", description: "Drehscheibe und Glasuren.", skills: "Keramik", category: "knowhow" });
   ids.potteryDay = await createTestPost(ada, { title: "Töpferkurs für Kinder", description: "Wir formen Schalen.", skills: "Keramik", category: "knowhow" });
   // A typo of "Keramik" that is literally in one unrelated post.
   ids.literal = await createTestPost(ada, { title: "Ausstellung Kermik & Co", description: "Eine Galerie in Plagwitz.", skills: "Fotografie", category: "space" });

@@ -23,6 +23,8 @@ const WORD_CANDIDATES = 12;
 const CORRECTIONS_PER_TOKEN = 3;
 /** A query of several words with fewer hits than this that have all words also lists documents with most of them. */
 const RELAX_BELOW = 10;
+/** Documents per token counted when choosing which tokens a relaxed search leaves out. */
+const FREQUENCY_CAP = 1000;
 
 const isId = (value: string) => /^\d{1,18}$/.test(value);
 
@@ -37,7 +39,7 @@ const BROAD_RESULTS = 1000;
 const BROAD_COUNTS_TTL_MS = 60_000;
 const BROAD_COUNTS_MAX_ENTRIES = 2000;
 /** Which statement found the results: every token or most tokens, and skills that look like the query. */
-type HowMatched = { match: "all" | "most"; similar: { key: string; skill_id: string }[] };
+type HowMatched = { match: queries.MatchLevel; similar: { key: string; skill_id: string }[] };
 type KnownCounts = { total: number; facets: SearchResult<SearchIndexName>["facets"]; how: HowMatched; expiresAt: number };
 const broadCounts = new Map<string, KnownCounts>();
 
@@ -132,12 +134,19 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
       .join(" ");
   }
 
+  // A stop word in either language: German "die", "für", English "of", "a" (the other language keeps it as a word).
+  const stopWord = (word: string) => {
+    const stems = stemsOf(word);
+    return stems.de.length === 0 || stems.en.length === 0;
+  };
+  const weak = tokens.map((token) => !token.symbolic && token.words.length > 0 && token.words.every(stopWord));
   return {
     correctedQuery,
     plan: (similar) => {
       const similarTo = (key: string) => similar.filter((row) => row.key === key).map((row) => row.skill_id);
       return {
         tokens: tokens.map((token, position) => ({
+          weak: weak[position],
           literal: tokenTsquery({
             words: token.words.map(stemsOf),
             key: token.key,
@@ -214,18 +223,34 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
       }
       let how: HowMatched = { match: "all", similar: [] };
       let result = await run(how, true);
-      // Several words and (almost) nothing has all of them: documents with most of them, ranked by how many.
-      const severalTokens = tokens.length > 1;
+      // Several words and (almost) nothing has all of them: leave out the words that match nothing, then the
+      // most common ones, one at a time (as Meilisearch's "frequency" strategy), until enough documents are found;
+      // they rank by how many of the words they have. Stop words ("und", "of") never count.
+      const strong = hints.plan([]).tokens.map((token, position) => ({ token, position })).filter(({ token }) => !token.weak);
+      const severalTokens = strong.length > 1;
       if (severalTokens && result.total < RELAX_BELOW) {
-        const most = await run({ match: "most", similar: [] }, true);
-        if (most.total > result.total) [how, result] = [{ match: "most", similar: [] }, most];
+        const counts = await queries.tokenFrequencies(sql, request.index, strong.map(({ token }) => anyOf([token.literal, token.corrected])), FREQUENCY_CAP);
+        const present = strong.map((entry, index) => ({ ...entry, count: counts[index] })).filter((entry) => entry.count > 0);
+        present.sort((a, b) => a.count - b.count || a.position - b.position);
+        const levels: queries.MatchLevel[] = [];
+        for (let keep = present.length === strong.length ? present.length - 1 : present.length; keep >= 2; keep--) {
+          levels.push({ all: present.slice(0, keep).map((entry) => entry.position) });
+        }
+        // Last: any one of the words that are not everywhere (a word in a thousand documents says little).
+        const telling = present.filter((entry) => entry.count < FREQUENCY_CAP);
+        if (present.length) levels.push({ any: (telling.length ? telling : present.slice(0, 1)).map((entry) => entry.position) });
+        for (const match of levels) {
+          const relaxed = await run({ match, similar: [] }, true);
+          if (relaxed.total > result.total) [how, result] = [{ match, similar: [] }, relaxed];
+          if (result.total >= RELAX_BELOW) break;
+        }
       }
       // Still nothing: read the tokens and the phrase as typos of whole skill labels ("Holzbearbeitng") and try once more.
       const correctable = tokens.filter((token) => !token.symbolic).map((token) => token.key);
       if (result.total === 0 && correctable.length) {
         const similar = await queries.similarSkillsForKeys(sql, phrase ? [...correctable, phrase] : correctable, TYPO_SIMILARITY, TYPO_SKILLS_PER_WORD);
         if (similar.length) {
-          how = { match: severalTokens ? "most" : "all", similar };
+          how = { match: "all", similar };
           result = await run(how, true);
         }
       }

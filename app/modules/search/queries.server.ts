@@ -328,6 +328,8 @@ export async function databaseNow(sql: Db) {
 export type TokenPlan = {
   /** As typed: its words, its skill key, skills with a label equal to it. */
   literal: string;
+  /** Only stop words of German or English ("und", "of", "für"): required with every token, ignored with most. */
+  weak?: boolean;
   /** Its unknown words corrected ("fnster" → "fenster"), and skills whose labels look like it: ranked below. */
   corrected: string;
 };
@@ -337,10 +339,11 @@ export type EmbeddedSearchPlan = {
   /** The whole query as a skill key ("timberconstruction") or label, literal and corrected. */
   phrase?: TokenPlan;
   /**
-   * "all": every token matches (literally or corrected). "most": any token matches, and documents rank by how
-   * many tokens they match; a search with too few "all" results asks again this way.
+   * "all": every token matches (literally or corrected). Otherwise the positions of the tokens that must all
+   * match, or of which one must (a search with too few "all" results leaves out the tokens that match nothing,
+   * then the most common ones); documents then rank by how many of the tokens they match.
    */
-  match: "all" | "most";
+  match: MatchLevel;
   filters: SearchFilters;
   sort: SearchSort;
   limit: number;
@@ -352,6 +355,8 @@ export type EmbeddedSearchPlan = {
   skillFacetSize: number;
 };
 
+export type MatchLevel = "all" | { all: number[] } | { any: number[] };
+
 type RawSearchRow<H> = { total: number; hits: H[]; facets: [string, string, number][] | null };
 
 const joinWith = (sql: Db, parts: Fragment[], separator: "and" | "+"): Fragment =>
@@ -359,21 +364,41 @@ const joinWith = (sql: Db, parts: Fragment[], separator: "and" | "+"): Fragment 
 
 const either = (token: TokenPlan) => anyOf([token.literal, token.corrected]);
 
-/** The whole query: every token (match "all") or any token ("most"), literally or corrected, or the phrase. */
+/** The whole query at its match level, each token literally or corrected, or the phrase. */
 export function planTsquery(plan: EmbeddedSearchPlan): string {
-  const tokens = plan.tokens.map(either);
-  const combined = plan.match === "all" ? allOf(tokens) : anyOf(tokens);
+  const { match } = plan;
+  let combined: string;
+  if (match === "all") combined = allOf(plan.tokens.map(either));
+  else if ("all" in match) combined = allOf(match.all.map((position) => either(plan.tokens[position])));
+  else combined = anyOf(match.any.map((position) => either(plan.tokens[position])));
   return anyOf([combined, ...(plan.phrase ? [either(plan.phrase)] : [])]);
 }
 
+/**
+ * How many documents each token matches, counted up to `cap` (a GIN look-up each, cut short): tells the
+ * tokens that match nothing and the most common ones, which a search with too few results leaves out first.
+ */
+export async function tokenFrequencies(outer: Db, index: "posts" | "people", tokens: string[], cap: number) {
+  return withIndexScans(outer, true, async (sql) => {
+    const table = sql(index === "posts" ? "search_posts" : "search_people");
+    const counts: number[] = [];
+    for (const tsquery of tokens) {
+      const [row] = await sql<{ count: number }[]>`
+        select count(*)::int as count from (select 1 from ${table} d where d.tsv @@ ${tsquery}::tsquery limit ${cap}) hits`;
+      counts.push(row.count);
+    }
+    return counts;
+  });
+}
+
 const needsTiers = (plan: EmbeddedSearchPlan) =>
-  plan.match === "most" || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
+  plan.match !== "all" || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
 
 /**
- * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or "most" are in
- * play, documents first by tier — 2 per token matched as typed, 1 per token matched only through a correction,
- * the phrase counting as every token typed — then by ts_rank on title, skill labels and keys (rank_tsv), so
- * description-only matches come last within a tier.
+ * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or a relaxed match
+ * are in play, documents first by tier — 2 per token found as typed in the title or skill labels (rank_tsv), 1
+ * per token found there only through a correction, the phrase counting as every token typed — then by ts_rank
+ * on rank_tsv, so description-only matches come last within a tier.
  */
 function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; score: Fragment } {
   if (plan.tokens.length === 0) return { where: sql`true`, score: sql`0::real` };
@@ -382,8 +407,11 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   const query = sql`${text}::tsquery`;
   const rank = sql`ts_rank(d.rank_tsv, ${query})`;
   if (!needsTiers(plan)) return { where: sql`d.tsv @@ ${query}`, score: rank };
-  const matches = (tsquery: string) => (tsquery ? sql`d.tsv @@ ${tsquery}::tsquery` : sql`false`);
-  const perToken = plan.tokens.map((token) =>
+  // Tiers look at title and skill labels (rank_tsv, inline): unpacking every match's whole tsv costs more than
+  // the rest of the ranking, and a word only in the description says less anyway.
+  const matches = (tsquery: string) => (tsquery ? sql`d.rank_tsv @@ ${tsquery}::tsquery` : sql`false`);
+  const counted = plan.tokens.filter((token) => !token.weak);
+  const perToken = (counted.length ? counted : plan.tokens).map((token) =>
     token.corrected
       ? sql`(case when ${matches(token.literal)} then 2 when ${matches(token.corrected)} then 1 else 0 end)`
       : sql`(case when ${matches(token.literal)} then 2 else 0 end)`,
@@ -476,7 +504,25 @@ function facetCounts(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan
 }
 
 /** The page of hits, the total and the facet counts in one statement. */
-async function searchDocuments<H>(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan) {
+/**
+ * Runs a search with words in a transaction that turns sequential scans off. The planner prices `tsv @@ query`
+ * like any cheap operator, so for a word it expects in more than a few percent of the documents it reads the
+ * whole table and unpacks every document's (TOASTed) tsvector: 70 ms at 10,000 posts where the GIN index and
+ * a bitmap of the matches take 1 ms. Listings without words keep their plans.
+ */
+export async function withIndexScans<T>(sql: Db, words: boolean, run: (sql: Db) => Promise<T>): Promise<T> {
+  if (!words || !("begin" in sql)) return run(sql);
+  return (await sql.begin(async (tx) => {
+    await tx`set local enable_seqscan = off`;
+    return run(tx);
+  })) as T;
+}
+
+async function searchDocuments<H>(outer: Db, documents: DocumentTable, plan: EmbeddedSearchPlan) {
+  return withIndexScans(outer, plan.tokens.length > 0, (sql) => searchDocumentsWith<H>(sql, documents, plan));
+}
+
+async function searchDocumentsWith<H>(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan) {
   const table = sql`${sql(documents.table)}`;
   const filter = documents.filter(sql, plan);
   const hitColumns = documents.hitColumns(sql);
