@@ -36,7 +36,13 @@ const services = await startServices();
 const server = createHttpServer(build);
 const { HOST, PORT, APP_URL } = build.entry.module.appConfig();
 
+server.once("error", async (error) => {
+  console.error(`Cannot listen on ${HOST}:${PORT}: ${error.message}`);
+  await services.stop();
+  process.exit(1);
+});
 server.listen(PORT, HOST, () => {
+  services.announce(APP_URL);
   console.log(`NextLeipzig is running at ${APP_URL} (listening on ${HOST}:${PORT})`);
 });
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { currentDatabase, db } from "~/lib/db.server";
+import { db } from "~/lib/db.server";
 import { LEIPZIG_DISTRICTS } from "~/lib/reference";
 import {
-  bestMatchesForPost,
   countNewMatchesForUser,
   matchesForUser,
   newMatchesForUser,
+  postMatchCards,
   processMatchOutbox,
   recomputeAllMatches,
 } from "~/modules/matching/matching.server";
-import { inverseDocumentFrequency, scoreMatch, freshness } from "~/modules/matching/scoring";
+import { EXACT_TIER, inverseDocumentFrequency, scoreMatch, freshness } from "~/modules/matching/scoring";
 import { enqueueChange } from "~/modules/outbox/outbox.server";
 import { changePostStatus, updatePost } from "~/modules/posts/posts.server";
 import { postSchema } from "~/modules/posts/schema";
@@ -25,7 +25,7 @@ async function syncMatches() {
   while ((await processMatchOutbox()) > 0);
 }
 
-type Row = { need_post_id: string | null; offer_post_id: string | null; need_user_id: string; offer_user_id: string; score: number; mutual: boolean; first_seen_at: Date; updated_at: Date; reasons: { shared: number[]; near: number[] } };
+type Row = { need_post_id: string | null; offer_post_id: string | null; need_user_id: string; offer_user_id: string; score: number; mutual: boolean; first_seen_at: Date; updated_at: Date; reasons: { shared: number[]; near: [number, number][] } };
 
 async function matchesOfPost(postId: string) {
   return db()<Row[]>`
@@ -66,12 +66,12 @@ describe("incremental matching through the outbox", () => {
     expect(match.need_user_id).toBe(anna.id);
     expect(match.offer_user_id).toBe(ben.id);
 
-    const [forPostDe] = await bestMatchesForPost(needId, "de");
-    expect(forPostDe.post.id).toBe(offerId);
-    expect(forPostDe.reasonText).toBe("Teilt 1 Fähigkeit: Möbelbau · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
-    const [forPostEn] = await bestMatchesForPost(offerId, "en");
-    expect(forPostEn.post.id).toBe(needId);
-    expect(forPostEn.reasonText).toBe("Shares 1 skill: furniture making · same neighbourhood (Plagwitz) · volunteer");
+    const [forPostDe] = await postMatchCards(needId, "de");
+    expect(forPostDe.other.id).toBe(offerId);
+    expect(forPostDe.reasonText).toBe("bietet Möbelbau · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
+    const [forPostEn] = await postMatchCards(offerId, "en");
+    expect(forPostEn.other.id).toBe(needId);
+    expect(forPostEn.reasonText).toBe("looks for furniture making · same neighbourhood (Plagwitz) · volunteer");
 
     // The SQL computes the same score as scoring.ts for the same facts.
     const [{ visible, withSkill }] = await db()<{ visible: number; withSkill: number }[]>`
@@ -79,6 +79,7 @@ describe("incremental matching through the outbox", () => {
              (select count(*)::int from post_skills ps join posts p on p.id = ps.post_id
               where p.status = 'open' and ps.skill_id = ${await skillId("Möbelbau")}) as "withSkill"`;
     const expected = scoreMatch({
+      exact: true,
       skillWeight: inverseDocumentFrequency(visible, withSkill),
       place: "district",
       rolesComplement: false,
@@ -99,19 +100,72 @@ describe("incremental matching through the outbox", () => {
     const rare = await matchBetween(needId, rareOffer);
     const common = await matchBetween(needId, commonOffer);
     expect(rare.score).toBeGreaterThan(common.score);
-    const best = await bestMatchesForPost(needId, "de");
-    expect(best.map((match) => match.post.id).slice(0, 2)).toEqual([rareOffer, commonOffer]);
+    const best = await postMatchCards(needId, "de");
+    expect(best.map((match) => match.other.id).slice(0, 2)).toEqual([rareOffer, commonOffer]);
   });
 
-  it("counts a sibling skill of the same ESCO group partly", async () => {
-    const needId = await createTestPost((await createPerson()).id, { kind: "need", skills: "Holzbau", location: "Lindenau" });
-    const siblingOffer = await createTestPost((await createPerson()).id, { kind: "offer", skills: "Zimmerei", location: "Lindenau" });
+  it("counts a strongly related skill partly and says which one the other side offers", async () => {
+    const needId = await createTestPost((await createPerson()).id, { kind: "need", skills: "3D-Druck", location: "Lindenau" });
+    const relatedOffer = await createTestPost((await createPerson()).id, { kind: "offer", skills: "Laserschneiden", location: "Lindenau" });
     await syncMatches();
-    const match = await matchBetween(needId, siblingOffer);
+    const match = await matchBetween(needId, relatedOffer);
     expect(match.reasons.shared).toEqual([]);
-    expect(match.reasons.near).toEqual([await skillId("Holzbau")]);
-    const [shown] = await bestMatchesForPost(needId, "de");
-    expect(shown.reasonText).toContain("verwandt: Holzbau");
+    expect(match.reasons.near).toEqual([[await skillId("3D-Druck"), await skillId("Laserschneiden")]]);
+    expect(match.score).toBeLessThan(EXACT_TIER);
+    const [shown] = await postMatchCards(needId, "de");
+    expect(shown.reasonText).toContain("bietet Laserschneiden – verwandt mit 3D-Druck");
+    const [fromOffer] = await postMatchCards(relatedOffer, "en");
+    expect(fromOffer.reasonText).toContain("looks for 3D printing – related to laser cutting");
+  });
+
+  it("does not match on a weak relation alone or on a broad group, so a list may stay short", async () => {
+    // Instrumentenbau and Weidenflechten share the broad ESCO group "handicrafts"; Glasbläserei is only a
+    // neighbour of Bleiverglasung (0.4)
+    const instrumentNeed = await createTestPost((await createPerson()).id, { kind: "need", skills: "Instrumentenbau", location: "Connewitz" });
+    const glassNeed = await createTestPost((await createPerson()).id, { kind: "need", skills: "Glasbläserei", location: "Connewitz" });
+    await createTestPost((await createPerson()).id, { kind: "offer", skills: "Weidenflechten", location: "Connewitz" });
+    await createTestPost((await createPerson()).id, { kind: "offer", skills: "Bleiverglasung", location: "Connewitz" });
+    await syncMatches();
+    expect(await postMatchCards(instrumentNeed, "de")).toEqual([]);
+    expect(await postMatchCards(glassNeed, "de")).toEqual([]);
+  });
+
+  it("ranks an exact fit before a merely related one, even a mutual one next door", async () => {
+    const me = await createPerson({ district: "Gohlis-Süd" });
+    const near = await createPerson({ district: "Gohlis-Süd" });
+    const exact = await createPerson({ district: "Probstheida" });
+    const myNeed = await createTestPost(me.id, { kind: "need", skills: "Holzbau", location: "Gohlis-Süd", exchangeMode: "barter" });
+    await createTestPost(me.id, { kind: "offer", skills: "Imkerei", location: "Gohlis-Süd" });
+    const relatedOffer = await createTestPost(near.id, { kind: "offer", skills: "Zimmerei", location: "Gohlis-Süd", exchangeMode: "barter" });
+    await createTestPost(near.id, { kind: "need", skills: "Imkerei", location: "Gohlis-Süd" });
+    const exactOffer = await createTestPost(exact.id, { kind: "offer", skills: "Holzbau", location: "Probstheida", exchangeMode: "paid" });
+    await syncMatches();
+    expect((await matchBetween(myNeed, relatedOffer)).mutual).toBe(true);
+    const shown = await postMatchCards(myNeed, "de");
+    expect(shown.map((match) => match.other.id)).toEqual([exactOffer, relatedOffer]);
+    const page = await matchesForUser(me.id, "de");
+    expect(page.sections.find((section) => section.key === `p${myNeed}`)?.items.map((match) => match.other.id)).toEqual([exactOffer, relatedOffer]);
+  });
+
+  it("shows a person once, with all the ways they fit: their profile and near-identical posts", async () => {
+    const leo = await createPerson({ displayName: "Leo", skillsOffered: ["3D-Druck"] });
+    const first = await createTestPost(leo.id, { kind: "offer", title: "3D-Druck für Ersatzteile", skills: "3D-Druck" });
+    const second = await createTestPost(leo.id, { kind: "offer", title: "3D-Druck-Service", skills: "3D-Druck" });
+    const other = await createTestPost((await createPerson()).id, { kind: "offer", title: "Druckwerkstatt", skills: "3D-Druck" });
+    const seeker = await createPerson();
+    const needId = await createTestPost(seeker.id, { kind: "need", skills: "3D-Druck" });
+    await syncMatches();
+
+    const cards = await postMatchCards(needId, "de");
+    expect(cards.filter((card) => card.other.userId === leo.id)).toHaveLength(1);
+    const leoCard = cards.find((card) => card.other.userId === leo.id)!;
+    expect([leoCard.other.id, ...leoCard.alsoVia.map((way) => way.id)].sort()).toEqual([first, second, leo.id].sort());
+    expect(leoCard.other).toMatchObject({ authorName: "Leo", role: "craftsperson", district: "Plagwitz" });
+    expect(cards.map((card) => card.other.id)).toContain(other);
+
+    const digest = await newMatchesForUser(seeker.id, null, 10);
+    expect(digest.filter((match) => match.other.userId === leo.id)).toHaveLength(1);
+    expect(await countNewMatchesForUser(seeker.id, null)).toBe(new Set(digest.map((match) => match.other.userId)).size);
   });
 
   it("never matches one's own posts", async () => {
@@ -213,7 +267,7 @@ describe("incremental matching through the outbox", () => {
     expect(await matchesOfPost(needId)).toHaveLength(0);
   });
 
-  it("marks mutual matches and ranks them first", async () => {
+  it("marks mutual matches without ranking them above better fits", async () => {
     const a = await createPerson({ district: "Gohlis-Süd" });
     const b = await createPerson({ district: "Probstheida" });
     const c = await createPerson({ district: "Gohlis-Süd" });
@@ -232,15 +286,12 @@ describe("incremental matching through the outbox", () => {
     expect(withC.mutual).toBe(false);
     expect(withC.score).toBeGreaterThan(withB.score);
 
-    // (other offers in this database are related to knife making through ESCO groups; they rank lower)
-    const forA = (await newMatchesForUser(a.id, null, 50)).filter((match) => match.mine.postId === aNeed).map((match) => match.other.id);
-    expect(forA[0]).toBe(bOffer);
-    expect(forA.indexOf(cOffer)).toBeGreaterThan(0);
-    const onPage = await bestMatchesForPost(aNeed, "de", 10);
-    expect(onPage[0].post.id).toBe(bOffer);
-    expect(onPage.map((match) => match.post.id)).toContain(cOffer);
-    const firstOneWay = onPage.findIndex((match) => !match.mutual);
-    expect(onPage.slice(firstOneWay).every((match) => !match.mutual)).toBe(true);
+    // one order everywhere: by score (c fits better), mutual only as a badge, the same on the post page and for a
+    const forA = (await matchesForUser(a.id, "de", { section: `p${aNeed}` })).sections[0].items.map((match) => match.other.id);
+    const onPage = await postMatchCards(aNeed, "de", 10);
+    expect(onPage.map((match) => match.other.id)).toEqual(forA);
+    expect(forA.indexOf(cOffer)).toBeLessThan(forA.indexOf(bOffer));
+    expect(onPage.find((match) => match.other.id === bOffer)?.mutual).toBe(true);
 
     // Once b's need is closed, the pair is no longer mutual.
     await changePostStatus(bNeed, { id: b.id, isAdmin: false }, "closed");
@@ -368,7 +419,7 @@ describe("full recompute", () => {
     expect(incremental.some((pair) => pair.includes(`:${first}:`))).toBe(false);
   });
 
-  it("writes the same matches with COPY (PostgreSQL servers) and with array inserts (PGlite)", async () => {
+  it("rebuilds through a fresh table with the same indexes and constraints, and a rebuild keeps first_seen_at", async () => {
     const snapshot = () => db()<{ key: string; score: number; mutual: boolean; reasons: unknown; first_seen_at: Date }[]>`
       select concat_ws(':', need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id) as key,
              score, mutual, reasons, first_seen_at
@@ -379,19 +430,18 @@ describe("full recompute", () => {
       select conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = 'matches'::regclass
       order by 1`;
     const schemaBefore = await schema();
-    const viaInsert = await recomputeAllMatches(undefined, { writeWith: "insert" });
+    const first = await recomputeAllMatches();
     // the rebuilt table took the old one's place with the same indexes and constraints
     expect(await schema()).toEqual(schemaBefore);
     expect(schemaBefore.map((row) => row.name)).toContain("matches_pair");
-    const inserted = await snapshot();
-    expect(inserted.length).toBe(viaInsert.matches);
-    expect(inserted.length).toBeGreaterThan(10);
-    if (currentDatabase()?.mode !== "postgres") return; // PGlite's socket takes no COPY FROM STDIN
-    await recomputeAllMatches(undefined, { writeWith: "copy" });
-    // freshness moves between the two runs, so scores may differ in their last digit
-    const copied = await snapshot();
-    expect(copied.map(({ score: _score, ...row }) => row)).toEqual(inserted.map(({ score: _score, ...row }) => row));
-    copied.forEach((row, index) => expect(row.score).toBeCloseTo(inserted[index].score, 4));
+    const written = await snapshot();
+    expect(written.length).toBe(first.matches);
+    expect(written.length).toBeGreaterThan(10);
+    await recomputeAllMatches();
+    // freshness moves between the two runs, so scores may differ in their last digit; first_seen_at is kept
+    const again = await snapshot();
+    expect(again.map(({ score: _score, ...row }) => row)).toEqual(written.map(({ score: _score, ...row }) => row));
+    again.forEach((row, index) => expect(row.score).toBeCloseTo(written[index].score, 4));
   });
 
   it("keeps the districts table in step with the reference list", async () => {
@@ -411,15 +461,53 @@ describe("/matches", () => {
 
     const page = await settle(() => matchesLoader({ request: getRequest("/matches", cookie), params: {}, context: {} }));
     const data = page.body as Awaited<ReturnType<typeof matchesForUser>>;
-    expect(data.groups.offers_for_your_needs).toHaveLength(1);
-    expect(data.groups.offers_for_your_needs[0]).toMatchObject({ isNew: true, other: { title: "Fotokurs" } });
-    expect(data.groups.offers_for_your_needs[0].reasonText).toBe("Teilt 1 Fähigkeit: Fotografie · gleicher Stadtteil (Plagwitz) · bezahlt");
+    expect(data.sections).toHaveLength(1);
+    expect(data.sections[0].items).toHaveLength(1);
+    expect(data.sections[0].items[0]).toMatchObject({ isNew: true, other: { title: "Fotokurs" } });
+    expect(data.sections[0].items[0].reasonText).toBe("bietet Fotografie · gleicher Stadtteil (Plagwitz) · bezahlt");
 
     const marked = await settle(() => matchesAction({ request: formRequest("/matches", { intent: "mark-seen" }, cookie), params: {}, context: {} }));
     expect(marked.status).toBe(302);
     const again = (await settle(() => matchesLoader({ request: getRequest("/matches", cookie), params: {}, context: {} }))).body as typeof data;
     expect(again.newCount).toBe(0);
-    expect(again.groups.offers_for_your_needs[0].isNew).toBe(false);
+    expect(again.sections[0].items[0].isNew).toBe(false);
+  });
+
+  it("groups by my post and profile, shows the best few with 'more', filters and pages", async () => {
+    const me = await createPerson({ skillsSought: ["Keramik"] });
+    const needId = await createTestPost(me.id, { kind: "need", skills: "Keramik" });
+    const roles = ["artist", "craftsperson", "scientist", "startup", "initiative"] as const;
+    for (let i = 0; i < 25; i++) {
+      const person = await createPerson({ role: roles[i % 5], district: i % 2 ? "Connewitz" : "Lindenau" });
+      await createTestPost(person.id, { kind: "offer", skills: "Keramik", title: `Keramik ${i}`, location: i % 2 ? "Connewitz" : "Lindenau" });
+    }
+    await syncMatches();
+    const cookie = await sessionCookieFor(me.id);
+    const load = async (query: string) =>
+      (await settle(() => matchesLoader({ request: getRequest(`/matches${query}`, cookie), params: {}, context: {} }))).body as Awaited<ReturnType<typeof matchesForUser>>;
+
+    const overview = await load("");
+    const postSection = overview.sections.find((section) => section.key === `p${needId}`)!;
+    expect(postSection.items).toHaveLength(3);
+    expect(postSection.total).toBeGreaterThan(3);
+    expect(overview.sections.some((section) => section.key === "profile-need")).toBe(true);
+
+    const opened = await load(`?section=p${needId}`);
+    expect(opened.sections).toHaveLength(1);
+    expect(opened.sections[0].items.length).toBe(Math.min(20, postSection.total));
+    if (postSection.total > 20) {
+      const second = await load(`?section=p${needId}&page=2`);
+      expect(second.sections[0].items.map((item) => item.other.id)).not.toContain(opened.sections[0].items[0].other.id);
+    }
+
+    const artistsInConnewitz = await load("?role=artist&district=Connewitz&kind=post");
+    const items = artistsInConnewitz.sections.flatMap((section) => section.items);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.other.role === "artist" && item.other.district === "Connewitz" && item.other.kind === "post")).toBe(true);
+
+    // nonsense in the query is ignored, not an error
+    const odd = await settle(() => matchesLoader({ request: getRequest("/matches?role=wizard&page=-3&section=x'--", cookie), params: {}, context: {} }));
+    expect(odd.status).toBe(200);
   });
 
   it("sends visitors who are not signed in to the login", async () => {

@@ -1,13 +1,20 @@
 import { currentDatabase, DatabaseUnavailableError, openDatabase, useDatabase, type Database } from "./db.server";
 import { env, type Env } from "./env.server";
 import { migrate, MigrationError } from "./migrations.server";
+import { forgetServerAddress, recordServerAddress, runningServerAddress } from "./server-address.server";
 import { loadTaxonomySeed } from "~/modules/skills/taxonomy-seed.server";
 import { startBackgroundWorkers } from "./workers.server";
 import { stopWorkers } from "./jobs.server";
 import { stopDigestScheduler } from "~/modules/digest/scheduler.server";
 import { seedDemo, shouldSeedDemoOnFirstStart } from "~/modules/demo/demo.server";
 
-export type BootOptions = { workers?: boolean; quiet?: boolean; afterMigrate?: (database: Database, config: Env) => Promise<void> };
+export type BootOptions = {
+  workers?: boolean;
+  quiet?: boolean;
+  /** Who opens the embedded database: a second "server" on the same DATA_DIR is refused, commands join. */
+  role?: "server" | "cli";
+  afterMigrate?: (database: Database, config: Env) => Promise<void>;
+};
 
 function log(quiet: boolean | undefined, message: string) {
   if (!quiet) console.log(message);
@@ -21,8 +28,18 @@ export async function openAppDatabase(options: BootOptions = {}): Promise<Databa
   const existing = currentDatabase();
   if (existing) return existing;
   const config = env();
+  const serverBeside = !config.DATABASE_URL && options.role === "server" ? runningServerAddress(config.DATA_DIR) : undefined;
+  if (serverBeside) {
+    console.error(`${config.DATA_DIR} is in use by the NextLeipzig server at ${serverBeside}; stop it first or set DATA_DIR to another folder.`);
+    process.exit(1);
+  }
   try {
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
+    const database = await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      poolMax: config.DATABASE_POOL_MAX,
+      role: options.role ?? "cli",
+    });
     useDatabase(database);
     log(options.quiet, `Database: ${database.description}`);
     const applied = await migrate(database.sql, { onApply: (name) => log(options.quiet, `Applying migration ${name}`) });
@@ -52,14 +69,20 @@ async function seedDemoOnFirstEmbeddedStart(database: Database, quiet?: boolean)
 
 /** The server process: database, then the workers that follow the outbox tables. */
 export async function startServices(options: BootOptions = {}) {
-  const database = await openAppDatabase(options);
+  const database = await openAppDatabase({ role: "server", ...options });
   await seedDemoOnFirstEmbeddedStart(database, options.quiet);
   if ((options.workers ?? true) && env().WORKERS === "on") startBackgroundWorkers();
+  const dataDir = env().DATA_DIR;
   return {
     database,
+    /** Called once the server listens: commands started beside it on the embedded database use its address. */
+    announce(appUrl: string) {
+      if (database.mode === "embedded") recordServerAddress(dataDir, appUrl);
+    },
     async stop() {
       stopDigestScheduler();
       await stopWorkers();
+      forgetServerAddress(dataDir);
       await database.close();
     },
   };

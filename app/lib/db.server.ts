@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import postgres from "postgres";
+import { applicationName, EmbeddedDatabaseError, openEmbeddedCluster, type EmbeddedRole } from "./embedded-postgres.server";
 
 export type Sql = postgres.Sql;
 /** A client or an open transaction: queries accept either so callers decide the transaction boundary. */
@@ -8,6 +7,7 @@ export type Db = postgres.Sql | postgres.TransactionSql;
 
 export type Database = {
   sql: Sql;
+  /** "embedded": the server under DATA_DIR that the app starts itself; "postgres": DATABASE_URL. Same SQL either way. */
   mode: "postgres" | "embedded";
   /** Where it lives, without a password, for logs and /healthz. */
   description: string;
@@ -18,124 +18,50 @@ const silent = () => {};
 
 export class DatabaseUnavailableError extends Error {}
 
-/** Connects to DATABASE_URL, or starts the embedded PostgreSQL (PGlite) with its data under dataDir. */
+/**
+ * Connects to DATABASE_URL, or to the embedded PostgreSQL server with its cluster under dataDir (started when none
+ * runs, joined when the server or another command already runs it). Both are the same PostgreSQL: one code path.
+ */
 export async function openDatabase(options: {
   url?: string;
   dataDir: string;
   poolMax?: number;
+  role?: EmbeddedRole;
 }): Promise<Database> {
-  if (options.url) return openServerDatabase(options.url, options.poolMax ?? 10);
-  return openEmbeddedDatabase(options.dataDir);
-}
-
-async function openServerDatabase(url: string, poolMax: number): Promise<Database> {
-  const sql = postgres(url, { max: poolMax, onnotice: silent, connect_timeout: 10 });
-  const parsed = new URL(url);
-  const description = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
-  await checkConnection(sql, description);
-  return { sql, mode: "postgres", description, close: () => sql.end({ timeout: 5 }) };
-}
-
-type EmbeddedLock = { pid: number; port: number };
-
-/**
- * PGlite is one process's database: the first process to open a data dir serves it on a local socket and
- * records the port, and CLI commands started while the server runs connect through that socket instead of
- * opening the files a second time.
- */
-async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
-  const absoluteDir = path.resolve(dataDir);
-  const pgDir = path.join(absoluteDir, "pg");
-  const lockFile = path.join(absoluteDir, "embedded-server.json");
-  fs.mkdirSync(absoluteDir, { recursive: true });
-
-  const running = readLiveLock(lockFile);
-  if (running) {
-    const sql = postgres({ ...embeddedConnection(running.port), max: 1, onnotice: silent });
-    const description = `embedded PostgreSQL served by process ${running.pid} (${pgDir})`;
+  const poolMax = options.poolMax ?? 10;
+  if (options.url) {
+    const parsed = new URL(options.url);
+    const description = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+    const sql = connect(options.url, poolMax);
     await checkConnection(sql, description);
-    return { sql, mode: "embedded", description, close: () => sql.end({ timeout: 5 }) };
+    return { sql, mode: "postgres", description, close: () => sql.end({ timeout: 5 }) };
   }
-
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
-  const { unaccent } = await import("@electric-sql/pglite/contrib/unaccent");
-  const { citext } = await import("@electric-sql/pglite/contrib/citext");
-  const { fuzzystrmatch } = await import("@electric-sql/pglite/contrib/fuzzystrmatch");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
-
-  const pglite = await PGlite.create({ dataDir: pgDir, extensions: { pg_trgm, unaccent, citext, fuzzystrmatch } });
-  // More than one connection, so CLI commands can join while the server holds its own; the socket server
-  // queues their messages and keeps a transaction's statements together.
-  const server = new PGLiteSocketServer({ db: pglite, port: 0, host: "127.0.0.1", maxConnections: 8 });
-  await server.start();
-  const port = Number(server.getServerConn().split(":").pop());
-  fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, port } satisfies EmbeddedLock));
-
-  // postgres.js over the PGlite socket is only reliable with a single connection.
-  const sql = postgres({ ...embeddedConnection(port), max: 1, onnotice: silent });
-  const description = `embedded PostgreSQL (PGlite) in ${pgDir}`;
+  let cluster;
+  try {
+    cluster = await openEmbeddedCluster(options.dataDir, options.role ?? "cli");
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseError) throw new DatabaseUnavailableError(error.message);
+    throw error;
+  }
+  const description = `embedded PostgreSQL on 127.0.0.1:${cluster.port} (${cluster.clusterDir})`;
+  const sql = connect(cluster.url, poolMax);
   await checkConnection(sql, description);
   let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await sql.end({ timeout: 5 });
-    await server.stop();
-    await pglite.close();
-    const lock = readLock(lockFile);
-    if (lock?.pid === process.pid) fs.rmSync(lockFile, { force: true });
-  };
-  return { sql, mode: "embedded", description, close };
-}
-
-/** An in-memory PGlite for tests, optionally restored from a dumped data dir. */
-export async function openMemoryDatabase(loadDataDir?: Blob): Promise<Database & { dump: () => Promise<Blob> }> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
-  const { unaccent } = await import("@electric-sql/pglite/contrib/unaccent");
-  const { citext } = await import("@electric-sql/pglite/contrib/citext");
-  const { fuzzystrmatch } = await import("@electric-sql/pglite/contrib/fuzzystrmatch");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
-  const pglite = await PGlite.create({ loadDataDir, extensions: { pg_trgm, unaccent, citext, fuzzystrmatch } });
-  const server = new PGLiteSocketServer({ db: pglite, port: 0, host: "127.0.0.1" });
-  await server.start();
-  const port = Number(server.getServerConn().split(":").pop());
-  const sql = postgres({ ...embeddedConnection(port), max: 1, onnotice: silent });
   return {
     sql,
     mode: "embedded",
-    description: "embedded PostgreSQL (PGlite, in memory)",
-    dump: () => pglite.dumpDataDir("none") as Promise<Blob>,
+    description,
     close: async () => {
-      await sql.end({ timeout: 5 });
-      await server.stop();
-      await pglite.close();
+      if (closed) return;
+      closed = true;
+      await cluster.release(sql);
     },
   };
 }
 
-function embeddedConnection(port: number) {
-  return { host: "127.0.0.1", port, user: "postgres", password: "postgres", database: "postgres" };
-}
-
-function readLock(lockFile: string): EmbeddedLock | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(lockFile, "utf8")) as EmbeddedLock;
-  } catch {
-    return undefined;
-  }
-}
-
-function readLiveLock(lockFile: string): EmbeddedLock | undefined {
-  const lock = readLock(lockFile);
-  if (!lock || lock.pid === process.pid) return undefined;
-  try {
-    process.kill(lock.pid, 0);
-    return lock;
-  } catch {
-    return undefined;
-  }
+/** One pool; every connection names this process, so the embedded server can tell who still uses it. */
+export function connect(url: string, poolMax: number): Sql {
+  return postgres(url, { max: poolMax, onnotice: silent, connect_timeout: 10, connection: { application_name: applicationName() } });
 }
 
 async function checkConnection(sql: Sql, description: string) {
@@ -160,6 +86,6 @@ export function currentDatabase(): Database | undefined {
   return current;
 }
 
-export function useDatabase(database: Database) {
+export function useDatabase(database: Database | undefined) {
   current = database;
 }

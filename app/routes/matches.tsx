@@ -3,14 +3,18 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Notice } from "~/components/form";
 import { useT } from "~/components/i18n";
+import { MatchCard } from "~/components/match-card";
 import { redirectWithNotice } from "~/lib/http.server";
 import { translate, type MessageKey } from "~/lib/i18n";
+import { ROLES } from "~/lib/reference";
 import { requestLocale, requireUser } from "~/lib/session.server";
-import { markMatchesSeen, matchesForUser, type MatchGroup, type MatchListItem } from "~/modules/matching/matching.server";
+import { markMatchesSeen, matchesForUser, type MatchSection } from "~/modules/matching/matching.server";
+import { MATCH_FILTER_KINDS, matchesQuerySchema } from "~/modules/matching/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? translate(data.locale, "matching.title") : "Matches"} · NextLeipzig` },
 ];
+
 
 /*
  * "New since my last visit" without GET changing state: a match is new when it was first seen after the
@@ -21,7 +25,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const locale = await requestLocale(request);
-  return { locale, ...(await matchesForUser(user.id, locale)) };
+  const query = matchesQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const filters = { kind: query.kind, role: query.role, district: query.district || undefined };
+  const result = await matchesForUser(user.id, locale, { filters, section: query.section, page: query.page });
+  return { locale, filters, ...result };
 }
 
 const actionSchema = z.object({ intent: z.literal("mark-seen") });
@@ -34,41 +41,26 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirectWithNotice("/matches", "seen");
 }
 
-const GROUPS: MatchGroup[] = ["needs_for_you", "offers_for_your_needs", "people"];
-
-function MatchItem({ match }: { match: MatchListItem }) {
-  const t = useT();
-  const otherKind = match.other.kind === "person" ? t("matching.person") : t(`kind.${match.other.side}` as MessageKey);
-  return (
-    <article className={`card post-card kind-${match.other.side}`}>
-      <p className="eyebrow">
-        <span className={`badge kind-${match.other.side}`}>{otherKind}</span>
-        {match.mutual ? (
-          <span className="badge" title={t("matching.mutualHint")}>
-            {t("matching.mutual")}
-          </span>
-        ) : null}
-        {match.isNew ? <span className="badge new">{t("matching.new")}</span> : null}
-      </p>
-      <h3>
-        <Link to={match.other.path}>{match.other.title}</Link>
-      </h3>
-      <p className="meta">{match.mine.postId ? t("matching.forPost", { title: match.mine.title ?? "" }) : t("matching.forProfile")}</p>
-      {match.reasonText ? (
-        <p className="reason">
-          <span className="visually-hidden">{t("matching.reasonLabel")}: </span>
-          {match.reasonText}
-        </p>
-      ) : null}
-    </article>
-  );
+function sectionTitle(section: Pick<MatchSection, "mine">, t: ReturnType<typeof useT>) {
+  if (section.mine.postId) return t("matching.section.post", { title: section.mine.title ?? "" });
+  return t(section.mine.side === "need" ? "matching.section.profileNeed" : "matching.section.profileOffer");
 }
 
 export default function MatchesPage() {
   const data = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
-  const total = GROUPS.reduce((sum, group) => sum + data.groups[group].length, 0);
+  const filtered = Boolean(data.filters.kind || data.filters.role || data.filters.district);
+  const withParams = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    next.delete("notice");
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) next.delete(name);
+      else next.set(name, value);
+    }
+    const text = next.toString();
+    return text ? `/matches?${text}` : "/matches";
+  };
   return (
     <div className="matches-page">
       <header className="page-header">
@@ -81,8 +73,8 @@ export default function MatchesPage() {
           {t("matching.noProfile")} <Link to="/profile">{t("nav.profile")}</Link>
         </Notice>
       ) : null}
-      {total === 0 ? <p className="empty">{t("matching.empty")}</p> : null}
-      {data.hasProfile && total > 0 ? (
+      {data.total === 0 && !filtered ? <p className="empty">{t("matching.empty")}</p> : null}
+      {data.hasProfile && data.total > 0 ? (
         <div className="button-row">
           <p>{data.newCount > 0 ? t("matching.newCount", { count: data.newCount }) : t("matching.noneNew")}</p>
           {data.newCount > 0 ? (
@@ -94,19 +86,73 @@ export default function MatchesPage() {
           ) : null}
         </div>
       ) : null}
-      {total > 0
-        ? GROUPS.map((group) => (
-            <section key={group} aria-labelledby={`group-${group}`}>
-              <h2 id={`group-${group}`}>{t(`matching.group.${group}` as MessageKey)}</h2>
-              {data.groups[group].length === 0 ? <p className="empty">{t("matching.groupEmpty")}</p> : null}
-              <div className="card-list">
-                {data.groups[group].map((match) => (
-                  <MatchItem key={`${match.mine.postId ?? "profile"}-${match.other.kind}-${match.other.id}`} match={match} />
-                ))}
-              </div>
-            </section>
-          ))
-        : null}
+      {data.total > 0 || filtered ? (
+        <Form method="get" className="filters" aria-label={t("matching.filter.title")}>
+          {data.section ? <input type="hidden" name="section" value={data.section.key} /> : null}
+          <label>
+            {t("matching.filter.kind")}{" "}
+            <select name="kind" defaultValue={data.filters.kind ?? ""}>
+              <option value="">{t("matching.filter.kind.all")}</option>
+              {MATCH_FILTER_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`matching.filter.kind.${kind}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>{" "}
+          <label>
+            {t("matching.filter.role")}{" "}
+            <select name="role" defaultValue={data.filters.role ?? ""}>
+              <option value="">{t("matching.filter.role.all")}</option>
+              {ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {t(`role.${role}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>{" "}
+          <label>
+            {t("matching.filter.district")}{" "}
+            <select name="district" defaultValue={data.filters.district ?? ""}>
+              <option value="">{t("matching.filter.district.all")}</option>
+              {data.districts.map((district) => (
+                <option key={district} value={district}>
+                  {district === "elsewhere" ? t("common.elsewhere") : district}
+                </option>
+              ))}
+            </select>
+          </label>{" "}
+          <button className="button secondary small">{t("matching.filter.apply")}</button>
+        </Form>
+      ) : null}
+      {filtered && data.total === 0 ? <p className="empty">{t("matching.filter.none")}</p> : null}
+      {data.section ? (
+        <p>
+          <Link to={withParams({ section: null, page: null })}>{t("matching.back")}</Link>
+        </p>
+      ) : null}
+      {data.sections.map((section) => (
+        <section key={section.key} aria-labelledby={`section-${section.key}`}>
+          <h2 id={`section-${section.key}`}>{sectionTitle(section, t)}</h2>
+          <div className="card-list">
+            {section.items.map((match) => (
+              <MatchCard key={`${match.other.kind}-${match.other.id}`} match={match} />
+            ))}
+          </div>
+          {!data.section && section.total > section.items.length ? (
+            <p>
+              <Link to={withParams({ section: section.key, page: null })}>{t("matching.more", { count: section.total })}</Link>
+            </p>
+          ) : null}
+        </section>
+      ))}
+      {data.section && data.section.pages > 1 ? (
+        <nav className="pagination" aria-label={t("matching.page", { page: data.section.page, pages: data.section.pages })}>
+          {data.section.page > 1 ? <Link to={withParams({ page: String(data.section.page - 1) })}>{t("matching.page.previous")}</Link> : null}{" "}
+          <span>{t("matching.page", { page: data.section.page, pages: data.section.pages })}</span>{" "}
+          {data.section.page < data.section.pages ? <Link to={withParams({ page: String(data.section.page + 1) })}>{t("matching.page.next")}</Link> : null}
+        </nav>
+      ) : null}
     </div>
   );
 }

@@ -8,7 +8,8 @@ import { forbidden, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
 import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
-import { bestMatchesForPost } from "~/modules/matching/matching.server";
+import { postMatchCards } from "~/modules/matching/matching.server";
+import { MatchCard } from "~/components/match-card";
 import { postStatusActionSchema } from "~/modules/posts/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.post.title} · NextLeipzig` : "NextLeipzig" }];
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await requestLocale(request);
   const found = await findPostForViewer(params.postId ?? "", user ? { id: user.id, isAdmin: user.is_admin } : undefined, locale);
   if (!found) notFound();
-  const matches = await bestMatchesForPost(found.post.id, locale, 5);
+  const matches = await postMatchCards(found.post.id, locale, 5);
   return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner, matches };
 }
 
@@ -126,20 +127,7 @@ export default function PostPage() {
         {matches.length === 0 ? <p className="empty">{t("matching.post.empty")}</p> : null}
         <div className="card-list">
           {matches.map((match) => (
-            <article key={match.post.id} className={`card post-card kind-${match.post.kind}`}>
-              {match.mutual ? (
-                <p className="eyebrow">
-                  <span className="badge" title={t("matching.mutualHint")}>
-                    {t("matching.mutual")}
-                  </span>
-                </p>
-              ) : null}
-              <h3>
-                <Link to={`/posts/${match.post.id}`}>{match.post.title}</Link>
-              </h3>
-              {match.post.authorName ? <p className="meta">{t("post.by", { name: match.post.authorName })}</p> : null}
-              <p className="reason">{match.reasonText}</p>
-            </article>
+            <MatchCard key={`${match.other.kind}-${match.other.id}`} match={match} />
           ))}
         </div>
       </section>

@@ -1,7 +1,7 @@
 // npm run bench:digest — sends the weekly digest to BENCH_PEOPLE (default 100,000) people who all have new
 // matches, through the local Resend stand-in (its own process) at 2 requests/s × 100 emails = 200 emails/s, and
 // prints emails per second against that ceiling, peak memory, duplicates and missing recipients.
-// Runs on DATABASE_URL, or starts a throwaway PostgreSQL (scripts/pg-throwaway.sh) when unset.
+// Runs on DATABASE_URL, or starts a throwaway embedded PostgreSQL when unset.
 import { spawn } from "node:child_process";
 import readline from "node:readline";
 import { openAppDatabase } from "../../app/lib/boot.server";
@@ -15,7 +15,7 @@ const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const RATE = 2;
 const CEILING = RATE * 100;
 
-const database = postgresServer("bench-digest");
+const database = await postgresServer("bench-digest");
 process.env.DATABASE_URL = database.url;
 process.env.WORKERS = "off";
 process.env.DEMO_DATA = "off";
@@ -91,6 +91,6 @@ try {
   standInProcess.kill();
   await db()`delete from users where email like 'bench-digest-%'`.catch(() => {});
   await currentDatabase()?.close();
-  database.stop();
+  await database.stop();
 }
 process.exit(0);

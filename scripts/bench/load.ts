@@ -2,7 +2,7 @@
 // driven by autocannon (50 connections, 30 s each) on the home page, search pages with varied queries and facets,
 // post pages, and a bare route of the same server that returns a fixed text. Prints requests/s, p50/p95/p99 and
 // errors for each; target: no errors, no 5xx, search serves at least 50% of the bare route's requests/s.
-// Uses DATABASE_URL, or starts a throwaway PostgreSQL (scripts/pg-throwaway.sh). BENCH_POSTS / BENCH_PEOPLE /
+// Uses DATABASE_URL, or starts a throwaway embedded PostgreSQL. BENCH_POSTS / BENCH_PEOPLE /
 // BENCH_SECONDS shrink it for a quick look.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -20,7 +20,7 @@ const POSTS = Number(process.env.BENCH_POSTS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = 50;
 
-const database = postgresServer("bench-load");
+const database = await postgresServer("bench-load");
 process.env.DATABASE_URL = database.url;
 process.env.WORKERS = "off";
 process.env.DEMO_DATA = "off";
@@ -186,6 +186,6 @@ try {
   serverProcess.kill();
   await currentDatabase()?.close().catch(() => {});
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  database.stop();
+  await database.stop();
 }
 process.exit(0);

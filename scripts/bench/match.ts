@@ -1,7 +1,7 @@
 // npm run bench:match — full match recompute at 10k and 100k posts on a real PostgreSQL, against the floor of
 // one sequential read of all post-skill rows, plus the incremental update after one post changes.
 // Uses DATABASE_URL (a server; databases nl_bench_match_* are created and dropped on it), or starts a
-// throwaway PostgreSQL with scripts/pg-throwaway.sh and stops it afterwards. Not part of `npm test`.
+// throwaway embedded PostgreSQL and stops it afterwards. Not part of `npm test`.
 import { postgresServer } from "../lib/servers";
 import postgres from "postgres";
 import { useDatabase } from "../../app/lib/db.server";
@@ -178,7 +178,7 @@ async function runScale(baseUrl: string, scale: (typeof SCALES)[number]) {
 }
 
 async function main() {
-  const server = postgresServer("bench-match");
+  const server = await postgresServer("bench-match");
   try {
     const results: Awaited<ReturnType<typeof runScale>>[] = [];
     for (const scale of SCALES) results.push(await runScale(server.url, scale));
@@ -223,7 +223,7 @@ async function main() {
     );
   } finally {
     clearInterval(sampler);
-    server.stop();
+    await server.stop();
   }
 }
 

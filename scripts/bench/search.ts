@@ -2,7 +2,7 @@
 // same corpus and the same queries, in one run. Not part of `npm test`.
 //
 // Database: the PostgreSQL in DATABASE_URL (a database nl_bench_search_* is created there and dropped after),
-// or, when unset, the embedded PostgreSQL (PGlite) in a temporary directory. MEILI_HOST is ignored: this
+// or, when unset, a throwaway embedded PostgreSQL in a temporary directory. MEILI_HOST is ignored: this
 // measures the embedded engine.
 //
 // Corpus (generated from the skills taxonomy, German and English, set-based in SQL): 20,000 people with
@@ -82,7 +82,7 @@ async function openBenchDatabase(): Promise<{ database: Database; label: string;
   const database = await openDatabase({ dataDir });
   return {
     database,
-    label: "embedded PostgreSQL (PGlite)",
+    label: "embedded PostgreSQL 17 (throwaway)",
     cleanup: async () => {
       await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

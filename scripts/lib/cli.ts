@@ -1,9 +1,15 @@
 import cliProgress from "cli-progress";
 import { openAppDatabase } from "../../app/lib/boot.server";
 import { currentDatabase } from "../../app/lib/db.server";
+import { runningServerAddress } from "../../app/lib/server-address.server";
 
 /** Opens the app's database (migrations and taxonomy included), runs the command, closes, and exits non-zero on failure. */
 export async function runCli(main: () => Promise<void>) {
+  // Beside a running server on the embedded database, links use the server's address (its PORT / APP_URL).
+  if (!process.env.APP_URL && !process.env.DATABASE_URL) {
+    const appUrl = runningServerAddress(process.env.DATA_DIR ?? "./.data");
+    if (appUrl) process.env.APP_URL = appUrl;
+  }
   try {
     await openAppDatabase({ quiet: true });
     await main();

@@ -1,6 +1,6 @@
 // Servers the benchmarks and browser tests start for themselves.
-import { execFileSync } from "node:child_process";
 import net from "node:net";
+import { startThrowawayCluster } from "../../app/lib/embedded-postgres.server";
 
 /** A TCP port nothing listens on right now. */
 export async function freePort() {
@@ -14,13 +14,11 @@ export async function freePort() {
 }
 
 /**
- * The PostgreSQL in DATABASE_URL, or else a throwaway server (scripts/pg-throwaway.sh) in /tmp that stop()
- * removes again.
+ * The PostgreSQL in DATABASE_URL, or else a throwaway embedded PostgreSQL in the temp folder that stop() removes.
  */
-export function postgresServer(name: string): { url: string; stop: () => void } {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
-  const dir = `/tmp/nl-${name}-pg-${process.pid}`;
-  console.log("DATABASE_URL is not set: starting a throwaway PostgreSQL …");
-  const url = execFileSync("scripts/pg-throwaway.sh", ["start", dir], { encoding: "utf8" }).trim().split("\n").pop() ?? "";
-  return { url, stop: () => execFileSync("scripts/pg-throwaway.sh", ["stop", dir]) };
+export async function postgresServer(name: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  console.log("DATABASE_URL is not set: starting a throwaway embedded PostgreSQL …");
+  const cluster = await startThrowawayCluster(name);
+  return { url: cluster.url, stop: cluster.stop };
 }

@@ -243,7 +243,7 @@ async function main() {
           });
           await a.goto(`${base}/matches`);
           await eventuallyText(a, "looking for help with woodworking");
-          await expectText(a, /Teilt 1 Fähigkeit: Holzbearbeitung/);
+          await expectText(a, /sucht Holzbearbeitung/);
           await screenshot(a, "matches");
         },
       },

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { currentDatabase, db } from "~/lib/db.server";
+import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import type { Locale } from "~/lib/i18n";
 import type { MailTransport, OutgoingEmail } from "~/lib/mail.server";
@@ -178,37 +178,21 @@ async function renderUntilReady(wanted: number, counts: { skipped: number }) {
 }
 
 /**
- * Only one runner at a time across processes: a session advisory lock on a connection of its own. The embedded
- * database lives in one process, where an in-process flag does the same; rows are claimed with SKIP LOCKED
- * either way.
+ * Only one runner at a time across processes: a session advisory lock on a connection of its own (rows are
+ * claimed with SKIP LOCKED as well, so a batch is never sent twice).
  */
-let embeddedRunnerActive = false;
-
 async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () => Promise<void> } | undefined> {
-  const database = currentDatabase();
-  if (database?.mode === "postgres") {
-    const reserved = await db().reserve();
-    const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${DIGEST_LOCK_KEY}) as locked`;
-    if (!row.locked) {
-      reserved.release();
-      return undefined;
-    }
-    return {
-      exclusive: true,
-      release: async () => {
-        await reserved`select pg_advisory_unlock(${DIGEST_LOCK_KEY})`;
-        reserved.release();
-      },
-    };
+  const reserved = await db().reserve();
+  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${DIGEST_LOCK_KEY}) as locked`;
+  if (!row.locked) {
+    reserved.release();
+    return undefined;
   }
-  if (embeddedRunnerActive) return undefined;
-  embeddedRunnerActive = true;
-  // The embedded database belongs to this process, so no other runner can be mid-batch. Even if one were
-  // (a CLI through the server's socket), a reclaimed batch is re-sent with the same idempotency key.
   return {
     exclusive: true,
     release: async () => {
-      embeddedRunnerActive = false;
+      await reserved`select pg_advisory_unlock(${DIGEST_LOCK_KEY})`;
+      reserved.release();
     },
   };
 }

@@ -51,8 +51,8 @@ export async function planDigests(sql: Db, input: { runId: string; frequency: st
 }
 
 /**
- * The next planned digests to render, oldest first. Not locked: rendering reads matches over the pool (the
- * embedded database has one connection), and markDigestReady only changes a row that is still "planned".
+ * The next planned digests to render, oldest first. Not locked: rendering reads matches over the pool, and
+ * markDigestReady only changes a row that is still "planned".
  */
 export async function nextPlannedDigests(sql: Db, limit: number) {
   return sql<(DigestRow & { email: string; locale: "de" | "en"; display_name: string })[]>`

@@ -23,10 +23,14 @@ const PLACES: [string | null, string | null][] = [
 function world(seed: number, sideCount: number, skillCount: number) {
   const next = random(seed);
   const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)];
-  // skills 1..skillCount; groups: skills 1-4 in group 1, 3-6 in group 2, 10-12 in group 3
-  const groups = new Map<number, number[]>([
-    [1, [1]], [2, [1]], [3, [1, 2]], [4, [1, 2]], [5, [2]], [6, [2]], [10, [3]], [11, [3]], [12, [3]],
-  ]);
+  // skills 1..skillCount; related pairs (both directions), strong (≥ 0.5, a fit alone) and weak (only adds)
+  const pairs: [number, number, number][] = [[1, 2, 0.8], [1, 3, 0.4], [3, 4, 0.6], [4, 5, 0.4], [5, 6, 0.5], [10, 11, 0.5], [10, 12, 0.5], [11, 12, 0.6]];
+  const related = new Map<number, { skill: number; weight: number }[]>();
+  for (const [a, b, weight] of pairs) {
+    related.set(a, [...(related.get(a) ?? []), { skill: b, weight }]);
+    related.set(b, [...(related.get(b) ?? []), { skill: a, weight }]);
+  }
+  for (const list of related.values()) list.sort((x, y) => y.weight - x.weight || x.skill - y.skill);
   const sides: MatchSide[] = [];
   for (let i = 0; i < sideCount; i++) {
     const isPost = next() < 0.8;
@@ -58,12 +62,12 @@ function world(seed: number, sideCount: number, skillCount: number) {
   const { posts, postsWithSkill } = countSkillsOfPosts(unique);
   const taxonomy: MatchTaxonomy = {
     idf: (skill) => inverseDocumentFrequency(posts, postsWithSkill.get(skill) ?? 0),
-    groupsOf: (skill) => groups.get(skill) ?? [],
+    related: (skill) => ({ skills: (related.get(skill) ?? []).map((entry) => entry.skill), weights: (related.get(skill) ?? []).map((entry) => entry.weight) }),
   };
   // The same world as scoring.ts sees it: string ids, ages instead of freshness.
   const reference: Taxonomy = {
     idf: (skill) => taxonomy.idf(Number(skill)),
-    groupsOf: (skill) => (groups.get(Number(skill)) ?? []).map(String),
+    related: (skill) => (related.get(Number(skill)) ?? []).map((entry) => ({ skill: String(entry.skill), weight: entry.weight })),
   };
   const asSide = (side: MatchSide): Side => ({
     ownerId: side.userId,
@@ -75,30 +79,43 @@ function world(seed: number, sideCount: number, skillCount: number) {
     role: side.role,
     ageDays: -Math.log(side.fresh) * 90,
   });
-  return { sides: unique, taxonomy, reference, asSide };
+  return { sides: unique, taxonomy, reference, asSide, related };
 }
 
 describe("matching engine", () => {
   it("scores and explains every pair exactly as matchSides does", () => {
-    const { sides, taxonomy, reference, asSide } = world(7, 120, 14);
+    const { sides, taxonomy, reference, asSide, related } = world(7, 120, 14);
     const scorer = createScorer(sides, taxonomy);
     let compared = 0;
+    let relatedOnly = 0;
+    let weakOnlyRejected = 0;
     for (const need of sides.filter((side) => side.kind === "need")) {
       for (const offer of sides.filter((side) => side.kind === "offer")) {
         const expected = matchSides(asSide(need), asSide(offer), reference);
         const score = scorer.score(need, offer);
+        // a pair only weakly related (every relation < 0.5) and sharing nothing must not match
+        if (!expected && need.userId !== offer.userId && need.skills.some((skill) => (related.get(skill) ?? []).some((entry) => offer.skills.includes(entry.skill)))) {
+          weakOnlyRejected++;
+        }
         if (!expected) {
           expect(score).toBeUndefined();
           continue;
         }
         compared++;
+        if (expected.facts.shared.length === 0) relatedOnly++;
         expect(score).toBeCloseTo(expected.score, 9);
         const facts = scorer.facts(need, offer);
-        expect(facts).toEqual({ ...expected.facts, shared: expected.facts.shared.map(Number), near: expected.facts.near.map(Number) });
+        expect(facts).toEqual({
+          ...expected.facts,
+          shared: expected.facts.shared.map(Number),
+          near: expected.facts.near.map(([need, offer]) => [Number(need), Number(offer)]),
+        });
         expect(JSON.parse(factsJson(facts))).toEqual(facts);
       }
     }
     expect(compared).toBeGreaterThan(300);
+    expect(relatedOnly).toBeGreaterThan(10);
+    expect(weakOnlyRejected).toBeGreaterThan(0);
   });
 
   it("keeps, below the candidate bounds, exactly each side's best partners of each type, and marks mutual pairs", () => {
@@ -157,7 +174,7 @@ describe("matching engine", () => {
       exchangeMode: "open", role: null, fresh: 1, recency: kind === "need" ? i : 100 + i, skills: [1],
     });
     const sides = [...Array.from({ length: 30 }, (_, i) => side("need", i)), ...Array.from({ length: 30 }, (_, i) => side("offer", i))];
-    const taxonomy: MatchTaxonomy = { idf: () => 1, groupsOf: () => [] };
+    const taxonomy: MatchTaxonomy = { idf: () => 1, related: () => ({ skills: [], weights: [] }) };
     const result = computeAllMatches(sides, taxonomy, [], { kept: 100, perSkill: 5, perGroup: 5 });
     const pairs = new Set(Array.from({ length: result.count }, (_, i) => `${sides[result.need[i]].postId}:${sides[result.offer[i]].postId}`));
     expect(pairs.has("29:129")).toBe(true); // newest with newest

@@ -4,17 +4,20 @@
  * changed sides and the candidates the database picked for them. engine.test.ts checks that every score and
  * reason equals matchSides() in scoring.ts for the same facts.
  *
- * Sides meet on keys: each of their skills, and each small ESCO group of those skills. Within a key, a side
- * meets the newest CANDIDATES_PER_SKILL (CANDIDATES_PER_GROUP for a group) posts and as many most recently
- * updated people of the other kind, and those newest ones meet every side on the key. So a rare skill's
- * sides all meet, and a very common skill costs linear, not quadratic, work.
+ * Sides meet on keys: each of their skills, and "related to skill s" for strong relations (a need with s, an offer
+ * with a skill strongly related to s; weaker relations only add to a fit, so they never need a meeting). Within a
+ * key, a side meets the newest CANDIDATES_PER_SKILL (CANDIDATES_PER_GROUP for a relation key) posts and as many
+ * most recently updated people of the other kind, and those newest ones meet every side on the key. So a rare
+ * skill's sides all meet, and a very common skill costs linear, not quadratic, work.
  */
 import { EXCHANGE_MODES, ROLES, type ExchangeMode, type Role } from "~/lib/reference";
 import {
   CANDIDATES_PER_GROUP,
   CANDIDATES_PER_SKILL,
+  EXACT_TIER,
   MATCHES_KEPT_PER_SIDE,
   SCORE_WEIGHTS,
+  STRONG_RELATION,
   exchangeRelation,
   placeRelation,
   rolesComplement,
@@ -38,15 +41,17 @@ export type MatchSide = {
   skills: number[];
 };
 
-/** Rarity weights and the small ESCO groups of skills. */
+/** A skill's related skills, closest first (equal weights by id), as parallel arrays. */
+export type RelatedSkills = { skills: readonly number[]; weights: readonly number[] };
+
+/** Rarity weights and the skill relation. */
 export type MatchTaxonomy = {
   idf: (skillId: number) => number;
-  /** ids of the small groups the skill belongs to directly */
-  groupsOf: (skillId: number) => readonly number[];
+  related: (skillId: number) => RelatedSkills;
 };
 
 /** Stored reason facts: skill ids as numbers. */
-export type StoredFacts = Omit<ReasonFacts, "shared" | "near"> & { shared: number[]; near: number[] };
+export type StoredFacts = Omit<ReasonFacts, "shared" | "near"> & { shared: number[]; near: [number, number][] };
 
 const MODE_CODES = new Map<string, number>(EXCHANGE_MODES.map((mode, index) => [mode, index]));
 const NO_MODE = EXCHANGE_MODES.length;
@@ -63,7 +68,7 @@ const { context: CONTEXT, place: PLACE } = SCORE_WEIGHTS;
 /**
  * The sides in flat typed arrays: scoring millions of pairs then reads a few compact arrays instead of
  * chasing objects across the heap (which made it memory-bound). Texts become numbers; per side its skills
- * with their rarity weights and small groups, and the union of those groups.
+ * with their rarity weights and related skills.
  */
 class SidePack {
   readonly count: number;
@@ -79,14 +84,12 @@ class SidePack {
   readonly skillStart: Int32Array;
   readonly skill: Float64Array;
   readonly idf: Float64Array;
-  /** small groups of skill occurrence k: skillGroup[skillGroupStart[k] .. skillGroupStart[k + 1]) */
-  readonly skillGroupStart: Int32Array;
-  readonly skillGroup: Int32Array;
-  /** all small groups of side i (no repeats): group[groupStart[i] .. groupStart[i + 1]) */
-  readonly groupStart: Int32Array;
-  readonly group: Int32Array;
+  /** related skills of skill occurrence k, closest first: relSkill/relWeight[relStart[k] .. relStart[k + 1]) */
+  readonly relStart: Int32Array;
+  readonly relSkill: Float64Array;
+  readonly relWeight: Float64Array;
 
-  constructor(readonly sides: readonly MatchSide[], taxonomy: MatchTaxonomy) {
+  constructor(readonly sides: readonly MatchSide[], readonly taxonomy: MatchTaxonomy) {
     const count = (this.count = sides.length);
     const coder = () => {
       const codes = new Map<string, number>();
@@ -108,11 +111,10 @@ class SidePack {
     this.isPerson = new Uint8Array(count);
     this.fresh = new Float64Array(count);
     this.skillStart = new Int32Array(count + 1);
-    this.groupStart = new Int32Array(count + 1);
     const skills: number[] = [];
-    const skillGroupStart: number[] = [0];
-    const skillGroups: number[] = [];
-    const groups: number[] = [];
+    const relStart: number[] = [0];
+    const relSkill: number[] = [];
+    const relWeight: number[] = [];
     sides.forEach((side, i) => {
       this.owner[i] = ownerCode(side.userId);
       this.district[i] = placeCode(side.district === null ? null : `d${side.district}`);
@@ -122,33 +124,28 @@ class SidePack {
       this.remote[i] = side.remote ? 1 : 0;
       this.isPerson[i] = side.postId === null ? 1 : 0;
       this.fresh[i] = side.fresh;
-      const own = new Set<number>();
       for (const skill of side.skills) {
         skills.push(skill);
-        for (const group of taxonomy.groupsOf(skill)) {
-          skillGroups.push(group);
-          own.add(group);
+        const related = taxonomy.related(skill);
+        for (let r = 0; r < related.skills.length; r++) {
+          relSkill.push(related.skills[r]);
+          relWeight.push(related.weights[r]);
         }
-        skillGroupStart.push(skillGroups.length);
+        relStart.push(relSkill.length);
       }
-      groups.push(...own);
       this.skillStart[i + 1] = skills.length;
-      this.groupStart[i + 1] = groups.length;
     });
     this.skill = Float64Array.from(skills);
     this.idf = Float64Array.from(skills, (skill) => taxonomy.idf(skill));
-    this.skillGroupStart = Int32Array.from(skillGroupStart);
-    this.skillGroup = Int32Array.from(skillGroups);
-    this.group = Int32Array.from(groups);
+    this.relStart = Int32Array.from(relStart);
+    this.relSkill = Float64Array.from(relSkill);
+    this.relWeight = Float64Array.from(relWeight);
   }
 
-  /** Whether skill occurrence k of one side has a small group that side o has too. */
-  private isNear(k: number, o: number) {
-    for (let g = this.skillGroupStart[k]; g < this.skillGroupStart[k + 1]; g++) {
-      const group = this.skillGroup[g];
-      for (let h = this.groupStart[o]; h < this.groupStart[o + 1]; h++) if (this.group[h] === group) return true;
-    }
-    return false;
+  /** The index (into relSkill) of the closest related skill of occurrence k that side o has, or -1. */
+  private closest(k: number, o: number) {
+    for (let r = this.relStart[k]; r < this.relStart[k + 1]; r++) if (this.has(o, this.relSkill[r])) return r;
+    return -1;
   }
 
   private has(o: number, skill: number) {
@@ -163,11 +160,20 @@ class SidePack {
   score(n: number, o: number): number {
     if (this.owner[n] === this.owner[o]) return 0;
     let skillWeight = 0;
+    let exact = false;
+    let strong = false;
     for (let k = this.skillStart[n]; k < this.skillStart[n + 1]; k++) {
-      if (this.has(o, this.skill[k])) skillWeight += this.idf[k];
-      else if (this.isNear(k, o)) skillWeight += SCORE_WEIGHTS.nearSkill * this.idf[k];
+      if (this.has(o, this.skill[k])) {
+        skillWeight += this.idf[k];
+        exact = true;
+        continue;
+      }
+      const r = this.closest(k, o);
+      if (r < 0) continue;
+      skillWeight += SCORE_WEIGHTS.nearSkill * this.relWeight[r] * this.idf[k];
+      if (this.relWeight[r] >= STRONG_RELATION) strong = true;
     }
-    if (skillWeight === 0) return 0;
+    if (!exact && !strong) return 0;
     let place = 0;
     if (this.borough[n] >= 0 && this.borough[o] >= 0) {
       place = this.district[n] === this.district[o] ? PLACE.district : this.borough[n] === this.borough[o] ? PLACE.borough : PLACE.city;
@@ -179,7 +185,7 @@ class SidePack {
       CONTEXT.roles * complement +
       CONTEXT.freshness * ((this.fresh[n] + this.fresh[o]) / 2) +
       CONTEXT.exchange * EXCHANGE_WEIGHT[this.mode[n] * (NO_MODE + 1) + this.mode[o]];
-    return skillWeight * factor;
+    return (exact ? EXACT_TIER : 0) + skillWeight * factor;
   }
 
   /** The reason facts of need n for offer o (as matchSides gives them): skills rarest first, equal rarity by id. */
@@ -188,10 +194,14 @@ class SidePack {
     for (let k = this.skillStart[n]; k < this.skillStart[n + 1]; k++) order.push(k);
     order.sort((a, b) => this.idf[b] - this.idf[a] || this.skill[a] - this.skill[b]);
     const shared: number[] = [];
-    const near: number[] = [];
+    const near: [number, number][] = [];
     for (const k of order) {
-      if (this.has(o, this.skill[k])) shared.push(this.skill[k]);
-      else if (this.isNear(k, o)) near.push(this.skill[k]);
+      if (this.has(o, this.skill[k])) {
+        shared.push(this.skill[k]);
+        continue;
+      }
+      const r = this.closest(k, o);
+      if (r >= 0) near.push([this.skill[k], this.relSkill[r]]);
     }
     const need = this.sides[n];
     const offer = this.sides[o];
@@ -230,7 +240,7 @@ const jsonText = (value: string | null) => (value === null ? "null" : JSON.strin
 export function factsJson(facts: StoredFacts): string {
   const roles = facts.roles ? `[${jsonText(facts.roles[0])},${jsonText(facts.roles[1])}]` : "null";
   return (
-    `{"shared":[${facts.shared.join(",")}],"near":[${facts.near.join(",")}],"place":${jsonText(facts.place)},` +
+    `{"shared":[${facts.shared.join(",")}],"near":[${facts.near.map(([need, offer]) => `[${need},${offer}]`).join(",")}],"place":${jsonText(facts.place)},` +
     `"district":${jsonText(facts.district)},"borough":${jsonText(facts.borough)},"roles":${roles},"exchange":${jsonText(facts.exchange)}}`
   );
 }
@@ -273,16 +283,22 @@ export function computeAllMatches(
   const pack = new SidePack(sides, taxonomy);
   const count = sides.length;
 
-  // Key lists: a skill id (> 0) or a small group (-1 - group id), then need/offer × post/person.
+  // Key lists: a skill id (> 0) or "related to skill s" (-1 - s), then need/offer × post/person. A need side
+  // is on the relation key of each of its skills, an offer side on those of the skills strongly related to its own.
   type Lists = [number[], number[], number[], number[]];
   const lists = new Map<number, Lists>();
   const keysOf: number[][] = [];
   for (let index = 0; index < count; index++) {
     const keys = new Set<number>();
-    for (let k = pack.skillStart[index]; k < pack.skillStart[index + 1]; k++) keys.add(pack.skill[k]);
-    for (let g = pack.groupStart[index]; g < pack.groupStart[index + 1]; g++) keys.add(-1 - pack.group[g]);
+    const isNeed = sides[index].kind === "need";
+    for (let k = pack.skillStart[index]; k < pack.skillStart[index + 1]; k++) {
+      keys.add(pack.skill[k]);
+      for (let r = pack.relStart[k]; r < pack.relStart[k + 1] && pack.relWeight[r] >= STRONG_RELATION; r++) {
+        keys.add(-1 - (isNeed ? pack.skill[k] : pack.relSkill[r]));
+      }
+    }
     keysOf.push([...keys]);
-    const list = (sides[index].kind === "need" ? 0 : 2) + pack.isPerson[index];
+    const list = (isNeed ? 0 : 2) + pack.isPerson[index];
     for (const key of keys) {
       let entry = lists.get(key);
       if (!entry) lists.set(key, (entry = [[], [], [], []]));

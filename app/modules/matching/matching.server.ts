@@ -2,55 +2,58 @@
  * Matching: keeps the matches table current (incrementally from the outbox, or all at once) and reads it for
  * pages and the digest. The rules are in scoring.ts, the computation in engine.ts, the SQL in queries.server.ts.
  */
-import { currentDatabase, db, type Db } from "~/lib/db.server";
+import { db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
 import type { Role } from "~/lib/reference";
 import { processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
 import * as queries from "./queries.server";
 import { describeReason } from "./reasons";
-import { computeAllMatches, countSkillsOfPosts, createScorer, type MatchSide, type MatchTaxonomy, type StoredFacts } from "./engine";
-import { CANDIDATES_PER_GROUP, CANDIDATES_PER_SKILL, MATCHES_KEPT_PER_SIDE, compareMatches, inverseDocumentFrequency, type MatchReason, type SkillFact } from "./scoring";
+import type { MATCH_FILTER_KINDS } from "./schema";
+import { relatedSkills } from "~/modules/skills/queries.server";
+import { computeAllMatches, countSkillsOfPosts, createScorer, type MatchSide, type MatchTaxonomy, type RelatedSkills, type StoredFacts } from "./engine";
+import {
+  CANDIDATES_PER_GROUP,
+  CANDIDATES_PER_SKILL,
+  MATCHES_KEPT_PER_SIDE,
+  STRONG_RELATION,
+  compareMatches,
+  inverseDocumentFrequency,
+  type MatchReason,
+  type SkillFact,
+} from "./scoring";
 
 export type { MatchReason, ReasonFacts, SkillFact } from "./scoring";
 export type MatchGroup = "needs_for_you" | "offers_for_your_needs" | "people";
-
-export type UserMatch = {
-  /** needs that fit my offers or profile, offers for my needs, or people */
-  group: MatchGroup;
-  /** my side: one of my posts, or my profile */
-  mine: { postId: string | null; title: string | null; side: "need" | "offer" };
-  /** the other side: a post or a person, with where to find it */
-  other: { kind: "post" | "person"; id: string; title: string; path: string; side: "need" | "offer" };
-  score: number;
-  mutual: boolean;
-  firstSeenAt: Date;
-  reason: MatchReason;
-};
 
 const isId = (value: string) => /^\d{1,18}$/.test(value);
 
 /* ---------- keeping matches current ---------- */
 
-type SmallGroups = { bySkill: Map<number, number[]>; byGroup: Map<number, number[]>; loadedAt: number };
-let smallGroupsMemo: SmallGroups | undefined;
-/** The taxonomy's groups change only when the seed is loaded (a deploy); incremental updates reuse them a while. */
-const SMALL_GROUPS_MAX_AGE_MS = 10 * 60_000;
+type Relations = { bySkill: Map<number, RelatedSkills>; loadedAt: number };
+let relationsMemo: Relations | undefined;
+/** The skill relation changes only when the seed is loaded (a deploy); incremental updates reuse it a while. */
+const RELATIONS_MAX_AGE_MS = 10 * 60_000;
 
-async function smallGroups(tx: Db, reload = false): Promise<SmallGroups> {
-  if (!reload && smallGroupsMemo && Date.now() - smallGroupsMemo.loadedAt < SMALL_GROUPS_MAX_AGE_MS) return smallGroupsMemo;
-  const bySkill = new Map<number, number[]>();
-  const byGroup = new Map<number, number[]>();
-  for (const { skill_id, group_id } of await queries.loadSmallGroups(tx)) {
-    (bySkill.get(skill_id) ?? bySkill.set(skill_id, []).get(skill_id)!).push(group_id);
-    (byGroup.get(group_id) ?? byGroup.set(group_id, []).get(group_id)!).push(skill_id);
+/** The explicit skill relation (skills module), closest first per skill, equal weights by id. */
+async function skillRelations(tx: Db, reload = false): Promise<Relations> {
+  if (!reload && relationsMemo && Date.now() - relationsMemo.loadedAt < RELATIONS_MAX_AGE_MS) return relationsMemo;
+  const lists = new Map<number, { skill: number; weight: number }[]>();
+  for (const row of await relatedSkills(tx, "all")) {
+    const skill = Number(row.skill_id);
+    (lists.get(skill) ?? lists.set(skill, []).get(skill)!).push({ skill: Number(row.id), weight: row.weight });
   }
-  smallGroupsMemo = { bySkill, byGroup, loadedAt: Date.now() };
-  return smallGroupsMemo;
+  const bySkill = new Map<number, RelatedSkills>();
+  for (const [skill, list] of lists) {
+    list.sort((a, b) => b.weight - a.weight || a.skill - b.skill);
+    bySkill.set(skill, { skills: list.map((entry) => entry.skill), weights: list.map((entry) => entry.weight) });
+  }
+  relationsMemo = { bySkill, loadedAt: Date.now() };
+  return relationsMemo;
 }
 
-const NO_GROUPS: readonly number[] = [];
+const NO_RELATED: RelatedSkills = { skills: [], weights: [] };
 
-function taxonomyOf(groups: SmallGroups, visiblePosts: number, postsWithSkill: Map<number, number>): MatchTaxonomy {
+function taxonomyOf(relations: Relations, visiblePosts: number, postsWithSkill: Map<number, number>): MatchTaxonomy {
   const idf = new Map<number, number>();
   return {
     idf: (skill) => {
@@ -58,8 +61,14 @@ function taxonomyOf(groups: SmallGroups, visiblePosts: number, postsWithSkill: M
       if (weight === undefined) idf.set(skill, (weight = inverseDocumentFrequency(visiblePosts, postsWithSkill.get(skill) ?? 0)));
       return weight;
     },
-    groupsOf: (skill) => groups.bySkill.get(skill) ?? NO_GROUPS,
+    related: (skill) => relations.bySkill.get(skill) ?? NO_RELATED,
   };
+}
+
+/** The skills strongly related to a skill (a fit on their own), as the engine's relation keys use them. */
+function strongRelated(relations: Relations, skill: number) {
+  const related = relations.bySkill.get(skill) ?? NO_RELATED;
+  return related.skills.filter((_, index) => related.weights[index] >= STRONG_RELATION);
 }
 
 const sideId = (side: MatchSide) => (side.postId ? `p${side.postId}` : `${side.kind}${side.userId}`);
@@ -79,7 +88,7 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   const userIds = [...new Set(change.userIds)].filter(isId);
   if (postIds.length === 0 && userIds.length === 0) return;
   await queries.lockMatching(tx);
-  const groups = await smallGroups(tx);
+  const relations = await skillRelations(tx);
   const changed = [
     ...(await queries.loadPostSides(tx, { postIds, authorIds: userIds })),
     ...(userIds.length ? await queries.loadPersonSides(tx, { users: userIds, kinds: userIds.map(() => "both" as const) }) : []),
@@ -91,9 +100,12 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     const kind = side.kind === "need" ? "offer" : "need";
     for (const skill of side.skills) {
       wanted.set(`${kind}${skill}`, { kind, key: skill, skills: [skill], cap: CANDIDATES_PER_SKILL });
-      for (const group of groups.bySkill.get(skill) ?? []) {
-        wanted.set(`${kind}g${group}`, { kind, key: -1 - group, skills: groups.byGroup.get(group) ?? [], cap: CANDIDATES_PER_GROUP });
-      }
+      // the engine's relation keys: a need meets offers with a skill strongly related to its own on "related to
+      // its skill"; an offer meets the needs with a skill its own is strongly related to, on "related to theirs"
+      const related = strongRelated(relations, skill);
+      if (related.length === 0) continue;
+      if (side.kind === "need") wanted.set(`${kind}r${skill}`, { kind, key: -1 - skill, skills: related, cap: CANDIDATES_PER_GROUP });
+      else for (const other of related) wanted.set(`${kind}r${other}`, { kind, key: -1 - other, skills: [other], cap: CANDIDATES_PER_GROUP });
     }
   }
   const picked = await queries.pickNewestSides(tx, [...wanted.values()]);
@@ -132,7 +144,7 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
 
   const skills = [...new Set([...changed, ...others].flatMap((side) => side.skills))];
   const { visiblePosts, counts } = await queries.loadSkillCounts(tx, skills);
-  const scorer = createScorer([...changed, ...others], taxonomyOf(groups, visiblePosts, counts));
+  const scorer = createScorer([...changed, ...others], taxonomyOf(relations, visiblePosts, counts));
   const changedOwners = [...new Set(changed.map((side) => side.userId))];
   const blocked = new Set((await queries.loadBlocks(tx, changedOwners)).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
 
@@ -255,30 +267,26 @@ export type RecomputeResult = {
   visiblePosts: number;
 };
 
-/** Rows per insert statement of the full recompute. */
+/** Rows per COPY of the full recompute. */
 const WRITE_BATCH = 20_000;
 
 /**
  * Rebuilds every match from scratch in one transaction: reads every visible side once, computes in memory
- * (engine.ts), writes the result in batches into a new table (COPY on a PostgreSQL server, array INSERTs on
- * PGlite, whose socket does not take COPY) that then replaces the stored matches; readers keep seeing the old
+ * (engine.ts), writes the result with COPY in batches into a new table that then replaces the stored matches;
+ * readers keep seeing the old
  * matches until it commits. onProgress is called after each step and each written batch.
  */
-export async function recomputeAllMatches(
-  onProgress?: (progress: RecomputeProgress) => void,
-  options: { writeWith?: "copy" | "insert" } = {},
-): Promise<RecomputeResult> {
-  const writeWith = options.writeWith ?? (currentDatabase()?.mode === "postgres" ? "copy" : "insert");
+export async function recomputeAllMatches(onProgress?: (progress: RecomputeProgress) => void): Promise<RecomputeResult> {
   return db().begin(async (tx) => {
     await queries.lockMatching(tx);
     const sides = [...(await queries.loadPostSides(tx, { all: true })), ...(await queries.loadPersonSides(tx, { all: true }))];
     const { firstSeen, now } = await queries.loadFirstSeen(tx);
     onProgress?.({ step: "sides", done: 1, total: 1 });
-    const groups = await smallGroups(tx, true);
+    const relations = await skillRelations(tx, true);
     const { posts: visiblePosts, postsWithSkill } = countSkillsOfPosts(sides);
     const blocks = await queries.loadBlocks(tx);
     onProgress?.({ step: "weights", done: 1, total: 1 });
-    const kept = computeAllMatches(sides, taxonomyOf(groups, visiblePosts, postsWithSkill), blocks);
+    const kept = computeAllMatches(sides, taxonomyOf(relations, visiblePosts, postsWithSkill), blocks);
     onProgress?.({ step: "matching", done: 1, total: 1 });
     await queries.createNextMatches(tx);
     const firstSeenAt = (i: number) => {
@@ -287,23 +295,14 @@ export async function recomputeAllMatches(
       const offer = sides[kept.offer[i]];
       return firstSeen.get(`${need.userId}:${need.postId ?? 0}:${offer.userId}:${offer.postId ?? 0}`) ?? now;
     };
-    const columns = writeWith === "copy" ? sides.map(queries.copySideColumns) : [];
+    const columns = sides.map(queries.copySideColumns);
     for (let start = 0; start < kept.count; start += WRITE_BATCH) {
       const end = Math.min(kept.count, start + WRITE_BATCH);
-      if (writeWith === "copy") {
-        const lines: string[] = [];
-        for (let i = start; i < end; i++) {
-          lines.push(queries.copyMatchLine(columns[kept.need[i]], columns[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
-        }
-        await queries.copyNextMatches(tx, lines);
-      } else {
-        const rows: queries.FullMatchWrite[] = [];
-        for (let i = start; i < end; i++) {
-          const write = toWrite(sides[kept.need[i]], sides[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i));
-          rows.push({ ...write, firstSeenAt: firstSeenAt(i), now });
-        }
-        await queries.insertNextMatches(tx, rows);
+      const lines: string[] = [];
+      for (let i = start; i < end; i++) {
+        lines.push(queries.copyMatchLine(columns[kept.need[i]], columns[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
       }
+      await queries.copyNextMatches(tx, lines);
       // the last tenth is indexing and swapping in the new table
       onProgress?.({ step: "write", done: Math.floor((end * 9) / 10), total: kept.count });
     }
@@ -316,19 +315,64 @@ export async function recomputeAllMatches(
 
 /* ---------- reading ---------- */
 
+/** One way a counterpart fits: one of their posts, or their profile. */
+export type MatchWay = { kind: "post" | "person"; id: string; title: string; path: string };
+
+export type UserMatch = {
+  /** needs that fit my offers or profile, offers for my needs, or people */
+  group: MatchGroup;
+  /** my side: one of my posts, or my profile */
+  mine: { postId: string | null; title: string | null; side: "need" | "offer" };
+  /** the other side: a post or a person, with where to find it, who it is and when it was posted */
+  other: {
+    kind: "post" | "person";
+    id: string;
+    title: string;
+    path: string;
+    side: "need" | "offer";
+    userId: string;
+    authorName: string | null;
+    role: Role | null;
+    district: string | null;
+    postedAt: Date | null;
+  };
+  /** the counterpart's other ways to fit the same side of mine (their other posts, their profile), best first */
+  alsoVia: MatchWay[];
+  score: number;
+  mutual: boolean;
+  firstSeenAt: Date;
+  reason: MatchReason;
+};
+
+const padded = (id: string) => id.padStart(19, "0");
+/** The deterministic tie-breaker of compareMatches: the other side (post before person, then by id). */
+const otherKey = (match: Pick<UserMatch, "other">) => `${match.other.kind === "post" ? "p" : "u"}${padded(match.other.id)}`;
+const byOrder = (a: UserMatch, b: UserMatch) => compareMatches({ score: a.score, key: otherKey(a) }, { score: b.score, key: otherKey(b) });
+
 function groupOf(row: queries.MatchRow, userId: string): MatchGroup {
   const otherPostId = row.need_user_id === userId ? row.offer_post_id : row.need_post_id;
   if (!otherPostId) return "people";
   return row.need_user_id === userId ? "offers_for_your_needs" : "needs_for_you";
 }
 
+const asId = (value: number | string) => String(value);
+
 async function withSkillLabels(rows: queries.MatchRow[]) {
-  const ids = [...new Set(rows.flatMap((row) => [...row.reasons.shared, ...row.reasons.near].map(String)))];
-  const skills = new Map((await queries.skillsByIds(db(), ids)).map((skill) => [String(skill.id), { ...skill, id: String(skill.id) }]));
-  const resolve = (list: (number | string)[]) => list.map((id) => skills.get(String(id))).filter((skill): skill is SkillFact => Boolean(skill));
+  const ids = new Set<string>();
+  for (const row of rows) {
+    for (const id of row.reasons.shared ?? []) ids.add(asId(id));
+    for (const entry of row.reasons.near ?? []) for (const id of Array.isArray(entry) ? entry : [entry]) ids.add(asId(id));
+  }
+  const skills = new Map((await queries.skillsByIds(db(), [...ids])).map((skill) => [String(skill.id), { ...skill, id: String(skill.id) }]));
+  const resolve = (list: (number | string)[]) => list.map((id) => skills.get(asId(id))).filter((skill): skill is SkillFact => Boolean(skill));
   return (row: queries.MatchRow): MatchReason => ({
     shared: resolve(row.reasons.shared ?? []),
-    near: resolve(row.reasons.near ?? []),
+    near: (row.reasons.near ?? []).flatMap((entry) => {
+      const [need, offer] = Array.isArray(entry) ? entry : [entry, null];
+      const needSkill = skills.get(asId(need));
+      if (!needSkill) return [];
+      return [{ need: needSkill, offer: offer === null ? null : (skills.get(asId(offer)) ?? null) }];
+    }),
     place: row.reasons.place ?? null,
     district: row.reasons.district ?? null,
     borough: row.reasons.borough ?? null,
@@ -337,23 +381,31 @@ async function withSkillLabels(rows: queries.MatchRow[]) {
   });
 }
 
-async function toUserMatches(rows: queries.MatchRow[], userId: string): Promise<UserMatch[]> {
+/** Matches seen from one side: `mineOf(row)` says which side is the reader's (the user's, or the post's). */
+async function toUserMatches(rows: queries.MatchRow[], iAmNeed: (row: queries.MatchRow) => boolean, userId: string | null): Promise<UserMatch[]> {
   const reasonOf = await withSkillLabels(rows);
   return rows.map((row) => {
-    const iAmNeed = row.need_user_id === userId;
-    const otherPostId = iAmNeed ? row.offer_post_id : row.need_post_id;
-    const otherUserId = iAmNeed ? row.offer_user_id : row.need_user_id;
-    const otherTitle = (iAmNeed ? (row.offer_post_id ? row.offer_title : row.offer_name) : row.need_post_id ? row.need_title : row.need_name) ?? "";
+    const need = iAmNeed(row);
+    const otherPostId = need ? row.offer_post_id : row.need_post_id;
+    const otherUserId = need ? row.offer_user_id : row.need_user_id;
+    const otherName = need ? row.offer_name : row.need_name;
+    const otherTitle = (otherPostId ? (need ? row.offer_title : row.need_title) : otherName) ?? "";
     return {
-      group: groupOf(row, userId),
-      mine: {
-        postId: iAmNeed ? row.need_post_id : row.offer_post_id,
-        title: iAmNeed ? row.need_title : row.offer_title,
-        side: iAmNeed ? "need" : "offer",
+      group: userId ? groupOf(row, userId) : otherPostId ? (need ? "offers_for_your_needs" : "needs_for_you") : "people",
+      mine: { postId: need ? row.need_post_id : row.offer_post_id, title: need ? row.need_title : row.offer_title, side: need ? "need" : "offer" },
+      other: {
+        kind: otherPostId ? "post" : "person",
+        id: otherPostId ?? otherUserId,
+        title: otherTitle,
+        path: otherPostId ? `/posts/${otherPostId}` : `/people/${otherUserId}`,
+        side: need ? "offer" : "need",
+        userId: otherUserId,
+        authorName: otherName,
+        role: ((need ? row.offer_role : row.need_role) as Role | null) ?? null,
+        district: (need ? row.offer_district : row.need_district) ?? null,
+        postedAt: otherPostId ? (need ? row.offer_created_at : row.need_created_at) : null,
       },
-      other: otherPostId
-        ? { kind: "post", id: otherPostId, title: otherTitle, path: `/posts/${otherPostId}`, side: iAmNeed ? "offer" : "need" }
-        : { kind: "person", id: otherUserId, title: otherTitle, path: `/people/${otherUserId}`, side: iAmNeed ? "offer" : "need" },
+      alsoVia: [],
       score: row.score,
       mutual: row.mutual,
       firstSeenAt: row.first_seen_at,
@@ -363,15 +415,41 @@ async function toUserMatches(rows: queries.MatchRow[], userId: string): Promise<
 }
 
 /**
- * For the digest: a person's matches first seen after `since` (all when null) that involve their visible
- * posts or their profile, mutual first, best first.
+ * One card per counterpart and side of mine: the best match of each stays (in the one order of compareMatches),
+ * the counterpart's other posts and profile that fit the same side of mine become its `alsoVia` — near-identical
+ * posts of one author, and a person who fits through their profile and their posts, show once. With
+ * `acrossMine`, a counterpart appears once in the whole list (the digest), under the side of mine it fits best.
+ */
+export function oneCardPerCounterpart(matches: UserMatch[], options: { acrossMine?: boolean } = {}): UserMatch[] {
+  const cards = new Map<string, UserMatch>();
+  for (const match of [...matches].sort(byOrder)) {
+    const key = options.acrossMine ? match.other.userId : `${match.mine.postId ?? `profile-${match.mine.side}`}:${match.other.userId}`;
+    const card = cards.get(key);
+    if (!card) cards.set(key, { ...match, alsoVia: [] });
+    else {
+      card.alsoVia.push({ kind: match.other.kind, id: match.other.id, title: match.other.title, path: match.other.path });
+      card.mutual ||= match.mutual;
+      if (match.firstSeenAt > card.firstSeenAt) card.firstSeenAt = match.firstSeenAt;
+    }
+  }
+  return [...cards.values()];
+}
+
+/** Rows read per card wanted: a counterpart with a profile and a few posts takes several rows. */
+const ROWS_PER_CARD = 4;
+
+/**
+ * For the digest: a person's new matches (first seen after `since`, all when null) on their visible posts and
+ * profile, one card per counterpart, best first.
  */
 export async function newMatchesForUser(userId: string, since: Date | null, limit: number): Promise<UserMatch[]> {
   if (!isId(userId)) return [];
-  const rows = await queries.listMatchesOfUser(db(), userId, { since, limit });
-  return toUserMatches(rows, userId);
+  const rows = await queries.listMatchesOfUser(db(), userId, { since, limit: limit * ROWS_PER_CARD });
+  const matches = await toUserMatches(rows, (row) => row.need_user_id === userId, userId);
+  return oneCardPerCounterpart(matches, { acrossMine: true }).slice(0, limit);
 }
 
+/** How many counterparts have new matches (as newMatchesForUser counts cards). */
 export async function countNewMatchesForUser(userId: string, since: Date | null): Promise<number> {
   if (!isId(userId)) return 0;
   return queries.countMatchesOfUser(db(), userId, since);
@@ -379,26 +457,74 @@ export async function countNewMatchesForUser(userId: string, since: Date | null)
 
 export type MatchListItem = UserMatch & { reasonText: string; isNew: boolean };
 
-/** For "Meine Matches": everything, grouped like the digest, with the reason rendered and new ones marked. */
-export async function matchesForUser(userId: string, locale: Locale, limit = 300) {
+/** /matches: one section per side of mine (a post of mine, or my profile as need or offer). */
+export type MatchSection = {
+  key: string;
+  mine: UserMatch["mine"];
+  group: MatchGroup;
+  total: number;
+  items: MatchListItem[];
+};
+
+export type MatchFilters = { kind?: (typeof MATCH_FILTER_KINDS)[number]; role?: Role; district?: string };
+/** Cards per section on the overview; "mehr" opens one section with pages of MATCH_PAGE_SIZE. */
+export const MATCHES_PER_SECTION = 3;
+export const MATCH_PAGE_SIZE = 20;
+/** Most rows read for one person's /matches. */
+const MATCH_ROWS_READ = 1000;
+
+const sectionKey = (mine: UserMatch["mine"]) => (mine.postId ? `p${mine.postId}` : `profile-${mine.side}`);
+
+/**
+ * "Meine Matches": sections per post of mine and per side of my profile, each one card per counterpart, best
+ * first; filtered by the other side's kind, role and Ortsteil; the overview shows the best few per section,
+ * `section` opens one section at `page`.
+ */
+export async function matchesForUser(
+  userId: string,
+  locale: Locale,
+  options: { filters?: MatchFilters; section?: string; page?: number } = {},
+) {
   // undefined: no profile yet (then nothing can be marked as seen and everything counts as new)
   const seen = await queries.findMatchesSeenAt(db(), userId);
   const seenAt = seen ?? null;
-  const matches = (await newMatchesForUser(userId, null, limit)).sort(compareMatches);
-  const items: MatchListItem[] = matches.map((match) => ({
+  const rows = await queries.listMatchesOfUser(db(), userId, { since: null, limit: MATCH_ROWS_READ });
+  const { kind, role, district } = options.filters ?? {};
+  const all = (await toUserMatches(rows, (row) => row.need_user_id === userId, userId)).filter(
+    (match) => (!kind || match.other.kind === kind) && (!role || match.other.role === role) && (!district || match.other.district === district),
+  );
+  const cards = oneCardPerCounterpart(all);
+  const items: MatchListItem[] = cards.map((match) => ({
     ...match,
-    reasonText: describeReason(match.reason, locale),
+    reasonText: describeReason(match.reason, locale, match.mine.side),
     isNew: !seenAt || match.firstSeenAt > seenAt,
   }));
+  const sections = new Map<string, MatchSection>();
+  for (const item of items) {
+    const key = sectionKey(item.mine);
+    let section = sections.get(key);
+    if (!section) sections.set(key, (section = { key, mine: item.mine, group: item.group, total: 0, items: [] }));
+    section.items.push(item);
+    section.total++;
+  }
+  const page = Math.max(1, options.page ?? 1);
+  const open = options.section ? sections.get(options.section) : undefined;
+  const shown = [...sections.values()]
+    .filter((section) => !options.section || section.key === options.section)
+    .map((section) => ({
+      ...section,
+      items: open ? section.items.slice((page - 1) * MATCH_PAGE_SIZE, page * MATCH_PAGE_SIZE) : section.items.slice(0, MATCHES_PER_SECTION),
+    }));
+  // districts and roles of the counterparts, for the filter choices
+  const unfiltered = options.filters && (kind || role || district) ? await toUserMatches(rows, (row) => row.need_user_id === userId, userId) : all;
   return {
     hasProfile: seen !== undefined,
     seenAt,
     newCount: items.filter((item) => item.isNew).length,
-    groups: {
-      needs_for_you: items.filter((item) => item.group === "needs_for_you"),
-      offers_for_your_needs: items.filter((item) => item.group === "offers_for_your_needs"),
-      people: items.filter((item) => item.group === "people"),
-    } satisfies Record<MatchGroup, MatchListItem[]>,
+    total: items.length,
+    sections: shown,
+    section: open ? { key: open.key, page, pages: Math.max(1, Math.ceil(open.total / MATCH_PAGE_SIZE)) } : null,
+    districts: [...new Set(unfiltered.map((match) => match.other.district).filter((value): value is string => Boolean(value)))].sort(),
   };
 }
 
@@ -407,34 +533,15 @@ export async function markMatchesSeen(userId: string) {
   return queries.setMatchesSeenAt(db(), userId);
 }
 
-export type PostMatch = {
-  post: { id: string; title: string; kind: "need" | "offer"; authorId: string; authorName: string | null };
-  score: number;
-  mutual: boolean;
-  reason: MatchReason;
-  reasonText: string;
-};
-
-/** For a post page: the best fitting offers for a need, or needs for an offer. */
-export async function bestMatchesForPost(postId: string, locale: Locale, limit = 5): Promise<PostMatch[]> {
+/**
+ * For a post page (and the relevance bench): who fits this post — offers for a need, needs for an offer, posts
+ * and people — one card per counterpart, best first, at most `limit`; fewer when fewer fit.
+ */
+export async function postMatchCards(postId: string, locale: Locale, limit = 5): Promise<MatchListItem[]> {
   if (!isId(postId)) return [];
-  const rows = await queries.listPostMatchesOfPost(db(), postId, limit);
-  const reasonOf = await withSkillLabels(rows);
-  return rows.map((row) => {
-    const otherIsOffer = row.need_post_id === postId;
-    const reason = reasonOf(row);
-    return {
-      post: {
-        id: (otherIsOffer ? row.offer_post_id : row.need_post_id) as string,
-        title: (otherIsOffer ? row.offer_title : row.need_title) ?? "",
-        kind: otherIsOffer ? "offer" : "need",
-        authorId: otherIsOffer ? row.offer_user_id : row.need_user_id,
-        authorName: otherIsOffer ? row.offer_name : row.need_name,
-      },
-      score: row.score,
-      mutual: row.mutual,
-      reason,
-      reasonText: describeReason(reason, locale),
-    };
-  });
+  const rows = await queries.listAllMatchesOfPost(db(), postId, limit * ROWS_PER_CARD);
+  const matches = await toUserMatches(rows, (row) => row.need_post_id === postId, null);
+  return oneCardPerCounterpart(matches)
+    .slice(0, limit)
+    .map((match) => ({ ...match, reasonText: describeReason(match.reason, locale, match.mine.side), isNew: false }));
 }

@@ -4,7 +4,7 @@ import type { Db } from "~/lib/db.server";
 import { visiblePost } from "~/modules/posts/queries.server";
 import type { ExchangeMode, Role } from "~/lib/reference";
 import { factsJson, type MatchSide, type StoredFacts } from "./engine";
-import { NEAR_GROUP_MAX_SKILLS, SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
+import { SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
 
 /*
  * The data matching reads (sides with their skills, the taxonomy's small groups, rarity counts, blocks) and
@@ -91,15 +91,6 @@ export async function loadPersonSides(sql: Db, filter: { all: true } | { users: 
     where u.banned_at is null ${where}
     group by ps.direction, pr.user_id, pr.district, d.borough, pr.remote_ok, pr.role, pr.updated_at`;
   return rows.map(toSide);
-}
-
-/** Skill → small ESCO groups (numbered); "same group" only means something for groups of few skills. */
-export async function loadSmallGroups(sql: Db) {
-  return sql<{ skill_id: number; group_id: number }[]>`
-    select b.skill_id::float8 as skill_id, g.group_id::float8 as group_id
-    from skill_broader b
-    join (select group_uri, row_number() over (order by group_uri) as group_id
-          from skill_broader group by group_uri having count(*) <= ${NEAR_GROUP_MAX_SKILLS}) g on g.group_uri = b.group_uri`;
 }
 
 export async function loadBlocks(sql: Db, userIds?: string[]) {
@@ -308,7 +299,6 @@ export async function createNextMatches(sql: Db) {
   await sql`create table matches_next (like matches including defaults including constraints)`;
 }
 
-export type FullMatchWrite = MatchWrite & { firstSeenAt: string; now: string };
 
 /** COPY text format for JSON: backslashes doubled (JSON has no raw tabs or newlines), \N for null. */
 const copyJson = (json: string) => (json.includes("\\") ? json.replace(/\\/g, "\\\\") : json);
@@ -323,28 +313,13 @@ export function copyMatchLine(need: string, offer: string, score: number, mutual
   return `${need}\t${offer}\t${score}\t${mutual ? "t" : "f"}\t${copyJson(factsJson(facts))}\t${firstSeenAt}\t${now}\n`;
 }
 
-/** Writes lines with COPY, the fastest way in (PostgreSQL servers; PGlite's socket does not take COPY FROM STDIN). */
+/** Writes lines with COPY, the fastest way in. */
 export async function copyNextMatches(sql: Db, lines: string[]) {
   if (lines.length === 0) return;
   const writable = await sql`
     copy matches_next (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
                        score, mutual, reasons, first_seen_at, updated_at) from stdin`.writable();
   await pipeline(Readable.from([lines.join("")]), writable);
-}
-
-/** Writes a batch with one INSERT of arrays (works everywhere). */
-export async function insertNextMatches(sql: Db, rows: FullMatchWrite[]) {
-  if (rows.length === 0) return;
-  const c = columns(rows);
-  await sql`
-    insert into matches_next (need_user_id, need_post_id, need_person_id, offer_user_id, offer_post_id, offer_person_id,
-                              score, mutual, reasons, first_seen_at, updated_at)
-    select n.need_user_id, n.need_post_id, case when n.need_post_id is null then n.need_user_id end,
-           n.offer_user_id, n.offer_post_id, case when n.offer_post_id is null then n.offer_user_id end,
-           n.score, n.mutual = 1, n.reasons::jsonb, n.first_seen_at, ${rows[0].now}::timestamptz
-    from unnest(${c.needUsers}::bigint[], ${c.needPosts}::bigint[], ${c.offerUsers}::bigint[], ${c.offerPosts}::bigint[],
-                ${c.scores}::real[], ${c.mutual}::int[], ${c.reasons}::text[], ${rows.map((row) => row.firstSeenAt)}::timestamptz[])
-           n (need_user_id, need_post_id, offer_user_id, offer_post_id, score, mutual, reasons, first_seen_at)`;
 }
 
 /**
@@ -443,7 +418,8 @@ export async function postIdsOfAuthors(sql: Db, authorIds: string[]) {
 
 export type StoredReasons = {
   shared: (number | string)[];
-  near: (number | string)[];
+  /** [need skill, offered related skill]; a bare id in matches stored before the explicit relation */
+  near: (number | string | [number | string, number | string])[];
   place: ReasonFacts["place"];
   district: string | null;
   borough: string | null;
@@ -465,6 +441,13 @@ export type MatchRow = {
   offer_title: string | null;
   need_name: string | null;
   offer_name: string | null;
+  need_role: string | null;
+  offer_role: string | null;
+  /** the post's Ortsteil, or the person's for a profile side */
+  need_district: string | null;
+  offer_district: string | null;
+  need_created_at: Date | null;
+  offer_created_at: Date | null;
 };
 
 /** Both sides still visible (posts open, not hidden, not expired; owners not banned; person sides with a profile) and not blocked. */
@@ -482,7 +465,10 @@ const readableMatch = (sql: Db) => sql`
 const matchColumns = (sql: Db) => sql`
   m.need_user_id, m.need_post_id, m.offer_user_id, m.offer_post_id, m.score, m.mutual, m.reasons,
   m.first_seen_at, m.updated_at, np.title as need_title, op.title as offer_title,
-  npr.display_name as need_name, opr.display_name as offer_name`;
+  npr.display_name as need_name, opr.display_name as offer_name, npr.role as need_role, opr.role as offer_role,
+  case when m.need_post_id is null then npr.district else np.district end as need_district,
+  case when m.offer_post_id is null then opr.district else op.district end as offer_district,
+  np.created_at as need_created_at, op.created_at as offer_created_at`;
 
 const matchJoins = (sql: Db) => sql`
   join users nu on nu.id = m.need_user_id
@@ -499,28 +485,27 @@ export async function listMatchesOfUser(sql: Db, userId: string, options: { sinc
     select ${matchColumns(sql)}
     from matches m ${matchJoins(sql)}
     where (m.need_user_id = ${userId} or m.offer_user_id = ${userId}) ${since} and ${readableMatch(sql)}
-    order by m.mutual desc, m.score desc, m.first_seen_at desc
+    order by m.score desc, m.need_post_id, m.offer_post_id, m.need_user_id, m.offer_user_id
     limit ${options.limit}`;
 }
 
+/** How many counterparts (other people) the user's readable matches have. */
 export async function countMatchesOfUser(sql: Db, userId: string, since: Date | null) {
   const sinceFilter = since ? sql`and m.first_seen_at > ${since}` : sql``;
   const [row] = await sql<{ count: number }[]>`
-    select count(*)::int as count
+    select count(distinct case when m.need_user_id = ${userId} then m.offer_user_id else m.need_user_id end)::int as count
     from matches m ${matchJoins(sql)}
     where (m.need_user_id = ${userId} or m.offer_user_id = ${userId}) ${sinceFilter} and ${readableMatch(sql)}`;
   return row.count;
 }
 
-/** The best posts of the other kind for one post (people are left to "Meine Matches"). */
-export async function listPostMatchesOfPost(sql: Db, postId: string, limit: number) {
+/** Every match of one post with the other kind: posts and people (person sides), best first. */
+export async function listAllMatchesOfPost(sql: Db, postId: string, limit: number) {
   return sql<MatchRow[]>`
     select ${matchColumns(sql)}
     from matches m ${matchJoins(sql)}
-    where ((m.need_post_id = ${postId} and m.offer_post_id is not null)
-        or (m.offer_post_id = ${postId} and m.need_post_id is not null))
-      and ${readableMatch(sql)}
-    order by m.mutual desc, m.score desc
+    where (m.need_post_id = ${postId} or m.offer_post_id = ${postId}) and ${readableMatch(sql)}
+    order by m.score desc, m.need_post_id, m.offer_post_id, m.need_user_id, m.offer_user_id
     limit ${limit}`;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { describeReason } from "./reasons";
 import {
   compareMatches,
+  EXACT_TIER,
   exchangeRelation,
   inverseDocumentFrequency,
   matchSides,
@@ -13,12 +14,17 @@ import {
   type Taxonomy,
 } from "./scoring";
 
-// 1000 open posts: "holzbau" in 5 of them, "website" in 400; "zimmerei" is holzbau's sibling.
-const postsWithSkill: Record<string, number> = { holzbau: 5, cnc: 20, website: 400, zimmerei: 8, buchhaltung: 50 };
-const groups: Record<string, string[]> = { holzbau: ["bau"], zimmerei: ["bau"], cnc: ["maschinen"] };
+// 1000 open posts: "holzbau" in 5 of them, "website" in 400. Zimmerei is strongly related to Holzbau (0.8),
+// Holzbearbeitung only weakly (0.4): enough to name beside a fit, not a fit on its own.
+const postsWithSkill: Record<string, number> = { holzbau: 5, cnc: 20, website: 400, zimmerei: 8, buchhaltung: 50, holzbearbeitung: 30 };
+const relations: Record<string, { skill: string; weight: number }[]> = {
+  holzbau: [{ skill: "zimmerei", weight: 0.8 }, { skill: "holzbearbeitung", weight: 0.4 }],
+  zimmerei: [{ skill: "holzbau", weight: 0.8 }],
+  holzbearbeitung: [{ skill: "holzbau", weight: 0.4 }],
+};
 const taxonomy: Taxonomy = {
   idf: (skill) => inverseDocumentFrequency(1000, postsWithSkill[skill] ?? 0),
-  groupsOf: (skill) => groups[skill] ?? [],
+  related: (skill) => relations[skill] ?? [],
 };
 
 function side(overrides: Partial<Side>): Side {
@@ -60,13 +66,25 @@ describe("matchSides", () => {
       taxonomy,
     );
     expect(result?.facts.shared).toEqual(["cnc", "website"]);
-    expect(result?.facts.near).toEqual(["holzbau"]);
+    // the need's skill and the offer's related one that fits it
+    expect(result?.facts.near).toEqual([["holzbau", "zimmerei"]]);
   });
 
-  it("counts a sibling skill of the same group as a fraction of a shared one", () => {
+  it("counts a related skill as a fraction (× its weight) of a shared one, and every exact fit before it", () => {
     const exact = matchSides(need, side({ ownerId: "e", skillIds: ["holzbau"] }), taxonomy)!;
-    const sibling = matchSides(need, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)!;
-    expect(sibling.score / exact.score).toBeCloseTo(SCORE_WEIGHTS.nearSkill, 6);
+    const related = matchSides(need, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)!;
+    expect(related.score / (exact.score - EXACT_TIER)).toBeCloseTo(SCORE_WEIGHTS.nearSkill * 0.8, 6);
+    // the most common shared skill, far away, still ranks before the closest related one next door
+    const commonFarAway = matchSides(need, side({ ownerId: "g", skillIds: ["website"], district: "elsewhere", borough: null, ageDays: 300 }), taxonomy)!;
+    expect(commonFarAway.score).toBeGreaterThan(related.score);
+  });
+
+  it("needs a shared skill or a strongly related one: a weak relation only adds to a fit", () => {
+    expect(matchSides(need, side({ ownerId: "h", skillIds: ["holzbearbeitung"] }), taxonomy)).toBeUndefined();
+    const both = matchSides(need, side({ ownerId: "h", skillIds: ["holzbearbeitung", "website"] }), taxonomy)!;
+    const websiteOnly = matchSides(need, side({ ownerId: "h", skillIds: ["website"] }), taxonomy)!;
+    expect(both.facts.near).toEqual([["holzbau", "holzbearbeitung"]]);
+    expect(both.score).toBeGreaterThan(websiteOnly.score);
   });
 
   it("prefers the same Ortsteil over the same Stadtbezirk over the same city over remote", () => {
@@ -126,14 +144,16 @@ describe("the small rules", () => {
     expect(rolesComplement(null, "scientist")).toBe(false);
   });
 
-  it("ranks mutual matches first, then by score", () => {
+  it("orders by score, equal scores by key, whatever order they came in", () => {
     const list = [
-      { id: "a", mutual: false, score: 9 },
-      { id: "b", mutual: true, score: 2 },
-      { id: "c", mutual: false, score: 5 },
-      { id: "d", mutual: true, score: 3 },
+      { key: "p2", score: 3 },
+      { key: "p9", score: EXACT_TIER + 1 },
+      { key: "u1", score: 3 },
+      { key: "p1", score: 3 },
     ];
-    expect(list.sort(compareMatches).map((item) => item.id)).toEqual(["d", "b", "a", "c"]);
+    const expected = ["p9", "p1", "p2", "u1"];
+    expect([...list].sort(compareMatches).map((item) => item.key)).toEqual(expected);
+    expect([...list].reverse().sort(compareMatches).map((item) => item.key)).toEqual(expected);
   });
 });
 
@@ -151,16 +171,20 @@ describe("describeReason", () => {
     exchange: "volunteer",
   };
 
-  it("renders the facts in German and English", () => {
-    expect(describeReason(reason, "de")).toBe("Teilt 2 Fähigkeiten: Holzbau, CNC-Fräsen · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
-    expect(describeReason(reason, "en")).toBe("Shares 2 skills: timber construction, CNC milling · same neighbourhood (Plagwitz) · volunteer");
+  it("says what the other side brings, in German and English, from the reader's side", () => {
+    expect(describeReason(reason, "de", "need")).toBe("bietet Holzbau, CNC-Fräsen · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
+    expect(describeReason(reason, "en", "need")).toBe("offers timber construction, CNC milling · same neighbourhood (Plagwitz) · volunteer");
+    expect(describeReason(reason, "de", "offer")).toBe("sucht Holzbau, CNC-Fräsen · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
   });
 
-  it("names related skills, the borough, and complementary roles", () => {
-    const text = describeReason(
-      { ...reason, shared: [reason.shared[0]], near: [reason.shared[1]], place: "borough", district: null, roles: ["startup", "scientist"], exchange: null },
-      "de",
-    );
-    expect(text).toBe("Teilt 1 Fähigkeit: Holzbau · verwandt: CNC-Fräsen · gleicher Stadtbezirk (Südwest) · Startup trifft Wissenschaft");
+  it("names the related skill the other side has and the one it is related to, the borough and complementary roles", () => {
+    const printing = { id: "3", slug: "3d-druck", label_de: "3D-Druck", label_en: "3D printing" };
+    const laser = { id: "4", slug: "laserschneiden", label_de: "Laserschneiden", label_en: "laser cutting" };
+    const related = { ...reason, shared: [], near: [{ need: printing, offer: laser }], place: "borough" as const, district: null, roles: ["startup", "scientist"] as ["startup", "scientist"], exchange: null };
+    expect(describeReason(related, "de", "need")).toBe("bietet Laserschneiden – verwandt mit 3D-Druck · gleicher Stadtbezirk (Südwest) · Startup trifft Wissenschaft");
+    expect(describeReason(related, "en", "need")).toBe("offers laser cutting – related to 3D printing · same borough (Südwest) · Startup meets Science");
+    expect(describeReason(related, "de", "offer")).toBe("sucht 3D-Druck – verwandt mit Laserschneiden · gleicher Stadtbezirk (Südwest) · Startup trifft Wissenschaft");
+    // matches stored before the relation named the offered skill
+    expect(describeReason({ ...reason, shared: [], near: [{ need: printing, offer: null }] }, "de", "need")).toBe("verwandt: 3D-Druck · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
   });
 });

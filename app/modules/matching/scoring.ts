@@ -4,20 +4,23 @@
  * The full recompute and the incremental update run these rules through engine.ts, which precomputes what it
  * can for many pairs; engine.test.ts checks that its scores and reasons equal matchSides() below.
  *
- *   skill   = Σ idf(s) over the need's skills the offer has too
- *           + NEAR_SKILL × Σ idf(s) over the need's skills the offer only has a sibling of (same small ESCO group)
+ *   skill   = Σ idf(s) over the need's skills the offer has too (shared)
+ *           + RELATED × Σ w(s) · idf(s) over the need's skills the offer only has a related skill of (near), where
+ *             w(s) is the weight of the closest relation (skill_relations: ESCO's narrow families, curated crafts)
  *   idf(s)  = ln((N + 1) / (df(s) + 1)) + 1, N = open visible posts, df(s) = those among them with skill s
  *             (log(N/df), smoothed so a skill no post has yet still counts and one every post has counts a little)
- *   score   = skill × (1 + 0.30·place + 0.15·roles + 0.15·freshness + 0.10·exchange)
+ *   fit     = a shared skill, or a related one of weight ≥ STRONG_RELATION; without it nothing matches, however
+ *             close the places are (weaker relations only add to a fit)
+ *   score   = EXACT_TIER·[a shared skill] + skill × (1 + 0.30·place + 0.15·roles + 0.15·freshness + 0.10·exchange)
  *
- * The context factor only reorders fits of similar skill weight (it lies between 0.9 and 1.7): without a
- * shared or related skill nothing matches, however close the places are.
+ * The tier puts every pair that shares a skill before every pair that is only related, in every list that
+ * orders by score; the context factor (0.9 … 1.7) only reorders fits within a tier.
  */
 import type { ExchangeMode, Role } from "~/lib/reference";
 
 export const SCORE_WEIGHTS = {
-  /** A need skill the offer has only a sibling of counts this much of a shared one. */
-  nearSkill: 0.3,
+  /** A need skill the offer has only a related skill of counts this much × the relation's weight of a shared one. */
+  nearSkill: 0.5,
   context: { place: 0.3, roles: 0.15, freshness: 0.15, exchange: 0.1 },
   place: { district: 1, borough: 0.6, city: 0.3, remote: 0.2 },
   exchange: { same: 1, open: 1, other: 0, conflict: -1, unknown: 0 },
@@ -34,10 +37,12 @@ export const MATCHES_KEPT_PER_SIDE = 5;
  * still meets the newest few, and older candidates would rank below newer ones anyway.
  */
 export const CANDIDATES_PER_SKILL = 8;
-/** The same bound for related skills (same ESCO group), which weigh less and so need fewer candidates. */
+/** The same bound for strongly related skills, which weigh less and so need fewer candidates. */
 export const CANDIDATES_PER_GROUP = 5;
-/** "Same ESCO group" only means something for small groups; bigger ones are ignored for nearness. */
-export const NEAR_GROUP_MAX_SKILLS = 60;
+/** A related skill of at least this weight is a fit on its own; weaker relations only add to a fit. */
+export const STRONG_RELATION = 0.5;
+/** Added to the score of a pair that shares a skill, so it ranks before every pair that is only related. */
+export const EXACT_TIER = 1000;
 
 /**
  * Whose need fits whose offer especially well because they bring different things: a startup needing what
@@ -58,8 +63,8 @@ export type ExchangeRelation = keyof typeof SCORE_WEIGHTS.exchange;
 export type ReasonFacts = {
   /** the need's skills the offer has too, rarest first */
   shared: string[];
-  /** the need's skills the offer has a sibling of (same ESCO group) */
-  near: string[];
+  /** [need skill, the offer's closest related skill] for the need's skills the offer has only a related skill of, rarest first */
+  near: [string, string][];
   place: PlaceRelation | null;
   /** the shared Ortsteil when place = "district" */
   district: string | null;
@@ -72,8 +77,11 @@ export type ReasonFacts = {
 };
 
 export type SkillFact = { id: string; slug: string; label_de: string; label_en: string };
-/** The stored facts with the skills' labels in both languages, as the read APIs return them. */
-export type MatchReason = Omit<ReasonFacts, "shared" | "near"> & { shared: SkillFact[]; near: SkillFact[] };
+/**
+ * The stored facts with the skills' labels in both languages, as the read APIs return them. A near entry's
+ * offered skill is null in matches stored before relations named it (they said only which need skill was near).
+ */
+export type MatchReason = Omit<ReasonFacts, "shared" | "near"> & { shared: SkillFact[]; near: { need: SkillFact; offer: SkillFact | null }[] };
 
 /** One side of a match: a post, or a person's profile (its sought skills are a need, its offered ones an offer). */
 export type Side = {
@@ -91,11 +99,13 @@ export type Side = {
   ageDays: number;
 };
 
+export type Related = { skill: string; weight: number };
+
 export type Taxonomy = {
   /** rarity weight of a skill */
   idf: (skillId: string) => number;
-  /** the small ESCO groups a skill belongs to directly */
-  groupsOf: (skillId: string) => readonly string[];
+  /** the skills related to a skill, closest first (equal weights by id), from skill_relations */
+  related: (skillId: string) => readonly Related[];
 };
 
 export function inverseDocumentFrequency(visiblePosts: number, postsWithSkill: number): number {
@@ -130,21 +140,36 @@ export function rolesComplement(needRole: Role | null, offerRole: Role | null): 
   return Boolean(needRole && offerRole && COMPLEMENTARY_ROLES[needRole].includes(offerRole));
 }
 
-/** The need's skills the offer has (shared) or has a sibling of (near), rarest first, and their weight. */
+/** The closest of a skill's related skills that the offer has (the first in the relation's order), if any. */
+export function closestRelated(skill: string, offered: ReadonlySet<string>, taxonomy: Taxonomy): Related | undefined {
+  return taxonomy.related(skill).find((related) => offered.has(related.skill));
+}
+
+/**
+ * The need's skills the offer has (shared) or has only a related skill of (near, with the closest one), rarest
+ * first, their weight, and whether that is a fit at all.
+ */
 export function skillOverlap(needSkills: readonly string[], offerSkills: readonly string[], taxonomy: Taxonomy) {
   const offered = new Set(offerSkills);
-  const offeredGroups = new Set(offerSkills.flatMap((skill) => taxonomy.groupsOf(skill)));
   // rarest first; equally rare ones by id (numeric ids in number order), so the order is the same everywhere
   const byRarity = [...new Set(needSkills)].sort((a, b) => taxonomy.idf(b) - taxonomy.idf(a) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const shared = byRarity.filter((skill) => offered.has(skill));
-  const near = byRarity.filter((skill) => !offered.has(skill) && taxonomy.groupsOf(skill).some((group) => offeredGroups.has(group)));
+  const near: { need: string; offer: string; weight: number }[] = [];
+  for (const skill of byRarity) {
+    if (offered.has(skill)) continue;
+    const related = closestRelated(skill, offered, taxonomy);
+    if (related) near.push({ need: skill, offer: related.skill, weight: related.weight });
+  }
   const weight =
     shared.reduce((sum, skill) => sum + taxonomy.idf(skill), 0) +
-    SCORE_WEIGHTS.nearSkill * near.reduce((sum, skill) => sum + taxonomy.idf(skill), 0);
-  return { shared, near, weight };
+    SCORE_WEIGHTS.nearSkill * near.reduce((sum, entry) => sum + entry.weight * taxonomy.idf(entry.need), 0);
+  const fits = shared.length > 0 || near.some((entry) => entry.weight >= STRONG_RELATION);
+  return { shared, near, weight, fits };
 }
 
 export type ScoreComponents = {
+  /** whether the pair shares a skill (the exact tier) */
+  exact: boolean;
   skillWeight: number;
   place: PlaceRelation | null;
   rolesComplement: boolean;
@@ -161,18 +186,19 @@ export function scoreMatch(components: ScoreComponents): number {
     context.roles * (components.rolesComplement ? 1 : 0) +
     context.freshness * components.freshness +
     context.exchange * exchange[components.exchange];
-  return components.skillWeight * factor;
+  return (components.exact ? EXACT_TIER : 0) + components.skillWeight * factor;
 }
 
 /** The whole rule for one pair: undefined when they must not or do not match. */
 export function matchSides(need: Side, offer: Side, taxonomy: Taxonomy): { score: number; facts: ReasonFacts } | undefined {
   if (need.ownerId === offer.ownerId) return undefined;
   const overlap = skillOverlap(need.skillIds, offer.skillIds, taxonomy);
-  if (overlap.weight === 0) return undefined;
+  if (!overlap.fits) return undefined;
   const place = placeRelation(need, offer);
   const exchange = exchangeRelation(need.exchangeMode, offer.exchangeMode);
   const complement = rolesComplement(need.role, offer.role);
   const score = scoreMatch({
+    exact: overlap.shared.length > 0,
     skillWeight: overlap.weight,
     place,
     rolesComplement: complement,
@@ -183,7 +209,7 @@ export function matchSides(need: Side, offer: Side, taxonomy: Taxonomy): { score
     score,
     facts: {
       shared: overlap.shared,
-      near: overlap.near,
+      near: overlap.near.map((entry): [string, string] => [entry.need, entry.offer]),
       place,
       district: place === "district" ? need.district : null,
       borough: place === "district" || place === "borough" ? need.borough : null,
@@ -193,8 +219,12 @@ export function matchSides(need: Side, offer: Side, taxonomy: Taxonomy): { score
   };
 }
 
-/** Mutual matches first, then by score, best first. */
-export function compareMatches(a: { mutual: boolean; score: number }, b: { mutual: boolean; score: number }): number {
-  if (a.mutual !== b.mutual) return a.mutual ? -1 : 1;
-  return b.score - a.score;
+/**
+ * The one order of matches everywhere (post page, /matches, digest): best score first — which puts shared skills
+ * before related ones (EXACT_TIER) — and equal scores by the other side's key, so the order never depends on how
+ * rows happened to be read. Mutual is shown as a badge, not ranked: a mutual match on a merely related skill must
+ * not pass an exact one.
+ */
+export function compareMatches(a: { score: number; key: string }, b: { score: number; key: string }): number {
+  return b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }

@@ -9,8 +9,8 @@ export async function enqueueChange(sql: Db, entity: queries.OutboxEntity, ids: 
 }
 
 /**
- * Applies a topic's events in order. `apply` runs inside the transaction that holds the events (and must use
- * that transaction: the embedded database has a single connection), so a crash leaves them in the table for
+ * Applies a topic's events in order. `apply` runs inside the transaction that holds the events (and uses that
+ * transaction, so its writes commit together with the events' removal); a crash leaves them in the table for
  * the next run; a failure postpones them with backoff.
  */
 export async function processOutbox(

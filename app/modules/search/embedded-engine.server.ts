@@ -163,7 +163,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
 }
 
 /**
- * Search on PostgreSQL (a server or PGlite): precomputed documents whose GIN-indexed tsvector holds German
+ * Search on PostgreSQL (DATABASE_URL or the embedded server): precomputed documents whose GIN-indexed tsvector holds German
  * and English stems (unaccented) of title, skill labels in both languages (synonyms), description, plus
  * skill label keys for symbols (C#, C++); a query that finds nothing is retried with the skills its words
  * look like (pg_trgm similarity on skill_labels) to forgive typos. Every method uses the `sql` it was made with, so the outbox worker can run

@@ -37,16 +37,29 @@ export async function insertUserSkill(sql: Db, input: { slug: string; label: str
   return skill;
 }
 
-export async function suggestSkills(sql: Db, prefix: string, key: string, limit: number) {
+/**
+ * Labels that start with the typed key (a range on the byte-ordered index: every string that starts with `key`
+ * sorts between `key` and `key` followed by the highest code point), then, for keys of three or more characters,
+ * labels similar to it (trigram index) for typos.
+ */
+export async function suggestSkills(sql: Db, key: string, limit: number) {
+  const upper = `${key}\u{10FFFF}`;
+  const fuzzy = key.length >= 3;
   return sql<(SkillRef & { label: string; lang: string })[]>`
-    with candidates as (
-      select l.skill_id, l.label, l.lang,
-             (l.normalized like ${prefix} || '%') as is_prefix,
-             similarity(l.normalized, ${key}) as score
+    with prefixed as (
+      select l.skill_id, l.label, l.lang, true as is_prefix, similarity(l.normalized, ${key}) as score
       from skill_labels l
-      where l.normalized like ${prefix} || '%' or l.normalized % ${key}
-      order by is_prefix desc, score desc
+      where (l.normalized collate "C") >= ${key} and (l.normalized collate "C") < ${upper}
+      order by length(l.normalized)
       limit 200
+    ), typos as (
+      select l.skill_id, l.label, l.lang, false as is_prefix, similarity(l.normalized, ${key}) as score
+      from skill_labels l
+      where ${fuzzy} and l.normalized % ${key}
+      order by score desc
+      limit 100
+    ), candidates as (
+      select * from prefixed union all select * from typos
     ), ranked as (
       select distinct on (s.id) s.id, s.slug, s.label_de, s.label_en, s.source, c.label, c.lang, c.is_prefix, c.score
       from candidates c join skills s on s.id = c.skill_id
@@ -87,14 +100,25 @@ export async function groupsOfSkill(sql: Db, skillId: string) {
     where b.skill_id = ${skillId} order by g.level desc, g.label_en`;
 }
 
-export async function relatedSkills(sql: Db, skillId: string, limit: number) {
-  return sql<SkillRef[]>`
-    select s.id, s.slug, s.label_de, s.label_en, s.source
-    from skill_broader mine
-    join skill_broader other on other.group_uri = mine.group_uri and other.skill_id <> mine.skill_id
-    join skills s on s.id = other.skill_id and s.merged_into_id is null
-    where mine.skill_id = ${skillId}
-    group by s.id order by count(*) desc, s.label_en limit ${limit}`;
+export type RelatedSkillRow = SkillRef & { skill_id: string; weight: number };
+
+/**
+ * The explicit skill relation (skill_relations, from db/seed/skill-relations.json): for each of these skills
+ * (or every skill: "all") the skills related to it with their weight (0 < w ≤ 1), closest first, then by name.
+ * Matching, search expansion and the skill page's "verwandte Fähigkeiten" all read it here.
+ */
+export async function relatedSkills(sql: Db, skillIds: string[] | "all", options: { minWeight?: number; limitPerSkill?: number } = {}) {
+  if (skillIds !== "all" && skillIds.length === 0) return [];
+  const which = skillIds === "all" ? sql`` : sql`and r.skill_id = any(${skillIds}::bigint[])`;
+  const rows = await sql<(RelatedSkillRow & { rank: number })[]>`
+    select r.skill_id::text as skill_id, r.weight, s.id::text as id, s.slug, s.label_de, s.label_en, s.source,
+           row_number() over (partition by r.skill_id order by r.weight desc, s.label_de, s.id)::int as rank
+    from skill_relations r
+    join skills s on s.id = r.related_skill_id and s.merged_into_id is null
+    where r.weight >= ${options.minWeight ?? 0} ${which}
+    order by r.skill_id, rank`;
+  const limit = options.limitPerSkill ?? Infinity;
+  return rows.filter((row) => row.rank <= limit).map(({ rank: _rank, ...row }) => row);
 }
 
 export async function listUserDefinedSkills(sql: Db) {

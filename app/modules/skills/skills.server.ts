@@ -44,8 +44,7 @@ export type SkillSuggestion = { id: string; slug: string; label: string; matched
 export async function suggestSkills(query: string, locale: Locale, limit = 8): Promise<SkillSuggestion[]> {
   const key = normalizeSkillLabel(query.slice(0, 80));
   if (key.length < 2) return [];
-  const prefix = key.replace(/[\\%_]/g, (char) => `\\${char}`);
-  const rows = await queries.suggestSkills(db(), prefix, key, limit);
+  const rows = await queries.suggestSkills(db(), key, limit);
   return rows.map((row) => ({
     id: row.id,
     slug: row.slug,
@@ -55,6 +54,9 @@ export async function suggestSkills(query: string, locale: Locale, limit = 8): P
   }));
 }
 
+/** A skill page names at most this many related skills, closest first. */
+const RELATED_SHOWN = 12;
+
 export async function findSkillPage(slug: string) {
   const sql = db();
   const skill = await queries.findSkillBySlug(sql, slug);
@@ -62,7 +64,7 @@ export async function findSkillPage(slug: string) {
   const [labels, groups, related] = await Promise.all([
     queries.labelsOfSkill(sql, skill.id),
     queries.groupsOfSkill(sql, skill.id),
-    queries.relatedSkills(sql, skill.id, 12),
+    queries.relatedSkills(sql, [skill.id], { limitPerSkill: RELATED_SHOWN }),
   ]);
   return { skill, labels, groups, related };
 }

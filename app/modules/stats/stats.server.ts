@@ -43,12 +43,13 @@ export async function cityPicture(filter: PictureFilterInput, locale: Locale, op
     role: filter.role ?? null,
     includeDemo: options.includeDemo ?? env().DEMO_DATA === "on",
   };
-  // One query after the other: the embedded database serves a single connection anyway.
-  const demand = await queries.skillDemand(sql, queryFilter);
-  const totals = await queries.postTotals(sql, queryFilter);
-  const districts = await queries.districtsWithMostNeeds(sql, queryFilter, TOP_DISTRICTS);
-  const contactsAccepted = await queries.contactsAcceptedSince(sql, ACTIVITY_DAYS);
-  const matchesMade = await queries.matchesMadeSince(sql, ACTIVITY_DAYS);
+  const [demand, totals, districts, contactsAccepted, matchesMade] = await Promise.all([
+    queries.skillDemand(sql, queryFilter),
+    queries.postTotals(sql, queryFilter),
+    queries.districtsWithMostNeeds(sql, queryFilter, TOP_DISTRICTS),
+    queries.contactsAcceptedSince(sql, ACTIVITY_DAYS),
+    queries.matchesMadeSince(sql, ACTIVITY_DAYS),
+  ]);
   const skills = rankSkills(demand.map((row) => ({ id: row.id, slug: row.slug, label: skillLabel(row, locale), needs: row.needs, offers: row.offers })));
   return {
     totals,
