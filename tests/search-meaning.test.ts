@@ -25,6 +25,8 @@ beforeAll(async () => {
   // A typo of "Keramik" that is literally in one unrelated post.
   ids.literal = await createTestPost(ada, { title: "Ausstellung Kermik & Co", description: "Eine Galerie in Plagwitz.", skills: "Fotografie", category: "space" });
   ids.clay = await createTestPost(ada, { title: "Lehmputz für die Altbauwohnung", description: "Innenwände mit Lehm verputzen.", skills: "Lehmbau", category: "knowhow" });
+  ids.timber = await createTestPost(ada, { title: "Carport aus Lärchenholz", description: "Wir bauen Carports.", skills: "Holzbau", category: "knowhow" });
+  ids.roofing = await createTestPost(ada, { title: "Dachstuhl richten", description: "Abbund und Aufrichten.", skills: "Zimmerei", category: "knowhow" });
   ids.windows = await createTestPost(ada, { title: "Neue Fenster für das Gemeinschaftshaus", description: "Planung der Verglasung.", skills: "Fenster- und Verglasungssysteme planen", category: "knowhow" });
   while ((await processOutbox("search", applySearchChanges)) > 0);
   forgetBroadSearchCounts();
@@ -94,6 +96,20 @@ describe("several words", () => {
   });
 });
 
+describe("neighbouring skills", () => {
+  it("finds posts tagged with a closely related skill, below the direct hits, and says through which skill", async () => {
+    const result = await search("carpentry");
+    const order = result.hits.map((hit) => hit.id);
+    expect(order[0]).toBe(ids.roofing);
+    expect(order).toContain(ids.timber);
+    expect(order).not.toContain(ids.pottery);
+    const timber = result.hits.find((hit) => hit.id === ids.timber);
+    const [zimmerei] = await db()<{ id: string }[]>`select id::text from skills where slug = 'zimmerei'`;
+    expect(result.relatedTo?.[timber?.related_skill_id ?? ""]).toBe(zimmerei.id);
+    expect(result.hits.find((hit) => hit.id === ids.roofing)?.related_skill_id).toBeNull();
+  });
+});
+
 describe("/search page", () => {
   const load = (path: string) =>
     searchLoader({ request: new Request(`http://localhost${path}`), params: {}, context: {} } as LoaderFunctionArgs);
@@ -104,5 +120,11 @@ describe("/search page", () => {
     const pottery = data.view.posts.find((post) => post.id === ids.pottery);
     expect(pottery?.skills.find((skill) => skill.slug === "keramik")?.label).toEqual([{ text: "Keramik", mark: true }]);
     expect((await load("/search?q=Keramik")).view.correctedQuery).toBeNull();
+  });
+
+  it("says 'verwandt mit Zimmerei' on a post found through the relation", async () => {
+    const data = await load("/search?q=Zimmerei");
+    expect(data.view.posts.find((post) => post.id === ids.timber)?.relatedTo).toBe("Zimmerei");
+    expect(data.view.posts.find((post) => post.id === ids.roofing)?.relatedTo).toBeNull();
   });
 });

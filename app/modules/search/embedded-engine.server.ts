@@ -23,6 +23,8 @@ const WORD_CANDIDATES = 12;
 const CORRECTIONS_PER_TOKEN = 3;
 /** A query of several words with fewer hits than this that have all words also lists documents with most of them. */
 const RELAX_BELOW = 10;
+/** Related skills a named skill brings along (skill_relations, closest first). */
+const RELATED_PER_SKILL = 8;
 /** Documents per token counted when choosing which tokens a relaxed search leaves out. */
 const FREQUENCY_CAP = 1000;
 
@@ -63,7 +65,13 @@ export function forgetBroadSearchCounts() {
 /** What the engine knows about a query before searching: each token and the phrase as tsquery text. */
 type QueryHints = {
   /** Per token, and the phrase: literal and corrected tsquery text (whole-label look-alikes added on retry). */
-  plan: (similar: { key: string; skill_id: string }[]) => { tokens: queries.TokenPlan[]; phrase?: queries.TokenPlan };
+  plan: (similar: { key: string; skill_id: string }[]) => {
+    tokens: queries.TokenPlan[];
+    phrase?: queries.TokenPlan;
+    related?: { ids: string[]; weights: number[] };
+  };
+  /** Related skill id → the skill the query names. */
+  relatedTo: Record<string, string>;
   /** The query with each corrected word replaced by its best correction ("Meintest du: …?"). */
   correctedQuery?: string;
 };
@@ -76,7 +84,7 @@ const NO_STEMS: WordStems = { de: [], en: [] };
  * start of one as the last word typed) the label words within one or two edits, wherever the typo is.
  */
 async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefined): Promise<QueryHints> {
-  if (tokens.length === 0) return { plan: () => ({ tokens: [] }) };
+  if (tokens.length === 0) return { plan: () => ({ tokens: [] }), relatedTo: {} };
   const asked = new Map<string, queries.AskedWord>();
   tokens.forEach((token, position) => {
     if (token.symbolic) return;
@@ -89,7 +97,21 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
     });
   });
   const keys = [...new Set([...tokens.map((token) => token.key), ...(phrase ? [phrase] : [])])];
-  const [labelRows, facts] = await Promise.all([queries.skillsWithLabelKeys(sql, keys), queries.wordFacts(sql, [...asked.values()], WORD_CANDIDATES)]);
+  // The skill the query names (the whole query is one of its labels) brings its related skills along.
+  const skillKey = phrase ?? (tokens.length === 1 ? tokens[0].key : undefined);
+  const [labelRows, facts, relations] = await Promise.all([
+    queries.skillsWithLabelKeys(sql, keys),
+    queries.wordFacts(sql, [...asked.values()], WORD_CANDIDATES),
+    skillKey ? queries.relatedSkillsForLabelKeys(sql, [skillKey], RELATED_PER_SKILL) : Promise.resolve([]),
+  ]);
+  const named = new Set(relations.map((row) => row.skill_id));
+  const relatedTo: Record<string, string> = {};
+  const relatedWeight = new Map<string, number>();
+  for (const row of relations) {
+    if (named.has(row.related_skill_id) || (relatedWeight.get(row.related_skill_id) ?? 0) >= row.weight) continue;
+    relatedWeight.set(row.related_skill_id, row.weight);
+    relatedTo[row.related_skill_id] = row.skill_id;
+  }
   const byWord = new Map(facts.map((row) => [row.word, row]));
   const stemsOf = (word: string): WordStems => byWord.get(word) ?? NO_STEMS;
   const fixes = new Map<string, queries.WordCandidate[]>();
@@ -142,6 +164,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
   const weak = tokens.map((token) => !token.symbolic && token.words.length > 0 && token.words.every(stopWord));
   return {
     correctedQuery,
+    relatedTo,
     plan: (similar) => {
       const similarTo = (key: string) => similar.filter((row) => row.key === key).map((row) => row.skill_id);
       return {
@@ -157,6 +180,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
           corrected: anyOf([corrected[position], skillsTsquery(similarTo(token.key))]),
         })),
         phrase: phrase ? { literal: anyOf([keyTsquery(phrase), skillsTsquery(labelSkills(phrase))]), corrected: skillsTsquery(similarTo(phrase)) } : undefined,
+        related: relatedWeight.size ? { ids: [...relatedWeight.keys()], weights: [...relatedWeight.values()] } : undefined,
       };
     },
   };
@@ -213,8 +237,12 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
         };
         return request.index === "posts" ? queries.searchPostDocuments(sql, plan) : queries.searchPersonDocuments(sql, plan);
       };
-      const withCorrection = (result: SearchResult<SearchIndexName>) =>
-        (hints.correctedQuery && result.total > 0 ? { ...result, correctedQuery: hints.correctedQuery } : result) as SearchResult<I>;
+      const withCorrection = (result: SearchResult<SearchIndexName>) => {
+        const extra: Partial<SearchResult<SearchIndexName>> = {};
+        if (hints.correctedQuery && result.total > 0) extra.correctedQuery = hints.correctedQuery;
+        if ((result.hits as { related_skill_id?: string | null }[]).some((hit) => hit.related_skill_id)) extra.relatedTo = hints.relatedTo;
+        return { ...result, ...extra } as SearchResult<I>;
+      };
 
       const known = knownCounts(countsKey);
       if (known) {

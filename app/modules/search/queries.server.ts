@@ -1,7 +1,7 @@
 import type postgres from "postgres";
 import type { Db } from "~/lib/db.server";
 import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
-import { allOf, anyOf } from "./tsquery";
+import { allOf, anyOf, skillsTsquery } from "./tsquery";
 import type { FacetCount, PersonDocument, PersonHit, PostDocument, PostHit, SearchFilters, SearchSort } from "./types";
 
 type Fragment = postgres.Fragment;
@@ -158,6 +158,24 @@ export async function skillsWithLabelKeys(sql: Db, keys: string[]) {
     select distinct l.normalized as key, coalesce(s.merged_into_id, s.id)::text as skill_id
     from skill_labels l join skills s on s.id = l.skill_id
     where l.normalized = any(${keys}::text[])`;
+}
+
+/**
+ * Skills related to the skills that have one of these keys as a label (skill_relations, both directions
+ * stored), closest first, at most `perSkill` per skill: a query naming a skill also finds its neighbours.
+ */
+export async function relatedSkillsForLabelKeys(sql: Db, keys: string[], perSkill: number) {
+  if (keys.length === 0) return [];
+  return sql<{ key: string; skill_id: string; related_skill_id: string; weight: number }[]>`
+    select key, skill_id, related_skill_id, weight from (
+      select l.key, r.skill_id::text, r.related_skill_id::text, r.weight,
+             row_number() over (partition by l.key, r.skill_id order by r.weight desc, r.related_skill_id) as n
+      from (select distinct l.normalized as key, coalesce(s.merged_into_id, s.id) as skill_id
+            from skill_labels l join skills s on s.id = l.skill_id where l.normalized = any(${keys}::text[])) l
+      join skill_relations r on r.skill_id = l.skill_id
+      join skills related on related.id = r.related_skill_id and related.merged_into_id is null
+    ) ranked
+    where n <= ${perSkill}`;
 }
 
 export type WordCandidate = { word: string; spelling: string; labels: number; de: string | null; en: string | null };
@@ -338,6 +356,8 @@ export type EmbeddedSearchPlan = {
   tokens: TokenPlan[];
   /** The whole query as a skill key ("timberconstruction") or label, literal and corrected. */
   phrase?: TokenPlan;
+  /** Skills related to the skill the query names (skill_relations), with their weight: found too, ranked below. */
+  related?: { ids: string[]; weights: number[] };
   /**
    * "all": every token matches (literally or corrected). Otherwise the positions of the tokens that must all
    * match, or of which one must (a search with too few "all" results leaves out the tokens that match nothing,
@@ -371,7 +391,7 @@ export function planTsquery(plan: EmbeddedSearchPlan): string {
   if (match === "all") combined = allOf(plan.tokens.map(either));
   else if ("all" in match) combined = allOf(match.all.map((position) => either(plan.tokens[position])));
   else combined = anyOf(match.any.map((position) => either(plan.tokens[position])));
-  return anyOf([combined, ...(plan.phrase ? [either(plan.phrase)] : [])]);
+  return anyOf([combined, ...(plan.phrase ? [either(plan.phrase)] : []), skillsTsquery(plan.related?.ids ?? [])]);
 }
 
 /**
@@ -392,7 +412,7 @@ export async function tokenFrequencies(outer: Db, index: "posts" | "people", tok
 }
 
 const needsTiers = (plan: EmbeddedSearchPlan) =>
-  plan.match !== "all" || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
+  plan.match !== "all" || Boolean(plan.related?.ids.length) || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
 
 /**
  * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or a relaxed match
@@ -400,13 +420,14 @@ const needsTiers = (plan: EmbeddedSearchPlan) =>
  * per token found there only through a correction, the phrase counting as every token typed — then by ts_rank
  * on rank_tsv, so description-only matches come last within a tier.
  */
-function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; score: Fragment } {
-  if (plan.tokens.length === 0) return { where: sql`true`, score: sql`0::real` };
+function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; score: Fragment; related: Fragment } {
+  const none = sql`null::text`;
+  if (plan.tokens.length === 0) return { where: sql`true`, score: sql`0::real`, related: none };
   const text = planTsquery(plan);
-  if (!text) return { where: sql`false`, score: sql`0::real` };
+  if (!text) return { where: sql`false`, score: sql`0::real`, related: none };
   const query = sql`${text}::tsquery`;
   const rank = sql`ts_rank(d.rank_tsv, ${query})`;
-  if (!needsTiers(plan)) return { where: sql`d.tsv @@ ${query}`, score: rank };
+  if (!needsTiers(plan)) return { where: sql`d.tsv @@ ${query}`, score: rank, related: none };
   // Tiers look at title and skill labels (rank_tsv, inline): unpacking every match's whole tsv costs more than
   // the rest of the ranking, and a word only in the description says less anyway.
   const matches = (tsquery: string) => (tsquery ? sql`d.rank_tsv @@ ${tsquery}::tsquery` : sql`false`);
@@ -418,7 +439,17 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   );
   let tier = sql`(${joinWith(sql, perToken, "+")})`;
   if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${2 * plan.tokens.length} else 0 end)`;
-  return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${rank} / (1 + ${rank}))::real` };
+  const related = plan.related;
+  if (!related?.ids.length) return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${rank} / (1 + ${rank}))::real`, related: none };
+  // Found only through a related skill: below every direct match (tier ≥ 1), the closer relation first.
+  const weights = sql`unnest(${related.ids}::bigint[], ${related.weights}::real[]) as r(id, weight)`;
+  const relatedWeight = sql`(select max(r.weight) from ${weights} where r.id = any(d.skill_ids))`;
+  const relatedSkill = sql`(select r.id::text from ${weights} where r.id = any(d.skill_ids) order by r.weight desc, r.id limit 1)`;
+  return {
+    where: sql`d.tsv @@ ${query}`,
+    score: sql`(case when ${tier} > 0 then ${tier} + ${rank} / (1 + ${rank}) else coalesce(${relatedWeight}, 0) * 0.99 + ${rank} / (1 + ${rank}) * 0.01 end)::real`,
+    related: sql`case when ${tier} = 0 then ${relatedSkill} end`,
+  };
 }
 
 const hasValues = (values: string[] | undefined): values is string[] => Boolean(values && values.length);
@@ -527,19 +558,19 @@ async function searchDocumentsWith<H>(sql: Db, documents: DocumentTable, plan: E
   const filter = documents.filter(sql, plan);
   const hitColumns = documents.hitColumns(sql);
   if (!plan.counts) return hitsOnly<H>(sql, plan, table, filter, hitColumns);
-  const { where, score } = matchCondition(sql, plan);
+  const { where, score, related } = matchCondition(sql, plan);
   const facetColumns = joined(sql, documents.facets.map(([, column]) => sql`d.${sql(column)}`), ",");
   const [row] = await sql<RawSearchRow<H>[]>`
     with matched as materialized (
-      select d.id, ${facetColumns}, d.skill_ids, d.created_at, ${score} as score
+      select d.id, ${facetColumns}, d.skill_ids, d.created_at, ${score} as score, ${related} as related_skill_id
       from ${table} d
       where ${filter} and ${where}
     ), page as (
-      select id, score, created_at from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
+      select id, score, created_at, related_skill_id from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
     )
     select
       (select count(*)::int from matched) as total,
-      (select coalesce(json_agg(json_build_object(${hitColumns}) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
+      (select coalesce(json_agg(json_build_object(${hitColumns}, 'related_skill_id', p.related_skill_id) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
         from page p join ${table} d on d.id = p.id) as hits,
       ${facetCounts(sql, documents, plan)} as facets`;
   return toResult(row);
@@ -558,14 +589,15 @@ export function searchPersonDocuments(sql: Db, plan: EmbeddedSearchPlan) {
  * unranked listing (no query words) walks the newest-first index and stops after the page.
  */
 async function hitsOnly<H>(sql: Db, plan: EmbeddedSearchPlan, table: Fragment, filter: Fragment, hitColumns: Fragment) {
-  const { where, score } = matchCondition(sql, plan);
+  const { where, score, related } = matchCondition(sql, plan);
   const ranked = plan.tokens.length > 0 && plan.sort !== "newest";
   const orderBy = ranked ? sql`p.score desc, p.created_at desc, p.id desc` : sql`p.created_at desc, p.id desc`;
   const [row] = await sql<{ hits: H[] }[]>`
-    select coalesce(json_agg(json_build_object(${hitColumns}) order by ${orderBy}), '[]'::json) as hits
+    select coalesce(json_agg(json_build_object(${hitColumns}, 'related_skill_id', p.related_skill_id) order by ${orderBy}), '[]'::json) as hits
     from (
-      select p.id, p.score, p.created_at
-      from (select d.id, d.created_at, ${ranked ? score : sql`0::real`} as score from ${table} d where ${filter} and ${where}) p
+      select p.id, p.score, p.created_at, p.related_skill_id
+      from (select d.id, d.created_at, ${ranked ? score : sql`0::real`} as score, ${related} as related_skill_id
+            from ${table} d where ${filter} and ${where}) p
       order by ${orderBy}
       limit ${plan.limit} offset ${plan.offset}
     ) p
