@@ -7,6 +7,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { processOutbox } from "~/modules/outbox/outbox.server";
+import { buildSynonyms } from "~/modules/search/documents.server";
 import { createEmbeddedEngine, forgetBroadSearchCounts } from "~/modules/search/embedded-engine.server";
 import { cleanQuery } from "~/modules/search/query";
 import { applySearchChanges } from "~/modules/search/search.server";
@@ -107,6 +108,14 @@ describe("neighbouring skills", () => {
     const [zimmerei] = await db()<{ id: string }[]>`select id::text from skills where slug = 'zimmerei'`;
     expect(result.relatedTo?.[timber?.related_skill_id ?? ""]).toBe(zimmerei.id);
     expect(result.hits.find((hit) => hit.id === ids.roofing)?.related_skill_id).toBeNull();
+  });
+});
+
+describe("Meilisearch settings", () => {
+  it("declare closely related skills as one-way synonyms", async () => {
+    const synonyms = await buildSynonyms(db());
+    expect(synonyms["carpentry"]).toEqual(expect.arrayContaining(["zimmererhandwerk", "holzbau", "timber construction"]));
+    expect(synonyms["holzbau"]).toEqual(expect.arrayContaining(["timber construction", "zimmerei"]));
   });
 });
 

@@ -122,6 +122,22 @@ export async function synonymSourceLabels(sql: Db) {
     order by l.skill_id, l.is_preferred desc, length(l.label)`;
 }
 
+/**
+ * Close relations (weight ≥ minWeight) from curated and used skills, with the related skill's preferred labels:
+ * Meilisearch gets them as one-way synonyms ("carpentry" also searches "timber construction").
+ */
+export async function synonymRelations(sql: Db, minWeight: number) {
+  return sql<{ skill_id: string; label_de: string; label_en: string }[]>`
+    select r.skill_id::text, related.label_de, related.label_en
+    from skill_relations r
+    join skills s on s.id = r.skill_id and s.merged_into_id is null
+    join skills related on related.id = r.related_skill_id and related.merged_into_id is null
+    where r.weight >= ${minWeight} and (s.source = 'curated'
+       or exists (select 1 from post_skills ps where ps.skill_id = s.id)
+       or exists (select 1 from profile_skills pr where pr.skill_id = s.id))
+    order by r.skill_id, r.weight desc, related.label_de`;
+}
+
 export async function skillLabelsByIds(sql: Db, ids: string[]) {
   if (ids.length === 0) return [];
   return sql<{ id: string; slug: string; label_de: string; label_en: string }[]>`
