@@ -11,6 +11,9 @@ import { buildSynonyms } from "~/modules/search/documents.server";
 import { createEmbeddedEngine, forgetBroadSearchCounts } from "~/modules/search/embedded-engine.server";
 import { cleanQuery } from "~/modules/search/query";
 import { applySearchChanges } from "~/modules/search/search.server";
+import { foldWord } from "~/modules/search/typos";
+import { normalizeSkillLabel } from "~/modules/skills/normalize";
+import { suggestSkills } from "~/modules/skills/skills.server";
 import { loader as searchLoader } from "~/routes/search";
 import { useTestDatabase } from "./helpers/database";
 import { createPerson, createTestPost } from "./helpers/factories";
@@ -28,6 +31,7 @@ beforeAll(async () => {
   ids.clay = await createTestPost(ada, { title: "Lehmputz für die Altbauwohnung", description: "Innenwände mit Lehm verputzen.", skills: "Lehmbau", category: "knowhow" });
   ids.timber = await createTestPost(ada, { title: "Carport aus Lärchenholz", description: "Wir bauen Carports.", skills: "Holzbau", category: "knowhow" });
   ids.roofing = await createTestPost(ada, { title: "Dachstuhl richten", description: "Abbund und Aufrichten.", skills: "Zimmerei", category: "knowhow" });
+  ids.oven = await createTestPost(ada, { title: "Pizzaofen aus Lehm", description: "Wir bauen einen Ofen im Hof.", skills: "Lehmofenbau", category: "knowhow" });
   ids.windows = await createTestPost(ada, { title: "Neue Fenster für das Gemeinschaftshaus", description: "Planung der Verglasung.", skills: "Fenster- und Verglasungssysteme planen", category: "knowhow" });
   while ((await processOutbox("search", applySearchChanges)) > 0);
   forgetBroadSearchCounts();
@@ -108,6 +112,30 @@ describe("neighbouring skills", () => {
     const [zimmerei] = await db()<{ id: string }[]>`select id::text from skills where slug = 'zimmerei'`;
     expect(result.relatedTo?.[timber?.related_skill_id ?? ""]).toBe(zimmerei.id);
     expect(result.hits.find((hit) => hit.id === ids.roofing)?.related_skill_id).toBeNull();
+  });
+});
+
+describe("suggestions", () => {
+  const kind = (matched: string, key: string) => {
+    const folded = foldWord(matched);
+    if (normalizeSkillLabel(matched).startsWith(key)) return 0;
+    return (folded.match(/[a-z0-9]+/g) ?? []).some((word) => word.startsWith(key)) ? 1 : 2;
+  };
+
+  it("rank label prefixes before word prefixes before inner matches", async () => {
+    const suggestions = await suggestSkills("druck", "de", 40);
+    const kinds = suggestions.map((entry) => kind(entry.matchedLabel, "druck"));
+    expect(kinds).toEqual([...kinds].sort((a, b) => a - b));
+    expect(kinds).toContain(0);
+    expect(suggestions.map((entry) => entry.label)).toContain("3D-Druck");
+    expect(kind("3D-Druck", "druck")).toBe(1);
+  });
+
+  it("rank skills in use before unused ones", async () => {
+    const labels = (await suggestSkills("lehm", "de", 8)).map((entry) => entry.label);
+    // Lehmbau and Lehmofenbau are on posts; Lehmputz (shorter than Lehmofenbau) is not.
+    expect(labels.slice(0, 2)).toEqual(["Lehmbau", "Lehmofenbau"]);
+    expect(labels.indexOf("Lehmputz")).toBeGreaterThan(1);
   });
 });
 
