@@ -68,6 +68,7 @@ type QueryHints = {
   plan: (similar: { key: string; skill_id: string }[]) => {
     tokens: queries.TokenPlan[];
     phrase?: queries.TokenPlan;
+    named?: string[];
     related?: { ids: string[]; weights: number[] };
   };
   /** Related skill id → the skill the query names. */
@@ -180,6 +181,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
           corrected: anyOf([corrected[position], skillsTsquery(similarTo(token.key))]),
         })),
         phrase: phrase ? { literal: anyOf([keyTsquery(phrase), skillsTsquery(labelSkills(phrase))]), corrected: skillsTsquery(similarTo(phrase)) } : undefined,
+        named: skillKey ? labelSkills(skillKey) : undefined,
         related: relatedWeight.size ? { ids: [...relatedWeight.keys()], weights: [...relatedWeight.values()] } : undefined,
       };
     },

@@ -372,6 +372,8 @@ export type EmbeddedSearchPlan = {
   tokens: TokenPlan[];
   /** The whole query as a skill key ("timberconstruction") or label, literal and corrected. */
   phrase?: TokenPlan;
+  /** The skills the whole query names (it is one of their labels): documents tagged with them rank first. */
+  named?: string[];
   /** Skills related to the skill the query names (skill_relations), with their weight: found too, ranked below. */
   related?: { ids: string[]; weights: number[] };
   /**
@@ -442,8 +444,13 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   const text = planTsquery(plan);
   if (!text) return { where: sql`false`, score: sql`0::real`, related: none };
   const query = sql`${text}::tsquery`;
+  const named = plan.named?.length ? plan.named : undefined;
   const rank = sql`ts_rank(d.rank_tsv, ${query})`;
-  if (!needsTiers(plan)) return { where: sql`d.tsv @@ ${query}`, score: rank, related: none };
+  if (!needsTiers(plan)) {
+    // Tagged with the skill the query names: above documents that only mention its words.
+    const score = named ? sql`((d.skill_ids && ${named}::bigint[])::int + ${rank} / (1 + ${rank}))::real` : rank;
+    return { where: sql`d.tsv @@ ${query}`, score, related: none };
+  }
   // Tiers look at title and skill labels (rank_tsv, inline): unpacking every match's whole tsv costs more than
   // the rest of the ranking, and a word only in the description says less anyway.
   const matches = (tsquery: string) => (tsquery ? sql`d.rank_tsv @@ ${tsquery}::tsquery` : sql`false`);
@@ -455,6 +462,7 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   );
   let tier = sql`(${joinWith(sql, perToken, "+")})`;
   if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${2 * plan.tokens.length} else 0 end)`;
+  if (named) tier = sql`greatest(${tier}, case when d.skill_ids && ${named}::bigint[] then ${2 * plan.tokens.length + 1} else 0 end)`;
   const related = plan.related;
   if (!related?.ids.length) return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${rank} / (1 + ${rank}))::real`, related: none };
   // Found only through a related skill: below every direct match (tier ≥ 1), the closer relation first.
