@@ -16,7 +16,8 @@ create table search_words (
   labels int not null default 1
 );
 create index search_words_trgm on search_words using gin (word gin_trgm_ops);
-create index search_words_prefix on search_words (word text_pattern_ops);
+-- the last word typed is known when a word starts with it: a range on the byte-ordered index
+create index search_words_prefix on search_words ((word collate "C"));
 create index search_words_stem_de on search_words (stem_de);
 create index search_words_stem_en on search_words (stem_en);
 

@@ -216,7 +216,7 @@ export type AskedWord = {
 /**
  * Per query word, in one statement: its German and English lexemes (for the tsquery, see search/tsquery.ts);
  * whether the skill labels know it (the word, a word with the same stem, or, as the last word typed, a word it
- * begins); and for a correctable word they do not know, the label words that share a one-letter-deleted
+ * begins, a range on the byte-ordered index); and for a correctable word they do not know, the label words that share a one-letter-deleted
  * variant with it (within one edit, whatever letter the typo is in), most alike by trigrams first.
  */
 export async function wordFacts(sql: Db, words: AskedWord[], perWord: number) {
@@ -249,7 +249,8 @@ export async function wordFacts(sql: Db, words: AskedWord[], perWord: number) {
         or exists (select 1 from search_words w where w.word = q.folded)
         or exists (select 1 from search_words w where w.stem_de = s.de[1])
         or exists (select 1 from search_words w where w.stem_en = s.en[1])
-        or (q.prefix = 1 and exists (select 1 from search_words w where w.word like q.folded || '%')) as known
+        or (q.prefix = 1 and exists (select 1 from search_words w
+                                     where (w.word collate "C") >= q.folded and (w.word collate "C") < q.folded || ${"\u{10FFFF}"})) as known
     ) k
     order by q.n`;
 }
