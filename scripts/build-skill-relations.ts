@@ -39,7 +39,6 @@ import { parse } from "csv-parse/sync";
 export const ESCO_FAMILY_MAX = 12;
 export const ESCO_SMALL_FAMILY = 6;
 export const ESCO_WEIGHT = { broader: 0.6, smallFamily: 0.5, family: 0.4 } as const;
-const CURATED_URI_PREFIX = "https://nextleipzig.de/skill/";
 
 type Pair = readonly [string, string];
 /** Curated relations by slug: [weight, pairs]. */

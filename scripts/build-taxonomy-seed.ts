@@ -131,7 +131,7 @@ function byUri<T extends { uri: string }>(a: T, b: T): number {
 
 export function buildTaxonomy(escoDir: string, curatedFile: string): {
   taxonomy: Taxonomy;
-  report: { escoCollisions: { label: string; curated: string; esco: string[] }[] };
+  report: { escoCollisions: { label: string; curated: string; esco: string[] }[]; occupationLabels: number };
 } {
   // ---- groups
   const groupRows = readCsv(path.join(escoDir, FILES.groups));
@@ -215,6 +215,26 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
     };
   });
   occupations.sort(byUri);
+
+  // ---- occupation names as labels of the curated activity: an occupation whose German name (or one of its
+  // gendered halves, "Tischler/Tischlerin") is already an alternative label of a curated skill lends that skill
+  // its full name, so typing an occupation finds the activity. Occupations themselves are never suggested.
+  const occupationLabelsAdded = new Map<string, string[]>(); // slug -> added German labels
+  for (const o of occupations) {
+    const halves = [o.de, ...o.de.split("/").map((part) => part.trim()).filter((part) => part.length > 2)];
+    const owner = halves.map((label) => curatedLabelOwner.get(normalizeSkillLabel(label))).find(Boolean);
+    if (!owner) continue;
+    const full = normalizeSkillLabel(o.de);
+    const taken = curatedLabelOwner.get(full);
+    if (taken && taken !== owner) continue;
+    if (taken === owner) continue;
+    curatedLabelOwner.set(full, owner);
+    occupationLabelsAdded.set(owner, [...(occupationLabelsAdded.get(owner) ?? []), o.de]);
+  }
+  for (const c of curatedRaw) {
+    const added = occupationLabelsAdded.get(c.slug);
+    if (added) c.altDe = [...(c.altDe ?? []), ...added];
+  }
 
   // ---- slugs: curated first, then esco, then occupations
   const usedSlugs = new Set<string>();
@@ -310,7 +330,7 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
       groups,
       skills,
     },
-    report: { escoCollisions },
+    report: { escoCollisions, occupationLabels: [...occupationLabelsAdded.values()].reduce((n, labels) => n + labels.length, 0) },
   };
 }
 
@@ -331,6 +351,7 @@ function main(): void {
     console.log("curated labels colliding with ESCO skill labels (normalised): 0");
   }
 
+  console.log(`occupation names added as labels of curated activities: ${report.occupationLabels}`);
   writeFileSync(outFile, `${JSON.stringify(taxonomy)}\n`);
 
   const count = (s: SkillSource) => taxonomy.skills.filter((k) => k.source === s).length;

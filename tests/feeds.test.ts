@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { FEED_REQUESTS_PER_MINUTE } from "~/modules/stats/rate-limit.server";
+import { FEED_REQUESTS_PER_MINUTE, feedClock } from "~/modules/stats/feed-http.server";
 import { postsFeedSchema } from "~/modules/stats/feed-schema";
 import { mergeSkill } from "~/modules/skills/skills.server";
 import { loader as postsFeedLoader } from "~/routes/feed-posts-json";
@@ -244,6 +244,8 @@ describe("GET /feeds/posts.json", () => {
 
   it("rate limits each client address with 429 and Retry-After", async () => {
     const address = "203.0.113.77";
+    // all requests in one minute, whatever the machine's speed
+    feedClock.now = () => new Date("2026-12-07T10:00:20Z");
     for (let i = 0; i < FEED_REQUESTS_PER_MINUTE; i++) {
       expect((await getJson("?per_page=1", {}, address)).status).not.toBe(429);
     }
@@ -259,6 +261,11 @@ describe("GET /feeds/posts.json", () => {
     });
     expect((atom as Response).status).toBe(429);
     expect((await getJson("?per_page=1", {}, "203.0.113.78")).status).toBe(200);
+    expect(Number(limited.headers.get("retry-after"))).toBe(40);
+    // the next minute brings a fresh budget
+    feedClock.now = () => new Date("2026-12-07T10:01:00Z");
+    expect((await getJson("?per_page=1", {}, address)).status).toBe(200);
+    feedClock.now = () => new Date();
   });
 });
 

@@ -9,6 +9,7 @@ import {
   processMatchOutbox,
   recomputeAllMatches,
 } from "~/modules/matching/matching.server";
+import { composeDigest } from "~/modules/digest/digest.server";
 import { EXACT_TIER, inverseDocumentFrequency, scoreMatch, freshness } from "~/modules/matching/scoring";
 import { enqueueChange } from "~/modules/outbox/outbox.server";
 import { changePostStatus, updatePost } from "~/modules/posts/posts.server";
@@ -165,6 +166,11 @@ describe("incremental matching through the outbox", () => {
 
     const digest = await newMatchesForUser(seeker.id, null, 10);
     expect(digest.filter((match) => match.other.userId === leo.id)).toHaveLength(1);
+    const email = await composeDigest({ id: seeker.id, locale: "de", display_name: "Sina" }, { since: null, until: new Date(Date.now() + 60_000) });
+    // one entry ("* title") for Leo, whose other post and profile are named under it
+    const entries = email!.text.split("\n").filter((line) => line.startsWith("* "));
+    expect(entries.filter((line) => line.includes("3D-Druck-Service") || line.includes("3D-Druck für Ersatzteile"))).toHaveLength(1);
+    expect(email!.text).toMatch(/passt auch über: (3D-Druck-Service|3D-Druck für Ersatzteile), Profil|passt auch über: .*Profil/);
     expect(await countNewMatchesForUser(seeker.id, null)).toBe(new Set(digest.map((match) => match.other.userId)).size);
   });
 

@@ -6,7 +6,7 @@ import { enqueueChange, processOutbox } from "~/modules/outbox/outbox.server";
 import { changePostStatus } from "~/modules/posts/posts.server";
 import { saveProfile } from "~/modules/profiles/profiles.server";
 import { createEmbeddedEngine } from "~/modules/search/embedded-engine.server";
-import { applySearchChanges, reindexSearch, type ReindexProgress } from "~/modules/search/search.server";
+import { applySearchChanges, reindexSearch, runMeilisearchWorkerOnce, type ReindexProgress } from "~/modules/search/search.server";
 import type { PostHit } from "~/modules/search/types";
 import { useTestDatabase } from "./helpers/database";
 import { createPerson, createTestPost } from "./helpers/factories";
@@ -33,15 +33,29 @@ beforeEach(() => {
 
 const useStandIn = () => setEnvForTests({ MEILI_HOST: standIn.url, MEILI_INDEX_PREFIX: "sync_" });
 
-async function drain() {
+/** The embedded index's queue. */
+async function drainEmbedded() {
   let total = 0;
   for (let handled = -1; handled !== 0; total += handled) handled = await processOutbox("search", applySearchChanges);
   return total;
 }
 
-async function pendingSearchEvents() {
+/** Meilisearch's own queue (fed by the embedded one). */
+async function drainMeilisearch() {
+  let total = 0;
+  for (let handled = -1; handled !== 0; total += handled) handled = await runMeilisearchWorkerOnce();
+  return total;
+}
+
+async function drain() {
+  const embedded = await drainEmbedded();
+  await drainMeilisearch();
+  return embedded;
+}
+
+async function pendingSearchEvents(topic: "search" | "search_meili" = "search") {
   return db()<{ entity: string; entity_id: string; attempts: number; last_error: string | null }[]>`
-    select entity, entity_id, attempts, last_error from outbox_events where topic = 'search' order by id`;
+    select entity, entity_id, attempts, last_error from outbox_events where topic = ${topic} order by id`;
 }
 
 const search = (query: string, index: "posts" | "people" = "posts") =>
@@ -60,34 +74,62 @@ describe("search sync", () => {
     expect(await pendingSearchEvents()).toEqual([]);
   });
 
-  it("keeps events while the engine is down and applies them once it is back", async () => {
+  it("keeps Meilisearch's events while it is down or refuses them, and applies them once it is back; the embedded index never waits", async () => {
     useStandIn();
     const person = await createPerson({ displayName: "Hugo Glas" });
     const postId = await createTestPost(person.id, { title: "Glasbläserei sucht Ofen", skills: "Glasbearbeitung" });
 
     standIn.setUnreachable(true);
-    await expect(drain()).rejects.toThrow(/search outbox/);
-    let events = await pendingSearchEvents();
+    // the embedded index is current at once, and hands the events on to Meilisearch's queue
+    expect(await drainEmbedded()).toBe(2);
+    expect(await foundIds("Glasbläserei")).toEqual([postId]);
+    expect(await pendingSearchEvents("search")).toEqual([]);
+    await expect(drainMeilisearch()).rejects.toThrow(/search_meili outbox/);
+    let events = await pendingSearchEvents("search_meili");
     expect(events).toHaveLength(2);
     expect(events.every((event) => event.attempts === 1 && event.last_error)).toBe(true);
-    // The embedded engine, which answers while Meilisearch is down, is already current.
-    expect(await foundIds("Glasbläserei")).toEqual([postId]);
     expect(standIn.documents.get("sync_posts")?.has(postId) ?? false).toBe(false);
 
+    // while Meilisearch refuses its work, new posts still reach the embedded index
     standIn.setUnreachable(false);
     standIn.setTaskOutcome("fail");
-    await db()`update outbox_events set available_at = now() where topic = 'search'`;
-    await expect(drain()).rejects.toThrow(/failed/);
-    events = await pendingSearchEvents();
-    expect(events.every((event) => event.attempts === 2)).toBe(true);
+    const later = await createTestPost(person.id, { title: "Glasperlen für Schmuck", skills: "Glasbearbeitung" });
+    expect(await drainEmbedded()).toBe(1);
+    expect(await foundIds("Glasperlen")).toEqual([later]);
+    await db()`update outbox_events set available_at = now() where topic = 'search_meili'`;
+    await expect(drainMeilisearch()).rejects.toThrow(/failed/);
+    events = await pendingSearchEvents("search_meili");
+    expect(events.filter((event) => event.attempts >= 1)).toHaveLength(3);
 
     standIn.setTaskOutcome("ok");
-    await db()`update outbox_events set available_at = now() where topic = 'search'`;
-    expect(await drain()).toBe(2);
-    expect(await pendingSearchEvents()).toEqual([]);
-    expect(await foundIds("Glasbläserei")).toEqual([postId]);
+    await db()`update outbox_events set available_at = now() where topic = 'search_meili'`;
+    expect(await drainMeilisearch()).toBe(3);
+    expect(await pendingSearchEvents("search_meili")).toEqual([]);
     expect(standIn.documents.get("sync_posts")?.has(postId)).toBe(true);
+    expect(standIn.documents.get("sync_posts")?.has(later)).toBe(true);
     expect(standIn.documents.get("sync_people")?.has(person.id)).toBe(true);
+  });
+
+  it("sends Meilisearch its documents with no database transaction open", async () => {
+    useStandIn();
+    const person = await createPerson({ displayName: "Tara Ton" });
+    await createTestPost(person.id, { title: "Tonwerkstatt", skills: "Keramik" });
+    await drainEmbedded();
+    // while the stand-in answers a document request, this process holds no transaction
+    const openTransactions: number[] = [];
+    standIn.onRequest(async () => {
+      const [row] = await db()<{ count: number }[]>`
+        select count(*)::int as count from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`;
+      openTransactions.push(row.count);
+    });
+    try {
+      expect(await drainMeilisearch()).toBe(2);
+    } finally {
+      standIn.onRequest(undefined);
+    }
+    expect(openTransactions.length).toBeGreaterThan(0);
+    expect(openTransactions.every((count) => count === 0)).toBe(true);
   });
 
   it("removes closed, hidden and expired posts", async () => {

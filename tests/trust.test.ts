@@ -114,6 +114,8 @@ describe("moderation", () => {
     const author = await createPerson();
     const postId = await createTestPost(author.id, { title: "Fragwürdiges Angebot" });
     const reporters = await Promise.all([createPerson(), createPerson(), createPerson()]);
+    // only established accounts (older than a day) count towards hiding
+    await db()`update users set created_at = now() - interval '2 days' where id = any(${reporters.map((reporter) => reporter.id)})`;
     expect(await reportContent(reporters[0].id, "post", postId, "Spam bitte prüfen")).toEqual({ ok: true, autoHidden: false });
     expect(await reportContent(reporters[0].id, "post", postId, "Spam bitte prüfen")).toEqual({ ok: false, reason: "already_reported" });
     await reportContent(reporters[1].id, "post", postId, "Spam bitte prüfen");

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useT } from "./i18n";
 import { translateFieldMessage } from "~/lib/forms";
 
@@ -10,13 +10,52 @@ type FieldProps = {
   required?: boolean;
 };
 
-function useFieldIds(name: string) {
-  const id = `${useId()}-${name}`;
-  return { id, hintId: `${id}-hint`, errorId: `${id}-error` };
+/**
+ * A field's id is derived from its name, so the error summary can link to it (one form per page, or forms whose
+ * field names differ).
+ */
+export function fieldId(name: string) {
+  return `field-${name}`;
 }
 
-function describedBy(ids: { hintId: string; errorId: string }, hint?: string, error?: string) {
-  return [hint ? ids.hintId : null, error ? ids.errorId : null].filter(Boolean).join(" ") || undefined;
+function useFieldIds(name: string) {
+  const id = fieldId(name);
+  return { id, hintId: `${id}-hint`, errorId: `${id}-error`, countId: `${id}-count` };
+}
+
+function describedBy(ids: { hintId: string; errorId: string; countId?: string }, hint?: string, error?: string, counted?: boolean) {
+  return [hint ? ids.hintId : null, counted ? ids.countId : null, error ? ids.errorId : null].filter(Boolean).join(" ") || undefined;
+}
+
+/**
+ * Counts characters instead of cutting them off (GOV.UK character count): without JavaScript it states the limit;
+ * with it, how many are left or how many too many. The visible count is not announced on every keystroke; a
+ * hidden live region says it once typing pauses. The server refuses too long a text with a field error.
+ */
+function CharacterCount({ id, max, length }: { id: string; max: number; length: number | null }) {
+  const t = useT();
+  const [announced, setAnnounced] = useState("");
+  const message =
+    length === null
+      ? t("field.maxChars", { max })
+      : length > max
+        ? t("field.charsTooMany", { count: length - max })
+        : t("field.charsLeft", { count: max - length });
+  useEffect(() => {
+    if (length === null) return;
+    const timer = setTimeout(() => setAnnounced(message), 1000);
+    return () => clearTimeout(timer);
+  }, [length, message]);
+  return (
+    <>
+      <p className={`hint char-count${length !== null && length > max ? " over" : ""}`} id={id}>
+        {message}
+      </p>
+      <p className="visually-hidden" aria-live="polite">
+        {announced}
+      </p>
+    </>
+  );
 }
 
 export function FieldMessages({ hint, error, ids }: { hint?: string; error?: string; ids: { hintId: string; errorId: string } }) {
@@ -42,14 +81,23 @@ export function TextField(
 ) {
   const ids = useFieldIds(props.name);
   const t = useT();
+  // null until hydrated: the server-rendered page states the limit, the script counts.
+  const [length, setLength] = useState<number | null>(null);
+  const counted = props.maxLength !== undefined && props.type !== "email" && props.type !== "url";
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (counted) setLength(ref.current?.value.length ?? 0);
+  }, [counted]);
   const common = {
     id: ids.id,
     name: props.name,
     defaultValue: props.defaultValue,
-    maxLength: props.maxLength,
+    // Long text is never cut silently: counted fields have no maxlength, the counter and the server speak instead.
+    maxLength: counted ? undefined : props.maxLength,
     required: props.required,
     "aria-invalid": props.error ? true : undefined,
-    "aria-describedby": describedBy(ids, props.hint, props.error),
+    "aria-describedby": describedBy(ids, props.hint, props.error, counted),
+    onInput: counted ? (event: React.FormEvent<HTMLInputElement | HTMLTextAreaElement>) => setLength(event.currentTarget.value.length) : undefined,
   };
   return (
     <div className={`field${props.error ? " has-error" : ""}`}>
@@ -58,10 +106,11 @@ export function TextField(
         {!props.required ? <span className="optional"> ({t("common.optional")})</span> : null}
       </label>
       {props.multiline ? (
-        <textarea {...common} rows={props.rows ?? 5} />
+        <textarea {...common} ref={ref} rows={props.rows ?? 5} />
       ) : (
-        <input {...common} type={props.type ?? "text"} autoComplete={props.autoComplete} inputMode={props.inputMode} />
+        <input {...common} ref={ref} type={props.type ?? "text"} autoComplete={props.autoComplete} inputMode={props.inputMode} />
       )}
+      {counted ? <CharacterCount id={ids.countId} max={props.maxLength as number} length={length} /> : null}
       <FieldMessages hint={props.hint} error={props.error} ids={ids} />
     </div>
   );
@@ -107,9 +156,16 @@ export function RadioGroup(props: FieldProps & { defaultValue?: string; options:
     <fieldset className={`field radio-group${props.error ? " has-error" : ""}`} aria-describedby={describedBy(ids, props.hint, props.error)}>
       <legend>{props.label}</legend>
       <div className="choices">
-        {props.options.map((option) => (
+        {props.options.map((option, index) => (
           <label key={option.value} className="choice">
-            <input type="radio" name={props.name} value={option.value} defaultChecked={props.defaultValue === option.value} required={props.required} />
+            <input
+              type="radio"
+              id={index === 0 ? ids.id : undefined}
+              name={props.name}
+              value={option.value}
+              defaultChecked={props.defaultValue === option.value}
+              required={props.required}
+            />
             {option.label}
           </label>
         ))}
@@ -125,9 +181,9 @@ export function CheckboxGroup(props: FieldProps & { defaultValue?: string[]; opt
     <fieldset className={`field checkbox-group${props.error ? " has-error" : ""}`} aria-describedby={describedBy(ids, props.hint, props.error)}>
       <legend>{props.label}</legend>
       <div className="choices">
-        {props.options.map((option) => (
+        {props.options.map((option, index) => (
           <label key={option.value} className="choice">
-            <input type="checkbox" name={props.name} value={option.value} defaultChecked={props.defaultValue?.includes(option.value)} />
+            <input type="checkbox" id={index === 0 ? ids.id : undefined} name={props.name} value={option.value} defaultChecked={props.defaultValue?.includes(option.value)} />
             {option.label}
           </label>
         ))}
@@ -159,12 +215,37 @@ export function Honeypot() {
   );
 }
 
-export function FormErrorSummary({ errors }: { errors?: Record<string, string> }) {
+/**
+ * The GOV.UK error summary: a heading, then each problem as a link to its field; it takes focus when it appears
+ * (autofocus on a full page load without JavaScript, focus() after a submission handled by the script).
+ * `labels` names the fields; a field without a label is listed by its message alone.
+ */
+export function FormErrorSummary({ errors, labels = {} }: { errors?: Record<string, string>; labels?: Record<string, string> }) {
   const t = useT();
-  if (!errors || Object.keys(errors).length === 0) return null;
+  const ref = useRef<HTMLDivElement>(null);
+  const entries = Object.entries(errors ?? {});
+  const key = entries.map(([name, message]) => `${name}=${message}`).join("&");
+  useEffect(() => {
+    if (key) ref.current?.focus();
+  }, [key]);
+  if (entries.length === 0) return null;
   return (
-    <div className="notice error" role="alert">
-      {t("common.formErrors")}
+    <div className="error-summary" ref={ref} tabIndex={-1} aria-labelledby="error-summary-title" role="alert">
+      <h2 id="error-summary-title">{t("common.formErrorsTitle")}</h2>
+      <ul>
+        {entries.map(([name, message]) => {
+          const text = translateFieldMessage(t, message);
+          return (
+            <li key={name}>
+              {name === "_form" ? (
+                text
+              ) : (
+                <a href={`#${fieldId(name)}`}>{labels[name] ? `${labels[name]}: ${text}` : text}</a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
     </div>
   );
 }

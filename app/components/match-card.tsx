@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { useLocale, useT } from "./i18n";
+import { Avatar } from "./avatar";
 import { PlaceLabel } from "./post-card";
 
 /** What a match card shows (the loader's JSON of a MatchListItem). */
@@ -47,10 +48,10 @@ export function MatchCard({ match, showMine = false }: { match: MatchCardData; s
       <h3>
         <Link to={other.path}>{other.title}</Link>
       </h3>
-      <p className="meta">
+      <p className="meta byline">
         {other.kind === "post" && other.authorName ? (
           <>
-            <Link to={`/people/${other.userId}`}>{other.authorName}</Link> ·{" "}
+            <Avatar name={other.authorName} seed={other.userId} size={24} /> <Link to={`/people/${other.userId}`}>{other.authorName}</Link> ·{" "}
           </>
         ) : null}
         {other.role ? <>{t(`role.${other.role}` as MessageKey)} · </> : null}

@@ -27,7 +27,19 @@ export function PostForm(props: {
   const value = (name: keyof PostFormDefaults) => (props.values ? (props.values[name] as string | undefined) : props.defaults[name]);
   return (
     <Form method="post" className="stack" noValidate>
-      <FormErrorSummary errors={errors} />
+      <FormErrorSummary
+        errors={errors}
+        labels={{
+          kind: t("post.kind"),
+          title: t("post.title"),
+          description: t("post.description"),
+          skills: t("post.skills"),
+          category: t("post.category"),
+          location: t("post.location"),
+          exchangeMode: t("post.exchangeMode"),
+          expiresOn: t("post.expiresAt"),
+        }}
+      />
       <RadioGroup
         name="kind"
         label={t("post.kind")}

@@ -17,6 +17,11 @@ export function renderDigestEmail(input: { locale: Locale; name: string; matches
   // One person can fit several of my posts and my profile: each line says which of mine it is for.
   const forMine = (match: UserMatch) =>
     match.mine.postId ? t("matching.forPost", { title: match.mine.title ?? "" }) : t("matching.forProfile");
+  // each person once: the other ways they fit (their other posts, their profile) go on the same line
+  const alsoVia = (match: UserMatch) =>
+    match.alsoVia.length
+      ? ` · ${t("matching.alsoVia")} ${match.alsoVia.map((way) => (way.kind === "person" ? t("matching.theirProfile") : way.title)).join(", ")}`
+      : "";
 
   const htmlSections: string[] = [];
   const textSections: string[] = [];
@@ -29,13 +34,13 @@ export function renderDigestEmail(input: { locale: Locale; name: string; matches
           .map((match) => {
             const href = `${appUrl}${match.other.path}`;
             const mutual = match.mutual ? ` <span style="font-size:13px;color:#1b6b45;">(${escapeHtml(t("digest.email.mutual"))})</span>` : "";
-            return `<p style="margin:0 0 14px 0;"><a href="${escapeHtml(href)}" style="font-weight:700;">${escapeHtml(match.other.title)}</a>${mutual}<br><span class="muted" style="font-size:14px;color:#55675c;">${escapeHtml(describeReason(match.reason, locale, match.mine.side))}<br>${escapeHtml(forMine(match))}</span></p>`;
+            return `<p style="margin:0 0 14px 0;"><a href="${escapeHtml(href)}" style="font-weight:700;">${escapeHtml(match.other.title)}</a>${mutual}<br><span class="muted" style="font-size:14px;color:#55675c;">${escapeHtml(describeReason(match.reason, locale, match.mine.side))}<br>${escapeHtml(forMine(match) + alsoVia(match))}</span></p>`;
           })
           .join(""),
     );
     textSections.push(
       `${t(title)}\n${"-".repeat(t(title).length)}\n` +
-        items.map((match) => `* ${match.other.title}${match.mutual ? ` (${t("digest.email.mutual")})` : ""}\n  ${describeReason(match.reason, locale, match.mine.side)}\n  ${forMine(match)}\n  ${appUrl}${match.other.path}`).join("\n\n"),
+        items.map((match) => `* ${match.other.title}${match.mutual ? ` (${t("digest.email.mutual")})` : ""}\n  ${describeReason(match.reason, locale, match.mine.side)}\n  ${forMine(match)}${alsoVia(match)}\n  ${appUrl}${match.other.path}`).join("\n\n"),
     );
   }
   const moreHtml = more > 0 ? `<p style="margin:16px 0 0 0;">${escapeHtml(t("digest.email.more", { count: more }))}</p>` : "";

@@ -74,18 +74,20 @@ async function checkConnection(sql: Sql, description: string) {
   }
 }
 
-let current: Database | undefined;
+// Kept on globalThis: under `npm run dev`, Vite may load this module again after an edit, and the open database
+// must survive that.
+const holder = globalThis as typeof globalThis & { __nextleipzigDatabase?: Database };
 
 /** The process's one database client. */
 export function db(): Sql {
-  if (!current) throw new Error("The database is not open: call useDatabase() at start-up.");
-  return current.sql;
+  if (!holder.__nextleipzigDatabase) throw new Error("The database is not open: call useDatabase() at start-up.");
+  return holder.__nextleipzigDatabase.sql;
 }
 
 export function currentDatabase(): Database | undefined {
-  return current;
+  return holder.__nextleipzigDatabase;
 }
 
 export function useDatabase(database: Database | undefined) {
-  current = database;
+  holder.__nextleipzigDatabase = database;
 }

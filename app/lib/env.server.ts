@@ -32,7 +32,8 @@ const DEV_SECRET = "dev-only-secret-change-me-in-production-0000";
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    HOST: z.string().default("0.0.0.0"),
+    /** unset → 127.0.0.1 in development and test, 0.0.0.0 in production */
+    HOST: optionalString,
     PORT: positiveInt.max(65535).default(3000),
     APP_URL: z.string().url({ message: "must be an absolute URL such as https://nextleipzig.de" }).optional(),
     APP_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
@@ -40,7 +41,7 @@ const envSchema = z
       z
         .string()
         .regex(/^postgres(ql)?:\/\//, { message: "must start with postgres:// or postgresql://" })
-        .optional(),
+        .optional()
     ),
     DATABASE_POOL_MAX: positiveInt.max(100).default(10),
     DATA_DIR: z.string().default("./.data"),
@@ -48,12 +49,17 @@ const envSchema = z
     WORKERS: onOff.default("on"),
     MAIL_FROM: z.string().default("NextLeipzig <hallo@nextleipzig.de>"),
     RESEND_API_KEY: optionalString,
+    /** unset → resend with RESEND_API_KEY, else the local outbox (development only); named explicitly, it wins */
+    MAIL_TRANSPORT: optionalString.pipe(z.enum(["resend", "outbox"], { message: "must be resend or outbox" }).optional()),
     RESEND_BASE_URL: optionalString.pipe(z.string().url().optional()),
     RESEND_WEBHOOK_SECRET: optionalString,
     RESEND_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(2),
     MEILI_HOST: optionalString.pipe(z.string().url({ message: "must be a URL such as http://127.0.0.1:7700" }).optional()),
     MEILI_API_KEY: optionalString,
-    MEILI_INDEX_PREFIX: z.string().regex(/^[a-z0-9_]*$/, { message: "only a-z, 0-9 and _" }).default("nl_"),
+    MEILI_INDEX_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_]*$/, { message: "only a-z, 0-9 and _" })
+      .default("nl_"),
     ADMIN_EMAILS: z
       .string()
       .default("")
@@ -61,7 +67,7 @@ const envSchema = z
         value
           .split(",")
           .map((email) => email.trim().toLowerCase())
-          .filter(Boolean),
+          .filter(Boolean)
       )
       .pipe(z.array(z.string().email({ message: "must be a comma-separated list of email addresses" }))),
     LOGIN_LINKS_PER_EMAIL_PER_HOUR: positiveInt.default(5),
@@ -75,24 +81,52 @@ const envSchema = z
     PAGE_CACHE_ENTRIES: positiveInt.max(100_000).default(500),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && !env.APP_SECRET && env.DATABASE_URL) {
+    // The development secret is public: in production it would let anyone sign unsubscribe links.
+    if (env.NODE_ENV === "production" && !env.APP_SECRET) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["APP_SECRET"],
-        message: "is required in production with an external database (at least 32 random characters)",
+        message: "is required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)",
       });
+    }
+    // Without a provider the emails (sign-in links!) would only be readable at /dev/mail, which production lacks.
+    if (env.NODE_ENV === "production" && !env.RESEND_API_KEY && !env.MAIL_TRANSPORT) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["RESEND_API_KEY"],
+        message: "is required in production (or set MAIL_TRANSPORT=outbox to keep emails unsent in the database)",
+      });
+    }
+    // Links in emails, List-Unsubscribe and feed URLs are built from APP_URL: a default would mail localhost links.
+    if (env.NODE_ENV === "production" && !env.APP_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["APP_URL"], message: "is required in production (the public address, e.g. https://nextleipzig.de)" });
+    } else if (env.NODE_ENV === "production" && env.RESEND_API_KEY && env.APP_URL && !env.APP_URL.startsWith("https://")) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["APP_URL"], message: "must be https when real mail is sent (sign-in links travel in it)" });
+    }
+    if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["RESEND_API_KEY"], message: "is required with MAIL_TRANSPORT=resend" });
     }
     if (env.RESEND_API_KEY && !env.MAIL_FROM.includes("@")) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["MAIL_FROM"], message: "must contain an email address" });
     }
   })
-  .transform((env) => ({
-    ...env,
-    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
-    APP_SECRET: env.APP_SECRET ?? DEV_SECRET,
-    isProduction: env.NODE_ENV === "production",
-    trustProxy: env.TRUST_PROXY === "true",
-  }));
+  .transform((env) => {
+    const mailTransport = env.MAIL_TRANSPORT ?? (env.RESEND_API_KEY ? "resend" : "outbox");
+    return {
+      ...env,
+      // Development listens on this machine only; production (containers, a reverse proxy) on every interface.
+      HOST: env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1"),
+      mailTransport,
+      /** /dev/mail shows every email (sign-in links included): only outside production, on the outbox transport. */
+      devMailbox: env.NODE_ENV !== "production" && mailTransport === "outbox",
+      APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+      /** false: APP_URL is the development default, and requests to another loopback name are sent to it. */
+      appUrlExplicit: env.APP_URL !== undefined,
+      APP_SECRET: env.APP_SECRET ?? DEV_SECRET,
+      isProduction: env.NODE_ENV === "production",
+      trustProxy: env.TRUST_PROXY === "true",
+    };
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -23,16 +23,20 @@ export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: FieldErrors; values: Record<string, string | string[]> };
 
-/** Turns FormData into a plain object; repeated names (checkbox groups) become arrays. */
+/**
+ * Turns FormData into a plain object; repeated names (checkbox groups) become arrays. Linear in the number of
+ * fields: a repeated name appends to its array instead of copying it (the server also caps the field count).
+ */
 export function formValues(formData: FormData): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
+  const values = new Map<string, string | string[]>();
   for (const [name, value] of formData.entries()) {
     if (typeof value !== "string") continue;
-    const existing = values[name];
-    if (existing === undefined) values[name] = value;
-    else values[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    const existing = values.get(name);
+    if (existing === undefined) values.set(name, value);
+    else if (Array.isArray(existing)) existing.push(value);
+    else values.set(name, [existing, value]);
   }
-  return values;
+  return Object.fromEntries(values);
 }
 
 export function parseForm<S extends z.ZodTypeAny>(schema: S, formData: FormData): FormResult<z.output<S>> {
@@ -52,24 +56,70 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
   return errors;
 }
 
-/** Common field builders whose messages are keys. */
+/** C0 and C1 control characters and DEL: a NUL cannot even be stored, the others only ever cause trouble. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same, except newline and tab, which long texts keep (CR LF arrives normalised to LF). */
+const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/**
+ * What shows nothing: spaces, zero-width and other format characters (U+200B, U+2060, U+FEFF, bidi marks, soft
+ * hyphen, tags), variation selectors, the combining grapheme joiner and the blank "letters" used as fillers.
+ */
+// Lone variation selectors and joiners are listed on purpose: on their own they show nothing.
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE = /[\s\p{Z}\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180e\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
+
+/** True when the text has at least one character a reader can see. */
+export function hasVisibleCharacters(text: string) {
+  return text.replace(INVISIBLE, "").length > 0;
+}
+
+/** For fields built elsewhere: no control characters except newline and tab. */
+export function hasNoControlCharacters(value: string) {
+  return !CONTROL_CHARACTERS_EXCEPT_LINES.test(value.replace(/\r\n/g, "\n"));
+}
+
+export type TextOptions = {
+  /** Single-line fields (titles, names, addresses) refuse newlines and tabs too. */
+  singleLine?: boolean;
+};
+
+function normaliseText(value: string | undefined) {
+  return (value ?? "").replace(/\r\n/g, "\n").trim();
+}
+
+function controlCharacterCheck(options: TextOptions) {
+  const pattern = options.singleLine ? CONTROL_CHARACTERS : CONTROL_CHARACTERS_EXCEPT_LINES;
+  return (value: string) => !pattern.test(value);
+}
+
+/** Common field builders whose messages are keys. Every text refuses control characters as a field error. */
 export const fields = {
-  text: (max: number) =>
+  /** Required text: empty, blank or invisible-only (e.g. zero-width spaces) counts as missing. */
+  text: (max: number, options: TextOptions = {}) =>
     z
       .string({ required_error: fieldMessage("field.required"), invalid_type_error: fieldMessage("field.required") })
-      .transform((value) => value.replace(/\r\n/g, "\n").trim())
+      .transform(normaliseText)
       .pipe(
         z
           .string()
           .min(1, fieldMessage("field.required"))
-          .max(max, fieldMessage("field.tooLong", { max })),
+          .max(max, fieldMessage("field.tooLong", { max }))
+          .refine(controlCharacterCheck(options), fieldMessage("field.controlCharacters"))
+          .refine((value) => value === "" || hasVisibleCharacters(value), fieldMessage("field.required")),
       ),
-  optionalText: (max: number) =>
+  /** Optional text: invisible-only becomes empty. */
+  optionalText: (max: number, options: TextOptions = {}) =>
     z
-      .string()
+      .string({ invalid_type_error: fieldMessage("field.invalidChoice") })
       .optional()
-      .transform((value) => (value ?? "").replace(/\r\n/g, "\n").trim())
-      .pipe(z.string().max(max, fieldMessage("field.tooLong", { max }))),
+      .transform(normaliseText)
+      .pipe(
+        z
+          .string()
+          .max(max, fieldMessage("field.tooLong", { max }))
+          .refine(controlCharacterCheck(options), fieldMessage("field.controlCharacters"))
+          .transform((value) => (hasVisibleCharacters(value) ? value : "")),
+      ),
   choice: <T extends readonly [string, ...string[]]>(options: T) =>
     z.enum(options, {
       errorMap: () => ({ message: fieldMessage("field.invalidChoice") }),

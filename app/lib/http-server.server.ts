@@ -2,14 +2,65 @@ import http from "node:http";
 import path from "node:path";
 import compression from "compression";
 import express from "express";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import { env } from "./env.server";
 import { createPageCache } from "./page-cache.server";
-import { BASE_SECURITY_HEADERS, isCrossOriginStateChange } from "./security.server";
+import { requestLimits } from "./request-limits.server";
+import { BASE_SECURITY_HEADERS, isCrossOriginStateChange, isOneClickUnsubscribe } from "./security.server";
 
-/** The Node HTTP server: static assets, security headers, the cross-origin check, then Remix. */
-export function createHttpServer(build: ServerBuild) {
+/**
+ * The Remix Request for an express request, as @remix-run/express builds it, except that the body is the one
+ * requestLimits has already read and checked.
+ */
+function remixRequest(req: express.Request, res: express.Response): Request {
+  // req.hostname respects "trust proxy"; the port comes from X-Forwarded-Host or Host
+  const port = [req.get("X-Forwarded-Host"), req.get("host")]
+    .map((value) => Number.parseInt(value?.split(":")[1] ?? "", 10))
+    .find((value) => Number.isSafeInteger(value));
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+  }
+  // One-click unsubscribe (RFC 8058) comes from the mail provider's servers with whatever Origin they send; the
+  // signed token in the path authorises it and our cross-origin check exempts it, but Remix's own check on
+  // document POSTs would throw (500). The Origin is dropped for this one path only.
+  if (isOneClickUnsubscribe(req.method, req.path)) headers.delete("origin");
+  let controller: AbortController | null = new AbortController();
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  const init: RequestInit = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const body = (res.locals.body as Buffer | undefined) ?? Buffer.alloc(0);
+    init.body = new Uint8Array(body);
+  }
+  return new Request(url.href, init);
+}
+
+async function sendRemixResponse(res: express.Response, response: Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+/** The server build, or (in `npm run dev`) a function that loads the current one from Vite on each request. */
+export type BuildSource = ServerBuild | (() => Promise<ServerBuild>);
+
+function remixHandler(build: BuildSource): express.RequestHandler {
+  const handle = createRequestHandler(build, process.env.NODE_ENV);
+  return async (req, res, next) => {
+    try {
+      await sendRemixResponse(res, await handle(remixRequest(req, res)));
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** The Node HTTP server: security headers, the cross-origin check, request limits, static assets, then Remix. */
+export function createHttpServer(build: BuildSource, options: { devMiddleware?: express.RequestHandler } = {}) {
   const app = express();
   app.disable("x-powered-by");
   if (env().trustProxy) app.set("trust proxy", true);
@@ -21,15 +72,22 @@ export function createHttpServer(build: ServerBuild) {
     // Remix appends its response headers; a document's own policy (with its nonce) must replace the strict
     // default instead of being added as a second, stricter policy.
     const append = res.append.bind(res);
+    // The same holds for X-Frame-Options (the dev mailbox's framed email replaces DENY with SAMEORIGIN).
+    const replaced = new Set(["content-security-policy", "x-frame-options"]);
     res.append = (field: string, value?: string | string[]) =>
-      field.toLowerCase() === "content-security-policy" && value !== undefined ? res.setHeader(field, value) : append(field, value);
+      replaced.has(field.toLowerCase()) && value !== undefined ? res.setHeader(field, value) : append(field, value);
     if (isCrossOriginStateChange(req.method, req.path, req.headers.origin, req.headers.host)) {
       res.status(403).type("text/plain").send("Cross-origin request refused.");
       return;
     }
     next();
   });
+  app.use(requestLimits);
+  const config = env();
+  if (config.NODE_ENV === "development" && !config.appUrlExplicit) app.use(oneLoopbackAddress(config.APP_URL));
   app.use(compression());
+  // `npm run dev`: Vite serves the browser modules with hot reload.
+  if (options.devMiddleware) app.use(options.devMiddleware);
   const clientDir = path.resolve(process.cwd(), "build/client");
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(clientDir, { maxAge: "1h" }));
@@ -39,6 +97,24 @@ export function createHttpServer(build: ServerBuild) {
   });
   const pageCache = createPageCache({ ttlSeconds: env().PAGE_CACHE_SECONDS, maxEntries: env().PAGE_CACHE_ENTRIES });
   app.use(pageCache.middleware);
-  app.all("*", createRequestHandler({ build }));
+  app.all("*", remixHandler(build));
   return http.createServer(app);
+}
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * In development on the default APP_URL (http://localhost:PORT), a browser that opened http://127.0.0.1:PORT is sent
+ * to the address the app writes into its links, so the session cookie and sign-in links belong to one origin.
+ * Only page views (GET/HEAD) from a loopback name move; other hosts and state changes are left alone.
+ */
+function oneLoopbackAddress(appUrl: string): express.RequestHandler {
+  const canonical = new URL(appUrl);
+  return (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const host = req.headers.host ?? "";
+    const hostname = host.replace(/:\d+$/, "");
+    if (host === canonical.host || !LOOPBACK_NAMES.has(hostname)) return next();
+    res.redirect(302, new URL(req.originalUrl, canonical).toString());
+  };
 }

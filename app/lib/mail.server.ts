@@ -14,15 +14,30 @@ export type OutgoingEmail = {
 
 export type DeliveryResult =
   | { ok: true; providerId: string | null }
-  | { ok: false; error: string; retryAfterSeconds?: number; permanent?: boolean };
+  | {
+      ok: false;
+      error: string;
+      /** A rate limit: try again after this many seconds; not the email's fault, so it costs no attempt. */
+      retryAfterSeconds?: number;
+      permanent?: boolean;
+      /** The daily or monthly sending quota is used up: nothing more goes out before it renews. */
+      quota?: boolean;
+    };
 
 /** One interface, two transports: Resend when configured, else the local outbox shown at /dev/mail. */
 export interface MailTransport {
   readonly name: "resend" | "outbox";
   send(email: OutgoingEmail): Promise<DeliveryResult>;
-  /** Up to 100 emails in one request; the result is all-or-nothing for the batch. */
-  sendBatch(emails: OutgoingEmail[], batchKey: string): Promise<{ ok: true; providerIds: (string | null)[] } | Extract<DeliveryResult, { ok: false }>>;
+  /**
+   * Up to 100 emails in one request. A failed request fails the whole batch; an accepted one may still reject
+   * single emails (e.g. an invalid address), listed by their index, while the others are sent.
+   */
+  sendBatch(emails: OutgoingEmail[], batchKey: string): Promise<BatchResult>;
 }
+
+export type BatchResult =
+  | { ok: true; providerIds: (string | null)[]; rejected: { index: number; error: string }[] }
+  | Extract<DeliveryResult, { ok: false }>;
 
 export class OutboxTransport implements MailTransport {
   readonly name = "outbox" as const;
@@ -44,7 +59,7 @@ export class OutboxTransport implements MailTransport {
       const result = await this.send(email);
       providerIds.push(result.ok ? result.providerId : null);
     }
-    return { ok: true as const, providerIds };
+    return { ok: true as const, providerIds, rejected: [] };
   }
 }
 
@@ -76,11 +91,17 @@ export class ResendTransport implements MailTransport {
         text: email.text,
         headers: email.headers,
       })),
-      { idempotencyKey: batchKey },
+      // Permissive: one invalid address must not hold back the other 99 digests of the batch.
+      { idempotencyKey: batchKey, batchValidation: "permissive" },
     );
     if (error) return describeResendError(error, headers);
-    const ids = (data?.data ?? []).map((item: { id: string }) => item.id);
-    return { ok: true as const, providerIds: emails.map((_, index) => ids[index] ?? null) };
+    const rejected = (data?.errors ?? []).map((entry) => ({ index: entry.index, error: `rejected: ${entry.message}` }));
+    // The ids come in the order of the accepted emails: the rejected ones' positions are skipped.
+    const rejectedAt = new Set(rejected.map((entry) => entry.index));
+    const ids = (data?.data ?? []).map((item) => item.id);
+    let next = 0;
+    const providerIds = emails.map((_, index) => (rejectedAt.has(index) ? null : (ids[next++] ?? null)));
+    return { ok: true as const, providerIds, rejected };
   }
 }
 
@@ -92,7 +113,10 @@ function describeResendError(
 ): Extract<DeliveryResult, { ok: false }> {
   const status = error.statusCode ?? 0;
   const permanent = status === 400 || status === 401 || status === 403 || status === 422;
+  const description = `${error.name ?? "resend_error"}: ${error.message ?? "unknown"} (${status})`;
+  // Resend answers 429 both for its request rate and for the daily / monthly quota; only the first passes in seconds.
+  if (status === 429 && /quota/i.test(error.name ?? "")) return { ok: false, error: description, quota: true };
   const retryAfterHeader = Number(headers?.["retry-after"]);
   const retryAfterSeconds = status === 429 ? (Number.isFinite(retryAfterHeader) && retryAfterHeader > 0 ? retryAfterHeader : 1) : undefined;
-  return { ok: false, error: `${error.name ?? "resend_error"}: ${error.message ?? "unknown"} (${status})`, permanent, retryAfterSeconds };
+  return { ok: false, error: description, permanent, retryAfterSeconds };
 }

@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Sql } from "./db.server";
+import { LOCK } from "./locks.server";
 
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
 /** One number for every process of this app, so concurrent starts apply each file once. */
-const MIGRATION_LOCK_KEY = 7_300_001;
 
 export type MigrationFile = { name: string; checksum: string; content: string };
 
@@ -32,7 +32,7 @@ export async function migrate(
 ): Promise<string[]> {
   const files = readMigrationFiles(options.dir);
   return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+    await tx`select pg_advisory_xact_lock(${LOCK.migrations})`;
     await tx`
       create table if not exists schema_migrations (
         name text primary key,

@@ -9,8 +9,14 @@ export const BASE_SECURITY_HEADERS: Record<string, string> = {
   "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 };
 
+const UNSUBSCRIBE_PATH = /^\/unsubscribe\/[^/]+\/?$/;
 /** Paths that other sites legitimately POST to: provider webhooks and one-click unsubscribe (RFC 8058). */
-const CROSS_ORIGIN_ALLOWED = [/^\/webhooks\//, /^\/unsubscribe(\/|$)/];
+const CROSS_ORIGIN_ALLOWED = [/^\/webhooks\//, UNSUBSCRIBE_PATH];
+
+/** A POST to an unsubscribe link: mail providers send it from their servers, with their own Origin. */
+export function isOneClickUnsubscribe(method: string, path: string) {
+  return method === "POST" && UNSUBSCRIBE_PATH.test(path);
+}
 
 /**
  * A state change whose Origin names another site is refused. Browsers send Origin on every cross-site POST,
@@ -39,7 +45,8 @@ export function documentSecurityPolicy(nonce: string) {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self'",
+    // `npm run dev` only: the browser talks to Vite's hot-reload socket on its own port.
+    process.env.NL_VITE_DEV === "1" ? "connect-src 'self' ws://localhost:24678 ws://127.0.0.1:24678" : "connect-src 'self'",
     "form-action 'self'",
     "base-uri 'self'",
     "object-src 'none'",

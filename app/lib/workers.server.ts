@@ -1,6 +1,6 @@
 import { startWorker } from "./jobs.server";
 import { deliverDueEmails } from "~/modules/mail/mail.server";
-import { runSearchWorkerOnce } from "~/modules/search/search.server";
+import { runMeilisearchWorkerOnce, runSearchWorkerOnce } from "~/modules/search/search.server";
 import { processMatchOutbox } from "~/modules/matching/matching.server";
 import { startDigestScheduler } from "~/modules/digest/scheduler.server";
 
@@ -8,6 +8,8 @@ import { startDigestScheduler } from "~/modules/digest/scheduler.server";
 export function startBackgroundWorkers() {
   startWorker({ name: "mail", runOnce: () => deliverDueEmails(20), idleMs: 2000 });
   startWorker({ name: "search", runOnce: runSearchWorkerOnce, idleMs: 1000 });
+  // Its own worker and queue: a Meilisearch that is down or slow never holds up the embedded index.
+  startWorker({ name: "search-meili", runOnce: runMeilisearchWorkerOnce, idleMs: 1000 });
   startWorker({ name: "match", runOnce: () => processMatchOutbox(), idleMs: 1000 });
   startDigestScheduler();
 }

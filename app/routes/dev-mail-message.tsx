@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "~/components/i18n";
-import { notFound } from "~/lib/http.server";
+import { LinkifiedText } from "~/components/linkified-text";
+import { isFromThisMachine, notFound } from "~/lib/http.server";
 import { formatDate } from "~/lib/i18n";
 import { findDevMail, isDevMailboxActive } from "~/modules/mail/mail.server";
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  if (!isDevMailboxActive() || !/^\d{1,18}$/.test(params.mailId ?? "")) notFound();
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  if (!isDevMailboxActive() || !isFromThisMachine(request) || !/^\d{1,18}$/.test(params.mailId ?? "")) notFound();
   const message = await findDevMail(params.mailId as string);
   if (!message) notFound();
   return { message };
@@ -28,10 +29,16 @@ export default function DevMailMessage() {
         <dt>{t("devmail.sentAt")}</dt>
         <dd>{formatDate(locale, message.created_at, true)}</dd>
       </dl>
-      {/* The HTML part is shown sandboxed: no scripts, no same-origin access. */}
-      <iframe title={message.subject} className="mail-frame" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcDoc={message.html} />
+      {/* The HTML part is its own document with a policy that allows only this site to frame it; sandboxed (no
+          scripts, no same-origin access), and its links open in this tab (dev-mail-frame.ts). */}
+      <iframe
+        title={t("devmail.htmlVersion", { subject: message.subject })}
+        className="mail-frame"
+        sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
+        src={`/dev/mail/${message.id}/html`}
+      />
       <h2>{t("devmail.plainText")}</h2>
-      <pre className="mail-text">{message.text}</pre>
+      <LinkifiedText className="mail-text" text={message.text} sameTab />
       {Object.keys(message.headers).length ? (
         <>
           <h2>{t("devmail.headers")}</h2>

@@ -5,7 +5,7 @@ import { buildPostsFeed } from "~/modules/stats/feeds.server";
 
 /** GET /feeds/posts.json — the open posts as open data (see the README for the parameters). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const limited = rateLimitResponse(request);
+  const limited = await rateLimitResponse(request);
   if (limited) return limited;
   const parsed = postsFeedQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return jsonError(400, parsed.error.issues.map((issue) => issue.message).join("; "));

@@ -10,7 +10,7 @@ function notFound() {
 
 /** GET /feeds/skills/<slug>.atom[?lang=en] — one skill's open posts as Atom 1.0 (German unless lang=en). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const limited = rateLimitResponse(request);
+  const limited = await rateLimitResponse(request);
   if (limited) return limited;
   const file = params.file ?? "";
   if (!file.endsWith(ATOM_SUFFIX) || file.length === ATOM_SUFFIX.length || file.length > 220) return notFound();

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { FormErrorSummary, Notice, TextField } from "~/components/form";
 import { useLocale, useT } from "~/components/i18n";
 import { parseForm } from "~/lib/forms";
-import { notFound, redirectWithNotice } from "~/lib/http.server";
+import { idParam, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { requireUser } from "~/lib/session.server";
 import { postThreadMessage, respondToContactRequest, threadFor } from "~/modules/contact/contact.server";
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const requestId = params.requestId ?? "";
+  const requestId = idParam(params.requestId);
   const formData = await request.formData();
   const name = user.display_name ?? "";
   if (formData.get("intent") === "message") {

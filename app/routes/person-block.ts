@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { redirectWithNotice } from "~/lib/http.server";
+import { notFound, redirectWithNotice } from "~/lib/http.server";
 import { requireUser } from "~/lib/session.server";
 import { blockPerson, unblockPerson } from "~/modules/contact/contact.server";
 
@@ -12,9 +12,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const personId = params.personId ?? "";
   const intent = (await request.formData()).get("intent");
   if (intent === "unblock") {
-    await unblockPerson(user.id, personId);
+    if (!(await unblockPerson(user.id, personId))) notFound();
     return redirectWithNotice(`/people/${personId}`, "unblocked");
   }
-  if (!(await blockPerson(user.id, personId))) return redirect("/");
+  if (!(await blockPerson(user.id, personId))) notFound();
   return redirectWithNotice(`/people/${personId}`, "blocked");
 }

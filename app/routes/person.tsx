@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Avatar } from "~/components/avatar";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { useLocale, useT } from "~/components/i18n";
@@ -52,7 +53,10 @@ export default function PersonPage() {
           <span className="badge">{t(`role.${person.role}` as MessageKey)}</span>
           {person.isDemo ? <span className="badge demo">{t("common.demo")}</span> : null}
         </p>
-        <h1>{person.displayName}</h1>
+        <div className="person-heading">
+          <Avatar name={person.displayName} seed={String(person.id)} size={56} />
+          <h1>{person.displayName}</h1>
+        </div>
         <p className="meta">
           {person.district === "elsewhere" ? t("common.elsewhere") : person.district}
           {person.remoteOk ? <> · {t("profile.remote")}</> : null} · {t("profile.memberSince", { date: formatDate(locale, person.memberSince) })}

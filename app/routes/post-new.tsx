@@ -3,7 +3,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useT } from "~/components/i18n";
 import { PostForm } from "~/components/post-form";
 import { parseForm } from "~/lib/forms";
+import { DISTRICTS } from "~/lib/reference";
 import { requireUser } from "~/lib/session.server";
+import { matchPostNow } from "~/modules/matching/matching.server";
 import { createPost } from "~/modules/posts/posts.server";
 import { defaultExpiryDay, postSchema } from "~/modules/posts/schema";
 import { findOwnProfile } from "~/modules/profiles/profiles.server";
@@ -11,16 +13,30 @@ import { findOwnProfile } from "~/modules/profiles/profiles.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   // A post needs an author people can look at.
-  if (!(await findOwnProfile(user.id, "de"))) throw redirect("/profile");
+  const own = await findOwnProfile(user.id, "de");
+  if (!own) throw redirect("/profile");
   const kind = new URL(request.url).searchParams.get("kind");
-  return { defaults: { kind: kind === "need" ? "need" : kind === "offer" ? "offer" : undefined, expiresOn: defaultExpiryDay() } };
+  // Fewer clicks to a first post: the place defaults to one's own Ortsteil and the exchange to "Verhandlungssache";
+  // both stay visible and changeable.
+  const district = own.profile.district && DISTRICTS.includes(own.profile.district) ? own.profile.district : undefined;
+  return {
+    defaults: {
+      kind: kind === "need" ? "need" : kind === "offer" ? "offer" : undefined,
+      location: district,
+      exchangeMode: "open",
+      expiresOn: defaultExpiryDay(),
+    },
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  if (!(await findOwnProfile(user.id, "de"))) throw redirect("/profile");
   const form = parseForm(postSchema(), await request.formData());
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const postId = await createPost(user.id, form.data);
+  // Its matches within this request when that fits the budget; otherwise the post page says they are coming.
+  await matchPostNow(postId);
   return redirect(`/posts/${postId}?notice=saved`);
 }
 

@@ -1,15 +1,17 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
 import { Notice } from "~/components/form";
 import { useLocale, useRootData, useT } from "~/components/i18n";
 import { LinkifiedText } from "~/components/linkified-text";
+import { Avatar } from "~/components/avatar";
+import { MatchCard } from "~/components/match-card";
 import { PlaceLabel, SkillTags } from "~/components/post-card";
-import { forbidden, notFound, redirectWithNotice } from "~/lib/http.server";
+import { forbidden, idParam, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
 import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
-import { postMatchCards } from "~/modules/matching/matching.server";
-import { MatchCard } from "~/components/match-card";
+import { matchesPendingForPost, postMatchCards } from "~/modules/matching/matching.server";
 import { postStatusActionSchema } from "~/modules/posts/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.post.title} · NextLeipzig` : "NextLeipzig" }];
@@ -20,15 +22,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await findPostForViewer(params.postId ?? "", user ? { id: user.id, isAdmin: user.is_admin } : undefined, locale);
   if (!found) notFound();
   const matches = await postMatchCards(found.post.id, locale, 5);
-  return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner, matches };
+  // The author, right after publishing or editing, is told when the worker has still to compute the matches.
+  const matchesPending = found.isOwner && found.post.status === "open" ? await matchesPendingForPost(found.post.id) : false;
+  return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner, matches, matchesPending };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  const postId = idParam(params.postId);
   const parsed = postStatusActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw redirect(`/posts/${params.postId}`);
+  if (!parsed.success) throw redirect(`/posts/${postId}`);
   const actor = { id: user.id, isAdmin: user.is_admin };
-  const postId = params.postId ?? "";
   if (parsed.data.intent === "renew") {
     if (!(await renewPost(postId, actor))) forbidden();
     return redirectWithNotice(`/posts/${postId}`, "renewed");
@@ -38,8 +42,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirectWithNotice(`/posts/${postId}`, "status");
 }
 
+const PENDING_REFRESH_SECONDS = 3;
+
+/**
+ * Matches are being computed: says so and refreshes — with JavaScript by reloading the data every few seconds,
+ * without it by a meta refresh (inside <noscript>, so a scripted page is never reloaded as a whole).
+ */
+function MatchesPending() {
+  const t = useT();
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, PENDING_REFRESH_SECONDS * 1000);
+    return () => clearInterval(timer);
+  }, [revalidator]);
+  return (
+    <>
+      <noscript>
+        <meta httpEquiv="refresh" content={String(PENDING_REFRESH_SECONDS)} />
+      </noscript>
+      <p className="notice pending" role="status">
+        {t("post.matchesPending")}
+      </p>
+    </>
+  );
+}
+
 export default function PostPage() {
-  const { post, canEdit, isOwner, matches } = useLoaderData<typeof loader>();
+  const { post, canEdit, isOwner, matches, matchesPending } = useLoaderData<typeof loader>();
   const { user } = useRootData();
   const [params] = useSearchParams();
   const t = useT();
@@ -64,6 +95,7 @@ export default function PostPage() {
           <p className="meta">
             {post.author_name ? (
               <>
+                <Avatar name={post.author_name} seed={post.author_id} size={28} />{" "}
                 <Link to={`/people/${post.author_id}`}>{post.author_name}</Link>
                 {post.author_role ? <> ({t(`role.${post.author_role}` as MessageKey)})</> : null} ·{" "}
               </>
@@ -124,7 +156,7 @@ export default function PostPage() {
       ) : null}
       <section className="post-matches" aria-labelledby="post-matches">
         <h2 id="post-matches">{t(post.kind === "need" ? "matching.post.offersTitle" : "matching.post.needsTitle")}</h2>
-        {matches.length === 0 ? <p className="empty">{t("matching.post.empty")}</p> : null}
+        {matchesPending ? <MatchesPending /> : matches.length === 0 ? <p className="empty">{t("matching.post.empty")}</p> : null}
         <div className="card-list">
           {matches.map((match) => (
             <MatchCard key={`${match.other.kind}-${match.other.id}`} match={match} />

@@ -37,7 +37,19 @@ export default function ProfilePage() {
   return (
     <div className="narrow">
       <h1>{t("profile.title")}</h1>
-      {params.get("notice") === "saved" ? <Notice tone="success">{t("profile.saved")}</Notice> : null}
+      {params.get("notice") === "saved" ? (
+        <Notice tone="success">
+          {t("profile.saved")}{" "}
+          <span className="button-row notice-actions">
+            <Link className="button small" to="/posts/new?kind=offer">
+              {t("profile.nextOffer")}
+            </Link>
+            <Link className="button small secondary" to="/posts/new?kind=need">
+              {t("profile.nextNeed")}
+            </Link>
+          </span>
+        </Notice>
+      ) : null}
       {!profile ? <Notice>{t("profile.createFirst")}</Notice> : null}
       <p className="lead">{t("profile.lead")}</p>
       {profile ? (
@@ -46,7 +58,19 @@ export default function ProfilePage() {
         </p>
       ) : null}
       <Form method="post" className="stack" noValidate>
-        <FormErrorSummary errors={errors} />
+        <FormErrorSummary
+          errors={errors}
+          labels={{
+            displayName: t("profile.displayName"),
+            role: t("profile.role"),
+            bio: t("profile.bio"),
+            district: t("profile.district"),
+            languages: t("profile.languages"),
+            website: t("profile.website"),
+            skillsOffered: t("profile.skillsOffered"),
+            skillsSought: t("profile.skillsSought"),
+          }}
+        />
         <TextField name="displayName" label={t("profile.displayName")} required maxLength={60} defaultValue={value("displayName", profile?.display_name)} error={errors?.displayName} autoComplete="name" />
         <RadioGroup
           name="role"

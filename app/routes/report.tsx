@@ -19,8 +19,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(reportSchema, await request.formData());
   if (!form.ok) return data({ errors: form.errors, values: form.values, outcome: null }, { status: 400 });
   const result = await reportContent(user.id, form.data.targetType, form.data.targetId, form.data.reason);
-  const outcome = result.ok ? ("report.thanks" as const) : result.reason === "already_reported" ? ("report.already" as const) : ("report.notFound" as const);
-  return data({ errors: {}, values: {}, outcome }, { status: result.ok ? 200 : result.reason === "not_found" ? 404 : 409 });
+  const outcomes = { already_reported: "report.already", not_found: "report.notFound", own: "report.own" } as const;
+  const outcome = result.ok ? ("report.thanks" as const) : outcomes[result.reason];
+  return data({ errors: {}, values: {}, outcome }, { status: result.ok ? 200 : result.reason === "not_found" ? 404 : result.reason === "own" ? 400 : 409 });
 }
 
 export default function Report() {

@@ -134,7 +134,12 @@ function PersonResult({ person }: { person: PersonResultView }) {
 /** A checkbox that shows the click at once and follows the URL's state after navigation (back button, links). */
 function FacetCheckbox(props: { name: string; value: string; selected: boolean; children: React.ReactNode; count: number }) {
   const [checked, setChecked] = useState(props.selected);
-  useEffect(() => setChecked(props.selected), [props.selected]);
+  // Follow the URL when it changes (React's pattern for state derived from a prop: compare during render).
+  const [followed, setFollowed] = useState(props.selected);
+  if (followed !== props.selected) {
+    setFollowed(props.selected);
+    setChecked(props.selected);
+  }
   return (
     <label>
       <input type="checkbox" name={props.name} value={props.value} checked={checked} onChange={(event) => setChecked(event.target.checked)} />
@@ -193,15 +198,13 @@ function QueryBox({ defaultValue }: { defaultValue: string }) {
   const id = useId();
   const listId = `${id}-suggestions`;
   const inputRef = useRef<HTMLInputElement>(null);
-  const { suggestions, active, load, onKeyDown, close } = useSuggestions<SearchSuggestion>((suggestion) => {
-    navigate(suggestion.href);
-    close();
-  });
+  const { suggestions, active, load, onKeyDown, close } = useSuggestions<SearchSuggestion>((suggestion) => navigate(suggestion.href));
 
   useEffect(() => {
     if (inputRef.current) inputRef.current.value = defaultValue;
     close();
     // only when the query in the URL changes (after a search), not on every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [defaultValue]);
 
   function onInput(event: React.FormEvent<HTMLInputElement>) {

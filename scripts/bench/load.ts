@@ -135,7 +135,7 @@ try {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn("node", ["scripts/start.mjs"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_URL: base, WORKERS: "off", APP_SECRET: "bench-load-secret-0123456789-abcdefghijklmnop" },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_URL: base, WORKERS: "off", MAIL_TRANSPORT: "outbox", APP_SECRET: "bench-load-secret-0123456789-abcdefghijklmnop" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   serverProcess.kill = () => child.kill("SIGTERM");

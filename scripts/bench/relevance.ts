@@ -241,6 +241,7 @@ async function main() {
       }
     }
     const differing = full.filter((result, i) => JSON.stringify(result.shown) !== JSON.stringify(incremental[i].shown)).map((result) => result.need);
+    printNeeds("incremental, where it differs from the full recompute", incremental.filter((result) => differing.includes(result.need)));
 
     const rows = [
       ["full, training", summarise(full.filter((result) => !result.heldOut))],

@@ -28,7 +28,9 @@ async function startServer(): Promise<{ url: string; process: ChildProcess; data
     env: {
       ...process.env,
       DATABASE_URL: "",
-      NODE_ENV: "production",
+      // The production build in development mode: the journeys read their emails at /dev/mail, which exists only
+      // in development.
+      NODE_ENV: "development",
       PORT: String(port),
       HOST: "127.0.0.1",
       APP_URL: url,
@@ -74,31 +76,64 @@ async function eventuallyText(page: Page, text: string | RegExp, seconds = 30) {
   throw new Error(`"${text}" did not appear on ${page.url()}`);
 }
 
+/** Signs in as a newcomer would: the form, then /dev/mail, then the button inside the email itself. */
 async function signIn(page: Page, base: string, email: string) {
   await page.goto(`${base}/login`);
   await page.getByLabel(/E-Mail-Adresse|Email address/).fill(email);
   await page.getByRole("button", { name: /Anmeldelink senden|Send sign-in link/ }).click();
   await expectText(page, /Schau in dein Postfach|Check your inbox/);
-  const link = await latestMailLink(page, base, email, /login\/verify/);
-  await page.goto(link);
+  await openLatestMail(page, base, email, /Anmeldelink|sign-in link/);
+  await page.frameLocator("iframe.mail-frame").getByRole("link", { name: /^Anmelden$|^Sign in$/ }).click();
+  await page.waitForURL(/\/login\/verify/);
   await page.getByRole("button", { name: /Jetzt anmelden|Sign in now/ }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
-/** Opens /dev/mail as a person would and follows the newest mail to `email`, returning the first link matching. */
-async function latestMailLink(page: Page, base: string, email: string, pattern: RegExp) {
+/** Opens /dev/mail as a person would and clicks the newest mail to `email` whose subject matches. */
+async function openLatestMail(page: Page, base: string, email: string, subject: RegExp = /./) {
   for (let attempt = 0; attempt < 20; attempt++) {
     await page.goto(`${base}/dev/mail`);
-    const row = page.getByRole("row").filter({ hasText: email }).first();
+    const row = page.getByRole("row").filter({ hasText: email }).filter({ hasText: subject }).first();
     if ((await row.count()) > 0) {
       await row.getByRole("link").click();
-      const text = (await page.locator("pre.mail-text").first().textContent()) ?? "";
-      const link = text.split(/\s+/).find((word) => pattern.test(word));
-      if (link) return link;
+      await page.locator(".mail-text").first().waitFor();
+      return;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`no mail for ${email} with a link like ${pattern}`);
+  throw new Error(`no mail for ${email} with a subject like ${subject}`);
+}
+
+/** The first link in the newest mail's text version that matches `pattern`. */
+async function latestMailLink(page: Page, base: string, email: string, pattern: RegExp) {
+  await openLatestMail(page, base, email);
+  const text = (await page.locator(".mail-text").first().textContent()) ?? "";
+  const link = text.split(/\s+/).find((word) => pattern.test(word));
+  if (!link) throw new Error(`no link like ${pattern} in the mail to ${email}`);
+  return link;
+}
+
+/**
+ * Chooses a skill in a skill picker with the keyboard alone: types, walks the suggestions with ArrowDown until
+ * the wanted one is active, presses Enter, and checks that it became a chip.
+ */
+async function chooseSkillWithKeyboard(page: Page, field: string, typed: string, wanted: RegExp) {
+  const input = page.locator(`#field-${field}`);
+  await input.focus();
+  await page.keyboard.type(typed, { delay: 20 });
+  const list = page.locator(`#field-${field}-suggestions`);
+  await list.locator("[role=option]").first().waitFor({ state: "visible", timeout: 10_000 });
+  for (let step = 0; step < 10; step++) {
+    await page.keyboard.press("ArrowDown");
+    const activeId = await input.getAttribute("aria-activedescendant");
+    const text = activeId ? ((await page.locator(`[id="${activeId}"]`).textContent()) ?? "") : "";
+    if (wanted.test(text)) {
+      await page.keyboard.press("Enter");
+      await page.locator(`#field-${field}-chips .chip`).filter({ hasText: wanted }).first().waitFor({ timeout: 5000 });
+      return;
+    }
+  }
+  throw new Error(`no suggestion like ${wanted} for "${typed}"`);
 }
 
 async function fillProfile(page: Page, base: string, fields: { name: string; role: RegExp; district: string; offers: string; seeks: string }) {
@@ -106,6 +141,7 @@ async function fillProfile(page: Page, base: string, fields: { name: string; rol
   await page.getByLabel(/Anzeigename|Display name/).fill(fields.name);
   await page.getByRole("radio", { name: fields.role }).check();
   await page.getByLabel(/^Stadtteil|^District/).selectOption(fields.district);
+  // Typed commas turn the words before them into chips; the rest is sent as typed.
   await page.getByLabel(/Fähigkeiten, die ich anbiete|Skills I offer/).fill(fields.offers);
   await page.getByLabel(/Fähigkeiten, die ich suche|Skills I am looking for/).fill(fields.seeks);
   await page.getByRole("button", { name: /^Speichern$|^Save$/ }).click();
@@ -148,11 +184,11 @@ async function main() {
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
       headless: true,
     });
-    const anna: BrowserContext = await browser.newContext({ locale: "de-DE" });
-    const ben: BrowserContext = await browser.newContext({ locale: "en-GB" });
+    const anna: BrowserContext = await browser.newContext({ locale: "de-DE", viewport: { width: 1280, height: 800 } });
+    const ben: BrowserContext = await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } });
     const a = await anna.newPage();
     const b = await ben.newPage();
-    const state: { offerUrl?: string; needUrl?: string } = {};
+    const state: { offerUrl?: string; needUrl?: string; clicks?: number } = {};
 
     const journeys: Journey[] = [
       {
@@ -202,6 +238,95 @@ async function main() {
             location: "remote",
             exchange: "barter",
           });
+        },
+      },
+      {
+        name: "a newcomer at 390 px: sign in from the mail, three skills by keyboard, a post whose match shows without a reload (clicks counted)",
+        run: async () => {
+          const context = await browser!.newContext({ locale: "de-DE", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+          const page = await context.newPage();
+          let clicks = 0;
+          const click = async (locator: ReturnType<Page["locator"]>) => {
+            try {
+              await locator.click({ timeout: 10_000 });
+            } catch (error) {
+              await screenshot(page, `failure-newcomer-${clicks + 1}`);
+              throw new Error(`click ${clicks + 1} on ${page.url()}: ${(error as Error).message.split("\n")[0]}`);
+            }
+            clicks += 1;
+          };
+          await page.goto(base);
+          await screenshot(page, "390-home");
+          // The narrow header: a menu that opens as a disclosure.
+          await page.getByText("Menü").click();
+          await page.locator(".menu-panel").getByRole("link", { name: "Suchen" }).waitFor();
+          await screenshot(page, "390-menu");
+          await page.getByText("Menü").click();
+          assert(await page.evaluate(() => document.documentElement.scrollWidth <= 390), "nothing wider than the 390 px screen");
+          await click(page.getByRole("link", { name: /Mitmachen/ }));
+          await page.getByLabel("E-Mail-Adresse").fill("newcomer@example.org");
+          await click(page.getByRole("button", { name: "Anmeldelink senden" }));
+          await expectText(page, "Schau in dein Postfach");
+          // In development the page links the local mailbox, which opens this address's mail once it arrived.
+          await click(page.locator("main").getByRole("link", { name: /Postfach|mailbox/i }));
+          await page.locator(".mail-text").first().waitFor({ timeout: 20_000 });
+          await screenshot(page, "390-mail");
+          await click(page.frameLocator("iframe.mail-frame").getByRole("link", { name: "Anmelden" }));
+          await page.waitForURL(/\/login\/verify/);
+          await click(page.getByRole("button", { name: "Jetzt anmelden" }));
+          await page.waitForURL(/\/profile/);
+          await page.getByLabel("Anzeigename").fill("Nico Neu");
+          await click(page.getByRole("radio", { name: /Handwerk/ }));
+          await page.getByLabel(/^Stadtteil/).selectOption("Plagwitz");
+          clicks += 1;
+          await chooseSkillWithKeyboard(page, "skillsOffered", "Tischl", /^Tischlerei/);
+          await chooseSkillWithKeyboard(page, "skillsOffered", "Keramik", /^Keramik\b/);
+          await chooseSkillWithKeyboard(page, "skillsOffered", "Siebdr", /^Siebdruck/);
+          // A chip goes with its remove button; Backspace in the empty field removes the last one too.
+          assert((await page.getByRole("button", { name: "Siebdruck entfernen" }).count()) === 1, "a chip has its remove button");
+          await screenshot(page, "390-profile-chips");
+          await checkAccessibility(page, "390 profile with chips");
+          await click(page.getByRole("button", { name: /^Speichern$/ }));
+          await expectText(page, "Profil gespeichert");
+          const saved = await page.locator("#field-skillsOffered-chips .chip").allTextContents();
+          assert(["Tischlerei", "Keramik", "Siebdruck"].every((label) => saved.some((chip) => chip.startsWith(label))), `skills saved: ${saved.join(" | ")}`);
+          await click(page.getByRole("link", { name: "Jetzt etwas suchen" }));
+          await page.getByLabel(/^Titel/).fill("Wer hilft beim Bau einer Werkbank?");
+          await page.getByLabel(/^Beschreibung/).fill("Ich baue eine Werkbank für meine Keramikwerkstatt und suche Hilfe mit Holz.");
+          await chooseSkillWithKeyboard(page, "skills", "Holzbearb", /^Holzbearbeitung/);
+          await page.getByLabel(/^Kategorie/).selectOption("knowhow");
+          clicks += 1;
+          await click(page.getByRole("button", { name: "Veröffentlichen" }));
+          await expectText(page, "Beitrag gespeichert");
+          // The match is on the page at once – no reload here.
+          await page.locator(".post-matches").getByText("Holzwerkstatt mit CNC-Fräse").waitFor({ timeout: 15_000 });
+          await expectText(page, "Anna Holz");
+          await screenshot(page, "390-post-with-match");
+          await checkAccessibility(page, "390 post page");
+          state.clicks = clicks;
+          console.log(`      clicks from the landing page to the first match of one's own post: ${clicks} (a choice in a select counts as one)`);
+          await context.close();
+        },
+      },
+      {
+        name: "the error summary lists and links each field, takes focus, and a long title is counted, not cut",
+        run: async () => {
+          await a.goto(`${base}/posts/new`);
+          const long = `${"Sehr langer Titel ".repeat(7)}Ende`;
+          await a.getByLabel(/^Titel/).fill(long);
+          assert((await a.getByLabel(/^Titel/).inputValue()) === long, "the pasted title is kept whole");
+          await expectText(a, /Zeichen zu viel/);
+          await a.getByRole("button", { name: "Veröffentlichen" }).click();
+          const summary = a.locator(".error-summary");
+          await summary.waitFor();
+          assert(await summary.evaluate((element) => element === document.activeElement), "the error summary has focus");
+          const links = await summary.getByRole("link").allTextContents();
+          assert(links.some((text) => text.startsWith("Titel: Höchstens 120 Zeichen")), `summary lists the title: ${links.join(" | ")}`);
+          assert(links.some((text) => text.startsWith("Beschreibung:")), "summary lists the description");
+          await summary.getByRole("link", { name: /^Titel/ }).click();
+          assert(await a.evaluate(() => document.activeElement?.id === "field-title"), "the link leads to the title field");
+          await screenshot(a, "1280-error-summary");
+          await checkAccessibility(a, "post form with errors");
         },
       },
       {
@@ -255,13 +380,20 @@ async function main() {
           await expectText(a, /Lauf beendet: [1-9]\d* gesendet/);
           await a.goto(`${base}/dev/mail`);
           await a.getByRole("row").filter({ hasText: ADMIN }).filter({ hasText: /Match/ }).first().getByRole("link").click();
-          const text = (await a.locator("pre.mail-text").first().textContent()) ?? "";
+          const text = (await a.locator(".mail-text").first().textContent()) ?? "";
           assert(text.includes("looking for help with woodworking"), "the digest names the matching need");
-          const headers = (await a.locator("pre.mail-text").nth(1).textContent()) ?? "";
+          const headers = (await a.locator(".mail-text").nth(1).textContent()) ?? "";
           assert(headers.includes("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "one-click header");
           const unsubscribe = /List-Unsubscribe: <([^>]+)>/.exec(headers)?.[1];
           assert(unsubscribe, "List-Unsubscribe header with a link");
           await screenshot(a, "digest-email");
+          // The unsubscribe link inside the email, clicked like a reader would.
+          await a.frameLocator("iframe.mail-frame").getByRole("link", { name: /abbestellen/ }).click();
+          await a.waitForURL(/\/unsubscribe\//);
+          await a.getByRole("radio", { name: "Keine Match-E-Mails mehr" }).check();
+          await a.getByRole("button", { name: "Speichern" }).click();
+          await expectText(a, /Gespeichert/);
+          await screenshot(a, "unsubscribe-page");
           const anonymous = await browser!.newContext();
           const response = await anonymous.request.post(unsubscribe, { form: { "List-Unsubscribe": "One-Click" } });
           assert(response.ok(), `one-click unsubscribe answered ${response.status()}`);
@@ -338,7 +470,7 @@ async function main() {
           await page.keyboard.press("Space");
           await tabTo("select[name=district]");
           await page.keyboard.press("ArrowDown");
-          await tabTo("input[name=skillsOffered]");
+          await tabTo("#field-skillsOffered");
           await page.keyboard.type("Siebdruck");
           await tabTo("button[type=submit]:not([name])");
           await page.keyboard.press("Enter");
@@ -350,7 +482,7 @@ async function main() {
           await page.keyboard.type("Siebdruck-Workshop mit der Tastatur");
           await tabTo("textarea[name=description]");
           await page.keyboard.type("Ein Abend Siebdruck für alle.");
-          await tabTo("input[name=skills]");
+          await tabTo("#field-skills");
           await page.keyboard.type("Siebdruck");
           for (const name of ["category", "location", "exchangeMode"]) {
             await tabTo(`select[name=${name}]`);
@@ -375,6 +507,9 @@ async function main() {
             ["inbox", "/inbox"],
             ["settings", "/account"],
             ["stats", "/stats"],
+            ["new-post", "/posts/new"],
+            ["dev-mail", "/dev/mail"],
+            ["admin-skills", "/admin/skills"],
           ];
           const problems: string[] = [];
           for (const [name, pathname] of pages) {
@@ -407,8 +542,16 @@ async function main() {
     }
   } finally {
     await browser?.close().catch(() => {});
+    // As an operator stops it: SIGTERM, then the app closes its pool and stops its embedded PostgreSQL.
+    const started = Date.now();
+    const exited = new Promise<void>((resolve) => (server.process.exitCode !== null ? resolve() : server.process.once("exit", () => resolve())));
     server.process.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    const pidFile = path.join(server.dataDir, "postgres", "postmaster.pid");
+    const stoppedCleanly = server.process.exitCode === 0 && !fs.existsSync(pidFile);
+    const name = "SIGTERM stops the server and its embedded PostgreSQL";
+    results.push(stoppedCleanly ? { name } : { name, error: `exit code ${server.process.exitCode}, postmaster.pid ${fs.existsSync(pidFile) ? "still there" : "gone"}` });
+    console.log(`  ${stoppedCleanly ? "✓" : "✗"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
   const failed = results.filter((result) => result.error).length;

@@ -5,7 +5,7 @@ import { connect, useDatabase, type Database } from "~/lib/db.server";
 import { setEnvForTests } from "~/lib/env.server";
 
 /** A database of its own for one test file, copied from the template prepared in global-setup. */
-export async function createTestDatabase(): Promise<Database> {
+export async function createTestDatabase(): Promise<Database & { url: string }> {
   const url = inject("serverUrl");
   const template = inject("templateDatabase");
   const name = `nl_test_${crypto.randomBytes(6).toString("hex")}`;
@@ -16,6 +16,7 @@ export async function createTestDatabase(): Promise<Database> {
   const sql = connect(testUrl.toString(), 5);
   return {
     sql,
+    url: testUrl.toString(),
     mode: "postgres",
     description: name,
     close: async () => {
@@ -28,7 +29,7 @@ export async function createTestDatabase(): Promise<Database> {
 
 /** Registers beforeAll/afterAll that give the file its own database and a test configuration. */
 export function useTestDatabase(envOverrides: Record<string, string | undefined> = {}) {
-  const holder: { database: Database } = {} as { database: Database };
+  const holder: { database: Database & { url: string } } = {} as { database: Database & { url: string } };
   beforeAll(async () => {
     setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, ...envOverrides });
     holder.database = await createTestDatabase();

@@ -24,6 +24,8 @@ export type MeilisearchStandIn = {
   /** Unreachable: connections are dropped without an answer. */
   setUnreachable: (unreachable: boolean) => void;
   requestsTo: (method: string, pathPattern: RegExp) => RecordedRequest[];
+  /** Runs before each answer (the answer waits for it): lets a test look at the caller while it waits. */
+  onRequest: (hook: ((request: RecordedRequest) => Promise<void>) | undefined) => void;
   close: () => Promise<void>;
 };
 
@@ -35,6 +37,7 @@ export async function startMeilisearchStandIn(): Promise<MeilisearchStandIn> {
   let outcome: "ok" | "fail" = "ok";
   let unreachable = false;
   let nextTaskUid = 1;
+  let hook: ((request: RecordedRequest) => Promise<void>) | undefined;
 
   const indexDocuments = (uid: string) => {
     let found = documents.get(uid);
@@ -169,10 +172,15 @@ export async function startMeilisearchStandIn(): Promise<MeilisearchStandIn> {
       const text = Buffer.concat(chunks).toString("utf8");
       const body = text ? (JSON.parse(text) as unknown) : undefined;
       const method = request.method ?? "GET";
-      requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body });
-      const answer = route(method, url.pathname, body);
-      response.writeHead(answer.status, { "content-type": "application/json" });
-      response.end(JSON.stringify(answer.body));
+      const recorded = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body };
+      requests.push(recorded);
+      const answer = () => {
+        const reply = route(method, url.pathname, body);
+        response.writeHead(reply.status, { "content-type": "application/json" });
+        response.end(JSON.stringify(reply.body));
+      };
+      if (hook) void hook(recorded).finally(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -185,6 +193,7 @@ export async function startMeilisearchStandIn(): Promise<MeilisearchStandIn> {
     settings,
     setTaskOutcome: (next) => (outcome = next),
     setUnreachable: (next) => (unreachable = next),
+    onRequest: (next) => (hook = next),
     requestsTo: (method, pattern) => requests.filter((request) => request.method === method && pattern.test(request.path)),
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,8 +2,10 @@
  * LOCAL HTTP STAND-IN for the Resend API — not Resend. The real API cannot be reached from these machines, so
  * the official SDK is pointed at this server (RESEND_BASE_URL / baseUrl) in tests and benchmarks. It behaves
  * like the parts of Resend we rely on: POST /emails and POST /emails/batch (at most 100 emails), a request rate
- * limit answered with 429 + retry-after, idempotency keys that replay the first answer without sending again,
- * and scripted failures (500 / 429) to exercise retries.
+ * limit answered with 429 + retry-after, idempotency keys that replay the first answer without sending again
+ * (and 409 when a key comes back with another payload), validation of every email (an address must look like
+ * one) with the batch header x-batch-validation: strict (default: 422 for the whole batch) or permissive (the
+ * valid ones are sent, the others listed in `errors` by index), and scripted failures (500 / 429) for retries.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +17,7 @@ export type ResendStandIn = {
   delivered: DeliveredEmail[];
   requests: { path: string; emails: number; status: number; idempotencyKey: string | null; at: number }[];
   /** The next answers to give instead of a normal one, e.g. [{ status: 500 }, { status: 429, retryAfter: 1 }]. */
-  failNext: (...answers: { status: number; retryAfter?: number }[]) => void;
+  failNext: (...answers: { status: number; retryAfter?: number; name?: string }[]) => void;
   close: () => Promise<void>;
 };
 
@@ -23,8 +25,8 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
   const rate = options.requestsPerSecond ?? 2;
   const delivered: DeliveredEmail[] = [];
   const requests: ResendStandIn["requests"] = [];
-  const scripted: { status: number; retryAfter?: number }[] = [];
-  const replies = new Map<string, { status: number; body: string }>();
+  const scripted: { status: number; retryAfter?: number; name?: string }[] = [];
+  const replies = new Map<string, { status: number; body: string; payload: string }>();
   // Token bucket: `rate` requests per second, bursts up to `rate`.
   let tokens = rate;
   let refilledAt = Date.now();
@@ -61,10 +63,16 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
       if (next) {
         record(next.status, 0);
         const headers: Record<string, string> = next.retryAfter ? { "retry-after": String(next.retryAfter) } : {};
-        return reply(next.status, { statusCode: next.status, name: next.status === 429 ? "rate_limit_exceeded" : "application_error", message: `scripted ${next.status}` }, headers);
+        const name = next.name ?? (next.status === 429 ? "rate_limit_exceeded" : "application_error");
+        return reply(next.status, { statusCode: next.status, name, message: `scripted ${next.status}` }, headers);
       }
+      const rawPayload = Buffer.concat(chunks).toString("utf8");
       if (idempotencyKey && replies.has(`${path}:${idempotencyKey}`)) {
-        const previous = replies.get(`${path}:${idempotencyKey}`) as { status: number; body: string };
+        const previous = replies.get(`${path}:${idempotencyKey}`) as { status: number; body: string; payload: string };
+        if (previous.payload !== rawPayload) {
+          record(409, 0);
+          return reply(409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload" });
+        }
         record(previous.status, 0);
         res.writeHead(previous.status, { "content-type": "application/json" });
         return res.end(previous.body);
@@ -72,7 +80,7 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
 
       let payload: unknown;
       try {
-        payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        payload = JSON.parse(rawPayload);
       } catch {
         record(400, 0);
         return reply(400, { statusCode: 400, name: "validation_error", message: "invalid JSON" });
@@ -86,14 +94,28 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
         record(422, emails.length);
         return reply(422, { statusCode: 422, name: "validation_error", message: "batch limited to 100 emails" });
       }
-      const ids = emails.map((email) => {
+      const invalid = emails.flatMap((email, index) => {
+        const problem = validationProblem(email);
+        return problem ? [{ index, message: problem }] : [];
+      });
+      const permissive = path === "/emails/batch" && req.headers["x-batch-validation"] === "permissive";
+      if (invalid.length > 0 && !permissive) {
+        record(422, emails.length);
+        const first = invalid[0] as { index: number; message: string };
+        const body = reply(422, { statusCode: 422, name: "validation_error", message: path === "/emails/batch" ? `emails[${first.index}]: ${first.message}` : first.message });
+        if (idempotencyKey) replies.set(`${path}:${idempotencyKey}`, { status: 422, body, payload: rawPayload });
+        return;
+      }
+      const invalidAt = new Set(invalid.map((entry) => entry.index));
+      const ids = emails.flatMap((email, index) => {
+        if (invalidAt.has(index)) return [];
         const id = `standin-${nextId++}`;
         for (const to of ([] as string[]).concat(email.to)) delivered.push({ id, to, subject: email.subject, headers: email.headers ?? {}, idempotencyKey });
-        return { id };
+        return [{ id }];
       });
-      record(200, emails.length);
-      const body = reply(200, path === "/emails/batch" ? { data: ids } : ids[0]);
-      if (idempotencyKey) replies.set(`${path}:${idempotencyKey}`, { status: 200, body });
+      record(200, ids.length);
+      const body = reply(200, path === "/emails/batch" ? { data: ids, ...(permissive ? { errors: invalid } : {}) } : ids[0]);
+      if (idempotencyKey) replies.set(`${path}:${idempotencyKey}`, { status: 200, body, payload: rawPayload });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -105,6 +127,19 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
     failNext: (...answers) => scripted.push(...answers),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+const ADDRESS = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
+
+/** What Resend's validation would say of one email, or undefined when it is fine. */
+function validationProblem(email: { from?: unknown; to?: unknown; subject?: unknown }) {
+  const recipients = ([] as unknown[]).concat(email.to ?? []);
+  if (recipients.length === 0 || recipients.length > 50) return "The `to` field must have 1 to 50 addresses.";
+  const bad = recipients.find((to) => typeof to !== "string" || !ADDRESS.test(to));
+  if (bad !== undefined) return `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`;
+  if (typeof email.from !== "string" || !email.from.includes("@")) return "Invalid `from` field.";
+  if (typeof email.subject !== "string" || email.subject.length === 0) return "The `subject` field is required.";
+  return undefined;
 }
 
 /** `tsx tests/stand-ins/resend.ts [requestsPerSecond]` runs the stand-in as its own process (for benchmarks). */

@@ -5,6 +5,7 @@ import type { Locale } from "~/lib/i18n";
 import { renderLoginLinkEmail } from "~/emails/login-link";
 import { enqueueEmail } from "~/modules/mail/mail.server";
 import { kickWorker } from "~/lib/jobs.server";
+import { lockKeyed } from "~/lib/locks.server";
 import * as queries from "./queries.server";
 
 export const LOGIN_LINK_MINUTES = 15;
@@ -25,6 +26,9 @@ export async function requestLoginLink(input: { email: string; clientIp: string;
   const config = env();
   const token = randomToken();
   const result = await db().begin(async (tx): Promise<RequestLinkResult> => {
+    // Count and insert under both keys' locks: concurrent requests (on any instance) wait and count each other.
+    await lockKeyed(tx, "loginLinksByEmail", input.email);
+    await lockKeyed(tx, "loginLinksByClient", input.clientIp);
     const recent = await queries.countRecentLoginTokens(tx, input.email, input.clientIp);
     if (recent.by_email >= config.LOGIN_LINKS_PER_EMAIL_PER_HOUR || recent.by_ip >= config.LOGIN_LINKS_PER_IP_PER_HOUR) {
       return { ok: false, reason: "rate_limited" };

@@ -1,4 +1,5 @@
 import { db } from "~/lib/db.server";
+import { lockKeyed } from "~/lib/locks.server";
 import { env } from "~/lib/env.server";
 import { kickWorker } from "~/lib/jobs.server";
 import { renderContactAcceptedEmail, renderContactRequestEmail, renderThreadMessageEmail } from "~/emails/contact";
@@ -25,6 +26,7 @@ export async function sendContactRequest(input: { senderId: string; senderName: 
     const recipient = await queries.recipientForContact(tx, input.recipientId);
     if (!recipient) return { ok: false, reason: "not_found" };
     if (await queries.isBlockedEitherWay(tx, input.senderId, input.recipientId)) return { ok: false, reason: "blocked" };
+    await lockKeyed(tx, "contactRequestsBySender", input.senderId); // concurrent requests count each other
     if ((await queries.countRequestsSentSince(tx, input.senderId, 24)) >= env().CONTACT_REQUESTS_PER_DAY) return { ok: false, reason: "daily_limit" };
     const post = input.postId ? await queries.postOfAuthor(tx, input.postId, input.recipientId) : undefined;
     if (input.postId && !post) return { ok: false, reason: "not_found" };
@@ -113,15 +115,19 @@ export async function postThreadMessage(requestId: string, authorId: string, aut
   return posted;
 }
 
-/** After a block the two never meet again: no requests, and matches and people search follow through the outbox. */
+/**
+ * After a block the two never meet again: no requests, and matches and people search follow through the outbox.
+ * False when there is no such person (or it is oneself).
+ */
 export async function blockPerson(blockerId: string, blockedId: string) {
-  if (!isId(blockedId) || blockerId === blockedId) return false;
-  await db().begin(async (tx) => {
+  if (!isId(blockedId) || String(blockerId) === blockedId) return false;
+  return db().begin(async (tx) => {
+    if (!(await queries.userExists(tx, blockedId))) return false;
     await queries.insertBlock(tx, blockerId, blockedId);
     await enqueueChange(tx, "person", [blockerId, blockedId]);
     await enqueueChange(tx, "post", [...(await queries.postIdsOfAuthor(tx, blockerId)), ...(await queries.postIdsOfAuthor(tx, blockedId))]);
+    return true;
   });
-  return true;
 }
 
 export async function unblockPerson(blockerId: string, blockedId: string) {

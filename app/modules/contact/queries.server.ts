@@ -105,6 +105,11 @@ export async function threadMessages(sql: Db, requestId: string) {
     select id, author_id, body, created_at from contact_messages where request_id = ${requestId} order by id`;
 }
 
+export async function userExists(sql: Db, userId: string) {
+  const [row] = await sql`select 1 from users where id = ${userId}`;
+  return Boolean(row);
+}
+
 export async function insertBlock(sql: Db, blockerId: string, blockedId: string) {
   await sql`insert into blocks (blocker_id, blocked_id) values (${blockerId}, ${blockedId}) on conflict do nothing`;
   await sql`

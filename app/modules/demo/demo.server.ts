@@ -1,13 +1,15 @@
 import { db } from "~/lib/db.server";
 import { DISTRICTS, LEIPZIG_DISTRICTS } from "~/lib/reference";
 import { enqueueChange } from "~/modules/outbox/outbox.server";
-import { createPost } from "~/modules/posts/posts.server";
+import { changePostStatus, createPost } from "~/modules/posts/posts.server";
 import { postSchema } from "~/modules/posts/schema";
 import { saveProfile } from "~/modules/profiles/profiles.server";
 import { DEMO_PEOPLE, DEMO_POSTS, seededRandom } from "../../../db/seed/demo-content";
 import * as queries from "./queries.server";
 
 export const DEMO_POST_TARGET = 200;
+/** Demo posts are dated over the last eight weeks. */
+export const DEMO_DAYS = 56;
 
 /** True when the embedded first start should fill the database: nobody is there and the demo never ran. */
 export async function shouldSeedDemoOnFirstStart() {
@@ -46,18 +48,19 @@ export async function seedDemo(onProgress?: (done: number, total: number) => voi
   }
 
   const postsByAuthor = new Map<string, { ids: string[]; ages: number[] }>();
+  const fulfilled: { postId: string; authorId: string }[] = [];
+  const byName = new Map(DEMO_PEOPLE.map((person, index) => [person.name, people[index]]));
   const schema = postSchema();
-  for (let index = 0; index < DEMO_POST_TARGET; index++) {
-    const template = DEMO_POSTS[index % DEMO_POSTS.length];
-    const round = Math.floor(index / DEMO_POSTS.length);
-    const english = /^[\x00-\x7F]*$/.test(template.title);
+  const posts = DEMO_POSTS.slice(0, DEMO_POST_TARGET);
+  for (const [index, template] of posts.entries()) {
+    const english = Boolean(template.english);
     const candidates = people.filter((person) => person.role === template.role && person.english === english);
-    const author = candidates[(index + round) % candidates.length] ?? pick(people);
-    const district = template.remote ? "remote" : author.district === "elsewhere" ? pick(DISTRICTS) : round === 0 ? author.district : pick(DISTRICTS);
-    const title = round === 0 ? template.title : `${template.title} (${district === "remote" ? "remote" : district})`;
+    const author = (template.author ? byName.get(template.author) : undefined) ?? candidates[index % candidates.length] ?? pick(people);
+    // Mostly the author's own Ortsteil, sometimes elsewhere in the city.
+    const district = template.remote ? "remote" : author.district === "elsewhere" || random() < 0.35 ? pick(DISTRICTS) : author.district;
     const parsed = schema.parse({
       kind: template.kind,
-      title: title.slice(0, 120),
+      title: template.title,
       description: template.description,
       skills: template.skills.join(", "),
       category: template.category,
@@ -65,12 +68,15 @@ export async function seedDemo(onProgress?: (done: number, total: number) => voi
       exchangeMode: template.exchange,
     });
     const postId = await createPost(author.id, parsed);
+    if (template.fulfilled) fulfilled.push({ postId, authorId: author.id });
     const entry = postsByAuthor.get(author.id) ?? { ids: [], ages: [] };
     entry.ids.push(postId);
-    entry.ages.push(Math.floor(random() * 60));
+    // Spread over the last eight weeks: every day of the 56 gets posts (37 and 56 share no divisor).
+    entry.ages.push((index * 37) % DEMO_DAYS);
     postsByAuthor.set(author.id, entry);
     onProgress?.(++done, total);
   }
+  for (const { postId, authorId } of fulfilled) await changePostStatus(postId, { id: authorId, isAdmin: false }, "fulfilled");
 
   await db().begin(async (tx) => {
     for (const person of people) {

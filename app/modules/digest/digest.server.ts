@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { db } from "~/lib/db.server";
+import { LOCK } from "~/lib/locks.server";
 import { env } from "~/lib/env.server";
 import type { Locale } from "~/lib/i18n";
 import type { MailTransport, OutgoingEmail } from "~/lib/mail.server";
@@ -16,7 +17,6 @@ export const DIGEST_BATCH_SIZE = 100;
 const BUILD_CHUNK = 100;
 const BUILD_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 6;
-const DIGEST_LOCK_KEY = 7_300_006;
 
 export type DigestContent = { subject: string; html: string; text: string; headers: Record<string, string>; matchCount: number };
 
@@ -68,7 +68,9 @@ export type DigestRunOptions = {
   afterProviderAccepted?: (batchKey: string) => void | Promise<void>;
 };
 
-export type DigestRunResult = { ran: true; runId: string; planned: number; sent: number; skipped: number; failed: number } | { ran: false; reason: "locked" };
+export type DigestRunResult =
+  | { ran: true; runId: string; planned: number; sent: number; skipped: number; failed: number; stoppedBy?: string }
+  | { ran: false; reason: "locked" };
 
 /**
  * One digest run: plan (person, period) rows, render them chunk by chunk just ahead of the sender, and send in
@@ -88,7 +90,8 @@ export async function runDigests(options: DigestRunOptions): Promise<DigestRunRe
     for (const frequency of options.plan === false ? [] : frequencies) {
       await queries.planDigests(sql, { runId, frequency, period: periodKey(now, frequency, config.DIGEST_TIMEZONE), until: now });
     }
-    await sendDigests({ ...options, runId, afterCrash: lock.exclusive });
+    const sent = await sendDigests({ ...options, runId, afterCrash: lock.exclusive });
+    error = sent.stoppedBy ?? null;
   } catch (failure) {
     error = failure instanceof Error ? failure.message : String(failure);
     throw failure;
@@ -97,10 +100,10 @@ export async function runDigests(options: DigestRunOptions): Promise<DigestRunRe
     await queries.finishRun(sql, runId, outcome, error).catch(() => {});
     await lock.release();
   }
-  return { ran: true, runId, ...(await queries.countRunOutcome(sql, runId)) };
+  return { ran: true, runId, ...(await queries.countRunOutcome(sql, runId)), ...(error ? { stoppedBy: error } : {}) };
 }
 
-async function sendDigests(options: DigestRunOptions & { runId: string; afterCrash: boolean }) {
+async function sendDigests(options: DigestRunOptions & { runId: string; afterCrash: boolean }): Promise<{ stoppedBy?: string }> {
   const sql = db();
   const transport = options.transport ?? mailTransport();
   const spacer = new RequestSpacer(options.requestsPerSecond ?? env().RESEND_REQUESTS_PER_SECOND);
@@ -132,12 +135,23 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
     const result = await transport.sendBatch(emails, batchKey);
     if (result.ok) {
       await options.afterProviderAccepted?.(batchKey);
-      await queries.markBatchSent(sql, batchKey, batch.map((digest, index) => ({ id: digest.id, providerId: result.providerIds[index] })));
-      counts.sent += batch.length;
+      const rejectedAt = new Map(result.rejected.map((entry) => [entry.index, entry.error]));
+      const accepted = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [] : [{ id: digest.id, providerId: result.providerIds[index] ?? null }]));
+      const rejected = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [{ id: digest.id, error: rejectedAt.get(index) as string }] : []));
+      await queries.markBatchSent(sql, batchKey, accepted);
+      await queries.markDigestsRejected(sql, batchKey, rejected);
+      counts.sent += accepted.length;
+      counts.failed += rejected.length;
+    } else if (result.quota) {
+      // The quota renews at midnight UTC: the batch waits until then, costs no attempt, and the run stops and
+      // says why (shown on /admin/digests) instead of asking again and again.
+      await queries.postponeBatchUntil(sql, batchKey, result.error, nextUtcMidnight(new Date()));
+      await renderingAhead;
+      return { stoppedBy: `Sending quota used up; the remaining digests go out after midnight UTC (${result.error})` };
     } else if (result.retryAfterSeconds !== undefined) {
       // Rate limited: the same batch goes again with the same key once the provider allows it.
       spacer.pauseFor(result.retryAfterSeconds);
-      await queries.markBatchRetry(sql, batchKey, result.error, 0);
+      await queries.postponeBatchUntil(sql, batchKey, result.error, new Date());
     } else {
       const attempts = Math.max(...batch.map((digest) => digest.attempts));
       const giveUp = result.permanent || attempts >= MAX_ATTEMPTS;
@@ -149,6 +163,11 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
     options.onProgress?.(counts);
   }
   await renderingAhead;
+  return {};
+}
+
+function nextUtcMidnight(now: Date) {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 0, 5));
 }
 
 /** Renders planned digests until at least `wanted` are ready or none are planned; nothing new → skipped. */
@@ -183,7 +202,7 @@ async function renderUntilReady(wanted: number, counts: { skipped: number }) {
  */
 async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () => Promise<void> } | undefined> {
   const reserved = await db().reserve();
-  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${DIGEST_LOCK_KEY}) as locked`;
+  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${LOCK.digestRun}) as locked`;
   if (!row.locked) {
     reserved.release();
     return undefined;
@@ -191,7 +210,7 @@ async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () =>
   return {
     exclusive: true,
     release: async () => {
-      await reserved`select pg_advisory_unlock(${DIGEST_LOCK_KEY})`;
+      await reserved`select pg_advisory_unlock(${LOCK.digestRun})`;
       reserved.release();
     },
   };

@@ -145,6 +145,22 @@ export async function markBatchSent(sql: Db, batchKey: string, providerIds: { id
     where d.id = v.id and d.batch_key = ${batchKey} and d.status = 'sending'`;
 }
 
+/** Emails the provider refused one by one in an accepted batch (an invalid address): failed for good, with why. */
+export async function markDigestsRejected(sql: Db, batchKey: string, rejected: { id: string; error: string }[]) {
+  if (rejected.length === 0) return;
+  await sql`
+    update digests d set status = 'failed', last_error = v.error
+    from (select * from unnest(${rejected.map((entry) => entry.id)}::bigint[], ${rejected.map((entry) => entry.error)}::text[]) as t(id, error)) v
+    where d.id = v.id and d.batch_key = ${batchKey} and d.status = 'sending'`;
+}
+
+/** A batch the provider cannot take now (quota used up): due again at `until`, and this attempt does not count. */
+export async function postponeBatchUntil(sql: Db, batchKey: string, error: string, until: Date) {
+  await sql`
+    update digests set last_error = ${error}, next_attempt_at = ${until}, attempts = greatest(attempts - 1, 0)
+    where batch_key = ${batchKey} and status = 'sending'`;
+}
+
 /** A batch that failed stays one batch (same rows, same key) and is due again later; after the last attempt it is "failed". */
 export async function markBatchRetry(sql: Db, batchKey: string, error: string, retryInSeconds: number | null) {
   if (retryInSeconds === null) {

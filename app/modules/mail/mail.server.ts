@@ -7,13 +7,14 @@ export type { NewEmail } from "./queries.server";
 
 let transport: MailTransport | undefined;
 
-/** Resend when RESEND_API_KEY is set, else the local outbox shown at /dev/mail. */
+/** Resend when RESEND_API_KEY is set (or MAIL_TRANSPORT=resend), else the local outbox. */
 export function mailTransport(): MailTransport {
   if (!transport) {
     const config = env();
-    transport = config.RESEND_API_KEY
-      ? new ResendTransport(config.RESEND_API_KEY, config.RESEND_BASE_URL)
-      : new OutboxTransport(db);
+    transport =
+      config.mailTransport === "resend" && config.RESEND_API_KEY
+        ? new ResendTransport(config.RESEND_API_KEY, config.RESEND_BASE_URL)
+        : new OutboxTransport(db);
   }
   return transport;
 }
@@ -22,8 +23,9 @@ export function setMailTransport(next: MailTransport | undefined) {
   transport = next;
 }
 
+/** /dev/mail: only outside production and only while the local outbox transport is in use. */
 export function isDevMailboxActive(): boolean {
-  return mailTransport().name === "outbox";
+  return env().devMailbox && mailTransport().name === "outbox";
 }
 
 /** Writes an email into the outbox; call it inside the transaction of the change that causes it. */
@@ -43,7 +45,7 @@ export async function deliverDueEmails(limit = 20): Promise<number> {
   const sender = mailTransport();
   const from = env().MAIL_FROM;
   const claimed = await queries.claimDueEmails(sql, limit, 120);
-  for (const email of claimed) {
+  for (const [position, email] of claimed.entries()) {
     if (!email.to_address) {
       await queries.markEmailFailed(sql, email.id, sender.name, "recipient deleted", null);
       continue;
@@ -59,6 +61,12 @@ export async function deliverDueEmails(limit = 20): Promise<number> {
     });
     if (result.ok) {
       await queries.markEmailSent(sql, email.id, sender.name, result.providerId);
+    } else if (result.retryAfterSeconds !== undefined || result.quota) {
+      // The provider's limit, not these emails' fault: they wait (rate: retry-after; quota: an hour) without
+      // spending an attempt, and this pass stops asking.
+      const waitSeconds = result.quota ? 3600 : (result.retryAfterSeconds as number);
+      await queries.postponeEmails(sql, claimed.slice(position).map((waiting) => waiting.id), result.error, waitSeconds);
+      break;
     } else {
       const giveUp = result.permanent || email.attempts >= MAX_ATTEMPTS;
       await queries.markEmailFailed(

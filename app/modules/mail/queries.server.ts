@@ -59,6 +59,14 @@ export async function markEmailSent(sql: Db, id: string, transport: string, prov
     where id = ${id}`;
 }
 
+/** Claimed emails the provider would not take now: back to pending later, and the claim's attempt is given back. */
+export async function postponeEmails(sql: Db, ids: string[], error: string, retryInSeconds: number) {
+  await sql`
+    update email_messages set status = 'pending', last_error = ${error}, attempts = greatest(attempts - 1, 0),
+           next_attempt_at = now() + make_interval(secs => ${retryInSeconds})
+    where id = any(${ids}::bigint[]) and status = 'sending'`;
+}
+
 export async function markEmailFailed(sql: Db, id: string, transport: string, error: string, retryInSeconds: number | null) {
   if (retryInSeconds === null) {
     await sql`update email_messages set status = 'failed', transport = ${transport}, last_error = ${error} where id = ${id}`;

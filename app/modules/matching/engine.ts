@@ -142,9 +142,12 @@ class SidePack {
     this.relWeight = Float64Array.from(relWeight);
   }
 
-  /** The index (into relSkill) of the closest related skill of occurrence k that side o has, or -1. */
-  private closest(k: number, o: number) {
-    for (let r = this.relStart[k]; r < this.relStart[k + 1]; r++) if (this.has(o, this.relSkill[r])) return r;
+  /**
+   * The index (into relSkill) of the closest related skill of need n's skill occurrence k that offer o has and n
+   * does not (a shared skill does not count again as related), or -1.
+   */
+  private closest(k: number, n: number, o: number) {
+    for (let r = this.relStart[k]; r < this.relStart[k + 1]; r++) if (this.has(o, this.relSkill[r]) && !this.has(n, this.relSkill[r])) return r;
     return -1;
   }
 
@@ -168,7 +171,7 @@ class SidePack {
         exact = true;
         continue;
       }
-      const r = this.closest(k, o);
+      const r = this.closest(k, n, o);
       if (r < 0) continue;
       skillWeight += SCORE_WEIGHTS.nearSkill * this.relWeight[r] * this.idf[k];
       if (this.relWeight[r] >= STRONG_RELATION) strong = true;
@@ -200,7 +203,7 @@ class SidePack {
         shared.push(this.skill[k]);
         continue;
       }
-      const r = this.closest(k, o);
+      const r = this.closest(k, n, o);
       if (r >= 0) near.push([this.skill[k], this.relSkill[r]]);
     }
     const need = this.sides[n];

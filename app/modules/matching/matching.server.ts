@@ -5,7 +5,7 @@
 import { db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
 import type { Role } from "~/lib/reference";
-import { processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
+import { completeWaitingEvents, isWaiting, processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
 import * as queries from "./queries.server";
 import { describeReason } from "./reasons";
 import type { MATCH_FILTER_KINDS } from "./schema";
@@ -236,6 +236,39 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   }
   await queries.refreshMutualFlags(tx, [...ownerPairs.values()]);
 }
+
+/** How long a publishing request may spend on its post's matches (lock wait and each statement). */
+export const MATCH_NOW_BUDGET_MS = 1000;
+
+/**
+ * A just-published post's matches, computed in the publishing request so its page shows them at once: the same
+ * incremental update the worker runs, in a transaction of its own right after the post's, which also removes the
+ * post's waiting match event. When it fails or does not fit the budget (waiting for the matching lock or a slow
+ * statement), nothing is written and the event stays for the worker; the page then says matches are being
+ * computed. `update` is replaceable for tests.
+ */
+export async function matchPostNow(
+  postId: string,
+  options: { budgetMs?: number; update?: typeof updateMatchesFor } = {},
+): Promise<"done" | "deferred"> {
+  if (!isId(postId)) return "deferred";
+  const budget = Math.max(1, Math.round(options.budgetMs ?? MATCH_NOW_BUDGET_MS));
+  const update = options.update ?? updateMatchesFor;
+  try {
+    await db().begin(async (tx) => {
+      await queries.limitStatementTime(tx, budget);
+      await update(tx, { postIds: [postId], userIds: [] });
+      await completeWaitingEvents(tx, "match", "post", [postId]);
+    });
+    return "done";
+  } catch (error) {
+    console.warn(`matches of post ${postId} left to the worker: ${error instanceof Error ? error.message : String(error)}`);
+    return "deferred";
+  }
+}
+
+/** True while the worker has still to compute this post's matches. */
+export const matchesPendingForPost = (postId: string) => isWaiting("match", "post", postId);
 
 /**
  * The outbox `apply` for topic "match". Post and person events recompute those; a deleted entity leaves no

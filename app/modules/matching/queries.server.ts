@@ -14,6 +14,11 @@ import { SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
 /** Both the worker and the recompute take this lock, so a recompute never races an incremental update. */
 const MATCHING_LOCK_KEY = 7_300_005;
 
+/** Bounds every statement and lock wait of the current transaction (SET LOCAL ends with it). */
+export async function limitStatementTime(sql: Db, milliseconds: number) {
+  await sql`select set_config('statement_timeout', ${`${milliseconds}ms`}, true), set_config('lock_timeout', ${`${milliseconds}ms`}, true)`;
+}
+
 export async function lockMatching(sql: Db) {
   await sql`select pg_advisory_xact_lock(${MATCHING_LOCK_KEY})`;
 }

@@ -79,6 +79,12 @@ describe("matchSides", () => {
     expect(commonFarAway.score).toBeGreaterThan(related.score);
   });
 
+  it("does not count an offered skill again as related once it is shared", () => {
+    const both = side({ ownerId: "need", skillIds: ["holzbau", "zimmerei"] });
+    const result = matchSides(both, side({ ownerId: "i", skillIds: ["holzbau"] }), taxonomy)!;
+    expect(result.facts).toMatchObject({ shared: ["holzbau"], near: [] });
+  });
+
   it("needs a shared skill or a strongly related one: a weak relation only adds to a fit", () => {
     expect(matchSides(need, side({ ownerId: "h", skillIds: ["holzbearbeitung"] }), taxonomy)).toBeUndefined();
     const both = matchSides(need, side({ ownerId: "h", skillIds: ["holzbearbeitung", "website"] }), taxonomy)!;

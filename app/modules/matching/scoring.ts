@@ -7,6 +7,7 @@
  *   skill   = Σ idf(s) over the need's skills the offer has too (shared)
  *           + RELATED × Σ w(s) · idf(s) over the need's skills the offer only has a related skill of (near), where
  *             w(s) is the weight of the closest relation (skill_relations: ESCO's narrow families, curated crafts)
+ *             to an offered skill that is not itself shared (one offered skill counts once)
  *   idf(s)  = ln((N + 1) / (df(s) + 1)) + 1, N = open visible posts, df(s) = those among them with skill s
  *             (log(N/df), smoothed so a skill no post has yet still counts and one every post has counts a little)
  *   fit     = a shared skill, or a related one of weight ≥ STRONG_RELATION; without it nothing matches, however
@@ -154,10 +155,13 @@ export function skillOverlap(needSkills: readonly string[], offerSkills: readonl
   // rarest first; equally rare ones by id (numeric ids in number order), so the order is the same everywhere
   const byRarity = [...new Set(needSkills)].sort((a, b) => taxonomy.idf(b) - taxonomy.idf(a) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const shared = byRarity.filter((skill) => offered.has(skill));
+  // an offered skill that is already a shared one does not count again as related to another need skill
+  const needed = new Set(needSkills);
+  const offeredOnly = new Set(offerSkills.filter((skill) => !needed.has(skill)));
   const near: { need: string; offer: string; weight: number }[] = [];
   for (const skill of byRarity) {
     if (offered.has(skill)) continue;
-    const related = closestRelated(skill, offered, taxonomy);
+    const related = closestRelated(skill, offeredOnly, taxonomy);
     if (related) near.push({ need: skill, offer: related.skill, weight: related.weight });
   }
   const weight =

@@ -4,16 +4,20 @@ import * as queries from "./queries.server";
 
 export const AUTO_HIDE_REPORTERS = 3;
 
-export type ReportResult = { ok: true; autoHidden: boolean } | { ok: false; reason: "not_found" | "already_reported" };
+export type ReportResult = { ok: true; autoHidden: boolean } | { ok: false; reason: "not_found" | "already_reported" | "own" };
 
-/** A report; a post reported by three different people is hidden until an admin reviews it. */
+/**
+ * A report; a post reported by three different established people (a profile, an account older than a day) is
+ * hidden until an admin reviews it. Nobody reports their own post or themselves.
+ */
 export async function reportContent(reporterId: string, targetType: "post" | "person", targetId: string, reason: string): Promise<ReportResult> {
   return db().begin(async (tx): Promise<ReportResult> => {
     if (!(await queries.targetExists(tx, targetType, targetId))) return { ok: false, reason: "not_found" };
+    if (String(await queries.targetOwner(tx, targetType, targetId)) === String(reporterId)) return { ok: false, reason: "own" };
     const reportId = await queries.insertReport(tx, reporterId, targetType, targetId, reason);
     if (!reportId) return { ok: false, reason: "already_reported" };
     let autoHidden = false;
-    if (targetType === "post" && (await queries.countOpenReporters(tx, targetType, targetId)) >= AUTO_HIDE_REPORTERS) {
+    if (targetType === "post" && (await queries.countTrustedOpenReporters(tx, targetType, targetId)) >= AUTO_HIDE_REPORTERS) {
       await queries.hidePost(tx, targetId);
       await enqueueChange(tx, "post", [targetId]);
       autoHidden = true;

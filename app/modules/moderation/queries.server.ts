@@ -15,11 +15,24 @@ export async function insertReport(sql: Db, reporterId: string, targetType: stri
   return row?.id;
 }
 
-export async function countOpenReporters(sql: Db, targetType: string, targetId: string) {
+/**
+ * Open reports that count towards hiding: from people with a profile whose account is older than a day and who
+ * are not banned. Fresh throwaway accounts are listed for the admins but hide nothing.
+ */
+export async function countTrustedOpenReporters(sql: Db, targetType: string, targetId: string) {
   const [row] = await sql<{ count: number }[]>`
-    select count(distinct reporter_id)::int as count from reports
-    where target_type = ${targetType} and target_id = ${targetId} and resolved_at is null`;
+    select count(distinct r.reporter_id)::int as count
+    from reports r
+    join users u on u.id = r.reporter_id and u.banned_at is null and u.created_at <= now() - interval '1 day'
+    join profiles p on p.user_id = r.reporter_id
+    where r.target_type = ${targetType} and r.target_id = ${targetId} and r.resolved_at is null`;
   return row.count;
+}
+
+/** The person a report would be about: the post's author or the person. */
+export async function targetOwner(sql: Db, targetType: "post" | "person", targetId: string) {
+  if (targetType === "person") return targetId;
+  return postAuthor(sql, targetId);
 }
 
 export async function hidePost(sql: Db, postId: string) {

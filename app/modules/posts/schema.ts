@@ -11,6 +11,13 @@ function isoDay(date: Date) {
   return date.toISOString().slice(0, 10);
 }
 
+/** A real day of the calendar: 2027-02-30 is not one (Date.parse would roll it over to 2 March). */
+function isCalendarDay(value: string) {
+  const [year, month, day] = value.split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 export function defaultExpiryDay(now = new Date()) {
   return isoDay(new Date(now.getTime() + DEFAULT_POST_DAYS * 86_400_000));
 }
@@ -21,7 +28,7 @@ export function postSchema(now = new Date()) {
   const latest = isoDay(new Date(now.getTime() + 366 * 86_400_000));
   return z.object({
     kind: fields.choice(POST_KINDS),
-    title: fields.text(120),
+    title: fields.text(120, { singleLine: true }),
     description: fields.text(5000),
     skills: skillListField({ min: 1, max: MAX_POST_SKILLS }),
     category: fields.choice(CATEGORIES),
@@ -38,7 +45,7 @@ export function postSchema(now = new Date()) {
         z
           .string()
           .regex(/^\d{4}-\d{2}-\d{2}$/, fieldMessage("field.invalidDate"))
-          .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), fieldMessage("field.invalidDate"))
+          .refine(isCalendarDay, fieldMessage("field.invalidDate"))
           .refine((value) => value > today, fieldMessage("field.pastDate"))
           .refine((value) => value <= latest, fieldMessage("field.tooFarDate")),
       ),

@@ -14,8 +14,12 @@ export async function collectPersonalData(sql: Db, userId: string) {
            p.expires_at, p.hidden_at, p.created_at, p.updated_at,
            coalesce((select array_agg(s.slug order by ps.position) from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = p.id), '{}') as skills
     from posts p where p.author_id = ${userId} order by p.id`;
+  // As in the inbox, a sender learns only "accepted" or "no reply": a decline looks like a request still waiting.
   const contactRequests = await sql`
-    select id, case when sender_id = ${userId} then 'sent' else 'received' end as direction, post_id, message, status, created_at, responded_at
+    select id, case when sender_id = ${userId} then 'sent' else 'received' end as direction, post_id, message,
+           case when sender_id = ${userId} and status <> 'accepted' then 'no reply' else status end as status,
+           created_at,
+           case when sender_id = ${userId} and status <> 'accepted' then null else responded_at end as responded_at
     from contact_requests where sender_id = ${userId} or recipient_id = ${userId} order by id`;
   const messages = await sql`select request_id, body, created_at from contact_messages where author_id = ${userId} order by id`;
   const sessions = await sql`select created_at, last_seen_at, expires_at from sessions where user_id = ${userId} order by created_at`;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fieldMessage, fields } from "~/lib/forms";
+import { fieldMessage, fields, hasNoControlCharacters } from "~/lib/forms";
 import { DIGEST_FREQUENCIES, LANGUAGES_SPOKEN, PROFILE_DISTRICTS, ROLES } from "~/lib/reference";
 import { splitSkillInput } from "~/modules/skills/normalize";
 
@@ -9,6 +9,7 @@ export const skillListField = (options: { min: number; max: number }) =>
   z
     .string()
     .max(1000, fieldMessage("field.tooLong", { max: 1000 }))
+    .refine(hasNoControlCharacters, fieldMessage("field.controlCharacters"))
     .optional()
     .transform((value) => splitSkillInput(value))
     .pipe(
@@ -19,14 +20,14 @@ export const skillListField = (options: { min: number; max: number }) =>
     );
 
 export const profileSchema = z.object({
-  displayName: fields.text(60),
+  displayName: fields.text(60, { singleLine: true }),
   role: fields.choice(ROLES),
   bio: fields.optionalText(1000),
   district: z.string().refine((value) => PROFILE_DISTRICTS.includes(value), fieldMessage("field.invalidChoice")),
   remoteOk: fields.checkbox(),
   languages: fields.list(fields.choice(LANGUAGES_SPOKEN)).pipe(z.array(z.string()).max(LANGUAGES_SPOKEN.length)),
   website: fields
-    .optionalText(200)
+    .optionalText(200, { singleLine: true })
     .pipe(
       z
         .string()

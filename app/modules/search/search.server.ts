@@ -1,7 +1,7 @@
 import { db, type Db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import type { Locale } from "~/lib/i18n";
-import { processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
+import { forwardOutboxEvents, processOutbox, processOutboxOutsideTransaction, type OutboxEvent } from "~/modules/outbox/outbox.server";
 import { skillLabel, suggestSkills } from "~/modules/skills/skills.server";
 import { buildPersonDocuments, buildPostDocuments, buildSynonyms } from "./documents.server";
 import { createEmbeddedEngine } from "./embedded-engine.server";
@@ -82,12 +82,10 @@ export async function runSearch<I extends SearchIndexName>(request: SearchReques
 // Keeping the index true.
 
 /**
- * Applies a batch of 'search' outbox events inside the outbox transaction: rebuilds the documents of the
- * posts and people touched (a person's posts carry their name and role; a skill's posts and people carry its
- * labels) and writes them to every engine, the embedded one first. Anything no longer visible is removed.
- * If an engine fails, apply throws and processOutbox keeps the events for a retry; the writes are idempotent.
+ * The documents a batch of outbox events touches: the posts and people named (a person's posts carry their name
+ * and role; a skill's posts and people carry its labels), and what is no longer visible, to remove.
  */
-export async function applySearchChanges(events: OutboxEvent[], tx: Db) {
+async function documentsForEvents(sql: Db, events: OutboxEvent[]) {
   const postIds = new Set<string>();
   const personIds = new Set<string>();
   const skillIds = new Set<string>();
@@ -97,32 +95,56 @@ export async function applySearchChanges(events: OutboxEvent[], tx: Db) {
     else skillIds.add(event.entity_id);
   }
   if (skillIds.size) {
-    const tagged = await queries.idsTaggedWithSkills(tx, [...skillIds]);
+    const tagged = await queries.idsTaggedWithSkills(sql, [...skillIds]);
     tagged.postIds.forEach((id) => postIds.add(id));
     tagged.userIds.forEach((id) => personIds.add(id));
   }
-  for (const id of await queries.postIdsOfAuthors(tx, [...personIds])) postIds.add(id);
-
-  const posts = await buildPostDocuments(tx, [...postIds]);
-  const people = await buildPersonDocuments(tx, [...personIds]);
-  for (const engine of writeEngines(tx)) {
-    await engine.index("posts", posts.documents);
-    await engine.remove("posts", posts.removed);
-    await engine.index("people", people.documents);
-    await engine.remove("people", people.removed);
-    // A deleted account's posts are gone from the tables before their ids could be looked up.
-    await engine.removePostsOfAuthors(people.removed);
-  }
+  for (const id of await queries.postIdsOfAuthors(sql, [...personIds])) postIds.add(id);
+  return { posts: await buildPostDocuments(sql, [...postIds]), people: await buildPersonDocuments(sql, [...personIds]) };
 }
 
-/** One round of the search worker: Meilisearch settings once per process, then a batch of the outbox. */
-export async function runSearchWorkerOnce(): Promise<number> {
+async function writeDocuments(engine: SearchEngine, documents: Awaited<ReturnType<typeof documentsForEvents>>) {
+  await engine.index("posts", documents.posts.documents);
+  await engine.remove("posts", documents.posts.removed);
+  await engine.index("people", documents.people.documents);
+  await engine.remove("people", documents.people.removed);
+  // A deleted account's posts are gone from the tables before their ids could be looked up.
+  await engine.removePostsOfAuthors(documents.people.removed);
+}
+
+/**
+ * Applies a batch of 'search' outbox events to the embedded index inside the outbox transaction (plain SQL, no
+ * network), and, when Meilisearch is configured, hands the same events on to its own queue in that transaction.
+ * Each engine consumes on its own: Meilisearch being down or refusing settings never holds up the embedded index.
+ */
+export async function applySearchChanges(events: OutboxEvent[], tx: Db) {
+  await writeDocuments(createEmbeddedEngine(tx), await documentsForEvents(tx, events));
+  if (configuredMeilisearch()) await forwardOutboxEvents(tx, "search_meili", events);
+}
+
+/**
+ * Meilisearch's queue: its settings once per process, documents read from the database, then sent with no
+ * transaction open (claim → call → done). A failure, settings included, stays on these events (attempts, error).
+ */
+export async function applyMeilisearchChanges(events: OutboxEvent[]) {
   const meili = configuredMeilisearch();
-  if (meili && !meili.settingsApplied) {
+  if (!meili) return; // no longer configured: nothing to keep in step
+  if (!meili.settingsApplied) {
     await meili.engine.applySettings({ synonyms: await buildSynonyms(db()) });
     meili.settingsApplied = true;
   }
+  await writeDocuments(meili.engine, await documentsForEvents(db(), events));
+}
+
+/** One round of the embedded index's worker. */
+export async function runSearchWorkerOnce(): Promise<number> {
   return processOutbox("search", applySearchChanges, { limit: 100 });
+}
+
+/** One round of Meilisearch's worker: a claimed batch of its queue. */
+export async function runMeilisearchWorkerOnce(): Promise<number> {
+  if (!configuredMeilisearch()) return 0;
+  return processOutboxOutsideTransaction("search_meili", applyMeilisearchChanges, { limit: 100 });
 }
 
 export type ReindexProgress = { engine: string; index: SearchIndexName; done: number; total: number };

@@ -10,7 +10,7 @@ export async function findSkillsByNormalizedLabels(sql: Db, keys: string[]) {
     from skill_labels l
     join skills found on found.id = l.skill_id
     join skills s on s.id = coalesce(found.merged_into_id, found.id)
-    where l.normalized = any(${keys})
+    where l.normalized = any(${keys}) and s.source <> 'occupation'
     order by l.normalized, l.is_preferred desc,
       case s.source when 'curated' then 0 when 'esco' then 1 when 'occupation' then 2 else 3 end, s.id`;
 }
@@ -38,18 +38,14 @@ export async function insertUserSkill(sql: Db, input: { slug: string; label: str
 }
 
 /**
- * Labels that start with the typed key (a range on the byte-ordered index: every string that starts with `key`
- * sorts between `key` and `key` followed by the highest code point), then, for keys of three or more characters,
- * labels similar to it (trigram index) for typos.
- */
-/**
  * Skill suggestions as you type, ranked: a label that starts with the typed key, then a label with a word that
  * starts with it ("druck" → "3D-Druck"), then a label that contains it ("Siebdruck"), then look-alikes (typos);
  * within each, skills somebody uses (on a post or profile) before unused ones, curated before ESCO, shorter first.
  * Prefixes come from the byte-ordered index (a range scan, also in generic plans), inner matches and typos from
- * the trigram index (keys of three or more characters); no sequential scan of all labels.
+ * the trigram index (keys of three or more characters); no sequential scan of all labels. Occupations are never
+ * offered as skills, and a user-made skill only to its creator until an admin accepted it.
  */
-export async function suggestSkills(sql: Db, key: string, limit: number) {
+export async function suggestSkills(sql: Db, key: string, limit: number, viewerId: string | null = null) {
   const upper = `${key}\u{10FFFF}`;
   const fuzzy = key.length >= 3;
   // key is a normalizeSkillLabel() key: letters, digits, # and +, never a LIKE wildcard.
@@ -84,7 +80,8 @@ export async function suggestSkills(sql: Db, key: string, limit: number) {
     ), ranked as (
       select distinct on (s.id) s.id, s.slug, s.label_de, s.label_en, s.source, c.label, c.lang, c.kind, c.score
       from candidates c join skills s on s.id = c.skill_id
-      where s.merged_into_id is null
+      where s.merged_into_id is null and s.source <> 'occupation'
+        and (s.source <> 'user' or s.accepted_at is not null or s.created_by = ${viewerId})
       order by s.id, c.kind, c.score desc, length(c.label)
     )
     select r.id, r.slug, r.label_de, r.label_en, r.source, r.label, r.lang from ranked r
@@ -144,12 +141,27 @@ export async function relatedSkills(sql: Db, skillIds: string[] | "all", options
   return rows.filter((row) => row.rank <= limit).map(({ rank: _rank, ...row }) => row);
 }
 
+/** User-made skills for review: unreviewed first, each with how many people use it (posts or profile). */
 export async function listUserDefinedSkills(sql: Db) {
-  return sql<(SkillRef & { uses: number; created_at: Date })[]>`
-    select s.id, s.slug, s.label_de, s.label_en, s.source, s.created_at,
+  return sql<(SkillRef & { uses: number; people: number; created_at: Date; accepted_at: Date | null })[]>`
+    select s.id, s.slug, s.label_de, s.label_en, s.source, s.created_at, s.accepted_at,
       ((select count(*) from post_skills ps where ps.skill_id = s.id) +
-       (select count(*) from profile_skills pr where pr.skill_id = s.id))::int as uses
-    from skills s where s.source = 'user' and s.merged_into_id is null order by s.created_at desc limit 200`;
+       (select count(*) from profile_skills pr where pr.skill_id = s.id))::int as uses,
+      (select count(*) from (
+         select p.author_id as user_id from post_skills ps join posts p on p.id = ps.post_id where ps.skill_id = s.id
+         union
+         select pr.user_id from profile_skills pr where pr.skill_id = s.id) users)::int as people
+    from skills s where s.source = 'user' and s.merged_into_id is null
+    order by s.accepted_at is not null, s.created_at desc limit 200`;
+}
+
+/** An admin accepts a user-made skill: from now on it is suggested to everyone. */
+export async function acceptUserSkill(sql: Db, skillId: string) {
+  const rows = await sql`
+    update skills set accepted_at = now()
+    where id = ${skillId} and source = 'user' and merged_into_id is null and accepted_at is null
+    returning id`;
+  return rows.length > 0;
 }
 
 /** Moves every tag and label from one skill to another and records the merge. Returns the touched posts and people. */

@@ -41,10 +41,11 @@ async function uniqueSlug(sql: Db, label: string) {
 
 export type SkillSuggestion = { id: string; slug: string; label: string; matchedLabel: string; userDefined: boolean };
 
-export async function suggestSkills(query: string, locale: Locale, limit = 8): Promise<SkillSuggestion[]> {
+/** Suggestions for what is typed; `viewerId` also sees the skills they made themselves (others only accepted ones). */
+export async function suggestSkills(query: string, locale: Locale, limit = 8, viewerId: string | null = null): Promise<SkillSuggestion[]> {
   const key = normalizeSkillLabel(query.slice(0, 80));
   if (key.length < 2) return [];
-  const rows = await queries.suggestSkills(db(), key, limit);
+  const rows = await queries.suggestSkills(db(), key, limit, viewerId && /^\d{1,18}$/.test(viewerId) ? viewerId : null);
   return rows.map((row) => ({
     id: row.id,
     slug: row.slug,
@@ -70,6 +71,12 @@ export async function findSkillPage(slug: string) {
 }
 
 export const listUserDefinedSkills = () => queries.listUserDefinedSkills(db());
+
+/** False when the skill is not an unreviewed user-made one (already accepted, merged, canonical or unknown). */
+export async function acceptUserSkill(skillId: string) {
+  if (!/^\d{1,18}$/.test(skillId)) return false;
+  return queries.acceptUserSkill(db(), skillId);
+}
 
 export type MergeResult = { ok: true; postIds: string[]; userIds: string[] } | { ok: false; reason: "not_found" | "same" | "not_user_defined" };
 

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
+import { db } from "~/lib/db.server";
 import { clientAddress } from "~/lib/http.server";
-import { feedRateLimiter } from "./rate-limit.server";
+import { takeRateLimit, type RateLimit } from "~/lib/rate-limit.server";
 
 /** Shared caches may keep a feed for five minutes; clients revalidate with the ETag after that. */
 const CACHE_CONTROL = "public, max-age=300";
@@ -18,9 +19,17 @@ export function jsonError(status: number, message: string, headers: Record<strin
   });
 }
 
+export const FEED_REQUESTS_PER_MINUTE = 60;
+
+/** Both open-data feeds share one budget per client address, counted in PostgreSQL so all instances share it. */
+const FEED_LIMIT: RateLimit = { scope: "feeds", limit: FEED_REQUESTS_PER_MINUTE, windowSeconds: 60 };
+
+/** The clock the feed limit counts with; tests set a fixed one. */
+export const feedClock = { now: () => new Date() };
+
 /** A 429 when the client address has used its budget, else undefined. */
-export function rateLimitResponse(request: Request): Response | undefined {
-  const decision = feedRateLimiter.take(clientAddress(request));
+export async function rateLimitResponse(request: Request): Promise<Response | undefined> {
+  const decision = await takeRateLimit(db(), FEED_LIMIT, clientAddress(request), feedClock.now());
   if (decision.allowed) return undefined;
   return jsonError(429, `too many requests: try again in ${decision.retryAfterSeconds} s`, {
     "Retry-After": String(decision.retryAfterSeconds),

@@ -1,0 +1,144 @@
+/**
+ * Limits every request meets before anything parses it, so one anonymous request cannot stall the process or
+ * fill its memory: the method, the body's size (counted while it arrives, whatever Content-Length claims), its
+ * type and its number of fields. A body that passes is kept in `res.locals.body` for the Remix handler.
+ */
+import type { NextFunction, Request, Response } from "express";
+
+/** Forms are small: the longest (a post) is a few kilobytes of text. */
+export const FORM_BODY_LIMIT_BYTES = 64 * 1024;
+/** Far above the largest form (a profile with its skill lists), far below what costs noticeable parsing time. */
+export const MAX_FORM_FIELDS = 1000;
+/** After a refusal the rest of a body is read and dropped up to this much (so the client sees the answer), then the connection is cut. */
+const MAX_DISCARDED_BYTES = 1024 * 1024;
+
+export const ALLOWED_METHODS = ["GET", "HEAD", "POST"] as const;
+
+type BodyRule = { maxBytes: number; accepts: "form" | "any" };
+
+/** Routes that declare more than a form: provider webhooks send JSON, signed over the raw bytes. */
+const ROUTE_BODY_RULES: [RegExp, BodyRule][] = [[/^\/webhooks\//, { maxBytes: 1024 * 1024, accepts: "any" }]];
+const FORM_RULE: BodyRule = { maxBytes: FORM_BODY_LIMIT_BYTES, accepts: "form" };
+
+export function bodyRuleFor(path: string): BodyRule {
+  return ROUTE_BODY_RULES.find(([pattern]) => pattern.test(path))?.[1] ?? FORM_RULE;
+}
+
+const URLENCODED = "application/x-www-form-urlencoded";
+const MULTIPART = "multipart/form-data";
+
+function mediaType(header: string | undefined) {
+  return (header ?? "").split(";", 1)[0].trim().toLowerCase();
+}
+
+function multipartBoundary(header: string | undefined): string | undefined {
+  const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(header ?? "");
+  return match ? (match[1] ?? match[2]) : undefined;
+}
+
+/** Counts how often `needle` occurs in `body`, in one pass; stops counting past `stopAfter`. */
+function countOccurrences(body: Buffer, needle: Buffer, stopAfter: number) {
+  let count = 0;
+  for (let at = body.indexOf(needle); at !== -1 && count <= stopAfter; at = body.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+
+/** The number of fields in a form body, counted on the bytes without decoding anything. */
+export function countFormFields(body: Buffer, contentType: string | undefined, stopAfter = MAX_FORM_FIELDS): number {
+  if (mediaType(contentType) === URLENCODED) {
+    if (body.length === 0) return 0;
+    return countOccurrences(body, Buffer.from("&"), stopAfter) + 1;
+  }
+  const boundary = multipartBoundary(contentType);
+  if (!boundary) return 0;
+  // every part starts with the delimiter; the closing delimiter is one more
+  return Math.max(0, countOccurrences(body, Buffer.from(`--${boundary}`), stopAfter + 1) - 1);
+}
+
+function refuse(req: Request, res: Response, status: number, message: string) {
+  if (res.headersSent) return;
+  res.status(status).set("Connection", "close").type("text/plain").send(message);
+  // Read and drop what the client still sends, so it gets to read the answer; cut off a large remainder.
+  let discarded = 0;
+  req.removeAllListeners("data");
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}
+
+const CONTROL_IN_PATH = /[\u0000-\u001f\u007f]/;
+/** Query values may carry a newline or a tab (a text typed into a GET form), never NUL or other control bytes. */
+const CONTROL_IN_QUERY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** A path that decodes to control characters or is not valid percent-encoded UTF-8 names nothing here. */
+export function isMalformedUrl(originalUrl: string) {
+  const [path, query = ""] = originalUrl.split(/\?(.*)/s, 2);
+  try {
+    if (CONTROL_IN_PATH.test(decodeURIComponent(path))) return true;
+  } catch {
+    return true;
+  }
+  for (const [name, value] of new URLSearchParams(query)) if (CONTROL_IN_QUERY.test(name) || CONTROL_IN_QUERY.test(value)) return true;
+  return false;
+}
+
+/** Express middleware: URL, method, size, type and field count of every request, before any parsing. */
+export function requestLimits(req: Request, res: Response, next: NextFunction) {
+  if (!(ALLOWED_METHODS as readonly string[]).includes(req.method)) {
+    res.set("Allow", ALLOWED_METHODS.join(", "));
+    refuse(req, res, 405, "Method Not Allowed");
+    return;
+  }
+  if (isMalformedUrl(req.originalUrl)) return refuse(req, res, 400, "Bad Request: malformed URL");
+  if (req.method !== "POST") return next();
+  const rule = bodyRuleFor(req.path);
+  const contentType = req.headers["content-type"];
+  const type = mediaType(contentType);
+  if (Number(req.headers["content-length"] ?? 0) > rule.maxBytes) return refuse(req, res, 413, "Payload Too Large");
+  if (rule.accepts === "form") {
+    if (type !== URLENCODED && type !== MULTIPART) return refuse(req, res, 415, "Unsupported Media Type: send a form");
+    if (type === MULTIPART && !multipartBoundary(contentType)) return refuse(req, res, 400, "Bad Request: multipart body without a boundary");
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let refused = false;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > rule.maxBytes) {
+      refused = true;
+      req.off("data", onData);
+      chunks.length = 0;
+      refuse(req, res, 413, "Payload Too Large");
+      return;
+    }
+    chunks.push(chunk);
+  };
+  req.on("data", onData);
+  req.on("error", () => {
+    refused = true;
+  });
+  req.on("end", () => {
+    if (refused) return;
+    const body = Buffer.concat(chunks, received);
+    if (rule.accepts === "form") {
+      if (countFormFields(body, contentType) > MAX_FORM_FIELDS) return refuse(req, res, 413, "Payload Too Large: too many fields");
+      if (type === MULTIPART) {
+        // A malformed multipart body would otherwise throw inside a route's request.formData().
+        new Response(body, { headers: { "content-type": contentType ?? "" } })
+          .formData()
+          .then(
+            () => {
+              res.locals.body = body;
+              next();
+            },
+            () => refuse(req, res, 400, "Bad Request: malformed multipart body"),
+          );
+        return;
+      }
+    }
+    res.locals.body = body;
+    next();
+  });
+}
