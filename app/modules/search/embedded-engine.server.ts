@@ -171,6 +171,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
       return {
         tokens: tokens.map((token, position) => ({
           weak: weak[position],
+          named: labelSkills(token.key),
           literal: tokenTsquery({
             words: token.words.map(stemsOf),
             key: token.key,

@@ -365,6 +365,8 @@ export type TokenPlan = {
   literal: string;
   /** Only stop words of German or English ("und", "of", "für"): required with every token, ignored with most. */
   weak?: boolean;
+  /** Skills the token names by itself ("Kompostierung" in "Kompostierung Kurs"): their documents rank higher. */
+  named?: string[];
   /** Its unknown words corrected ("fnster" → "fenster"), and skills whose labels look like it: ranked below. */
   corrected: string;
 };
@@ -431,7 +433,7 @@ export async function tokenFrequencies(outer: Db, index: "posts" | "people", tok
 }
 
 const needsTiers = (plan: EmbeddedSearchPlan) =>
-  plan.match !== "all" || Boolean(plan.related?.ids.length) || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
+  plan.match !== "all" || Boolean(plan.related?.ids.length) || (plan.tokens.length > 1 && plan.tokens.some((token) => token.named?.length)) || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
 
 /**
  * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or a relaxed match
@@ -456,14 +458,17 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   // the rest of the ranking, and a word only in the description says less anyway.
   const matches = (tsquery: string) => (tsquery ? sql`d.rank_tsv @@ ${tsquery}::tsquery` : sql`false`);
   const counted = plan.tokens.filter((token) => !token.weak);
+  // A token found as typed counts 2, 3 on a document tagged with the skill the token names.
+  const literal = (token: TokenPlan) =>
+    token.named?.length ? sql`2 + (d.skill_ids && ${token.named}::bigint[])::int` : sql`2`;
   const perToken = (counted.length ? counted : plan.tokens).map((token) =>
     token.corrected
-      ? sql`(case when ${matches(token.literal)} then 2 when ${matches(token.corrected)} then 1 else 0 end)`
-      : sql`(case when ${matches(token.literal)} then 2 else 0 end)`,
+      ? sql`(case when ${matches(token.literal)} then ${literal(token)} when ${matches(token.corrected)} then 1 else 0 end)`
+      : sql`(case when ${matches(token.literal)} then ${literal(token)} else 0 end)`,
   );
   let tier = sql`(${joinWith(sql, perToken, "+")})`;
-  if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${2 * plan.tokens.length} else 0 end)`;
-  if (named) tier = sql`greatest(${tier}, case when d.skill_ids && ${named}::bigint[] then ${2 * plan.tokens.length + 1} else 0 end)`;
+  if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${3 * plan.tokens.length} else 0 end)`;
+  if (named) tier = sql`greatest(${tier}, case when d.skill_ids && ${named}::bigint[] then ${3 * plan.tokens.length + 1} else 0 end)`;
   const related = plan.related;
   if (!related?.ids.length) return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${rank} / (1 + ${rank}))::real`, related: none };
   // Found only through a related skill: below every direct match (tier ≥ 1), the closer relation first.
