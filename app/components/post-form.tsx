@@ -1,3 +1,4 @@
+import { echoedValue } from "~/lib/forms";
 import { Form } from "@remix-run/react";
 import { FormErrorSummary, Honeypot, RadioGroup, SelectField, TextField } from "./form";
 import { useT } from "./i18n";
@@ -24,7 +25,7 @@ export function PostForm(props: {
 }) {
   const t = useT();
   const { errors } = props;
-  const value = (name: keyof PostFormDefaults) => (props.values ? (props.values[name] as string | undefined) : props.defaults[name]);
+  const value = (name: keyof PostFormDefaults) => (props.values ? echoedValue(props.values, name) : props.defaults[name]);
   return (
     <Form method="post" className="stack" noValidate>
       <FormErrorSummary

@@ -59,9 +59,19 @@ export async function openDatabase(options: {
   };
 }
 
-/** One pool; every connection names this process, so the embedded server can tell who still uses it. */
+/**
+ * One pool; every connection names this process, so the embedded server can tell who still uses it.
+ * Plans are made for each statement's actual values: postgres.js prepares statements, and after five runs
+ * PostgreSQL may switch to a generic plan that cannot use the trigram or prefix indexes for a parameter it does not
+ * know (a suggestion as you type went from 4 ms to a sequential scan of all labels).
+ */
 export function connect(url: string, poolMax: number): Sql {
-  return postgres(url, { max: poolMax, onnotice: silent, connect_timeout: 10, connection: { application_name: applicationName() } });
+  return postgres(url, {
+    max: poolMax,
+    onnotice: silent,
+    connect_timeout: 10,
+    connection: { application_name: applicationName(), plan_cache_mode: "force_custom_plan" },
+  });
 }
 
 async function checkConnection(sql: Sql, description: string) {

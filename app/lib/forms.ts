@@ -39,6 +39,16 @@ export function formValues(formData: FormData): Record<string, string | string[]
   return Object.fromEntries(values);
 }
 
+/**
+ * A submitted value to show again in its field: a field sent several times (a crafted request, or skill chips) is
+ * shown as one comma list, so a form never renders an array where it expects text.
+ */
+export function echoedValue(values: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = values?.[name];
+  if (Array.isArray(value)) return value.filter((item) => typeof item === "string").join(", ");
+  return typeof value === "string" ? value : undefined;
+}
+
 export function parseForm<S extends z.ZodTypeAny>(schema: S, formData: FormData): FormResult<z.output<S>> {
   const values = formValues(formData);
   const result = schema.safeParse(values);

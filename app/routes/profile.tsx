@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { Checkbox, CheckboxGroup, FormErrorSummary, Notice, RadioGroup, SelectField, TextField } from "~/components/form";
 import { useT } from "~/components/i18n";
 import { SkillPicker } from "~/components/skill-picker";
-import { parseForm } from "~/lib/forms";
+import { echoedValue, parseForm } from "~/lib/forms";
 import { redirectWithNotice } from "~/lib/http.server";
 import type { MessageKey } from "~/lib/i18n";
 import { DIGEST_FREQUENCIES, ELSEWHERE, LANGUAGES_SPOKEN, LEIPZIG_DISTRICTS, ROLES } from "~/lib/reference";
@@ -32,7 +32,7 @@ export default function ProfilePage() {
   const t = useT();
   const values = actionData?.values as Record<string, string | string[]> | undefined;
   const errors = actionData?.errors;
-  const value = (name: string, fallback: string | undefined) => (values ? (values[name] as string | undefined) : fallback);
+  const value = (name: string, fallback: string | undefined) => (values ? echoedValue(values, name) : fallback);
   const profile = own?.profile;
   return (
     <div className="narrow">
