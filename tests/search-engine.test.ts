@@ -82,6 +82,21 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
     expect(found).not.toContain(ids.csharp);
   });
 
+  it("forgives typos in the first letters too", async () => {
+    expect(await postIds("Hlzbearbeitung")).toContain(ids.workshop);
+    expect(await postIds("Hozlbearbeitung")).toContain(ids.workshop);
+  });
+
+  it("finds documents with most of several words when none has all of them", async () => {
+    const found = await postIds("Holzbearbeitung Zauberwort");
+    expect(found).toContain(ids.workshop);
+    expect(found).not.toContain(ids.csharp);
+  });
+
+  it("finds posts tagged with a closely related skill (carpentry → Holzbau)", async () => {
+    expect(await postIds("carpentry")).toContain(ids.roof);
+  });
+
   it("finds German inflections (Werkstätten → Werkstatt)", async () => {
     expect(await postIds("Werkstätten")).toContain(ids.openWorkshop);
   });

@@ -78,6 +78,7 @@ function PostResult({ post }: { post: PostResultView }) {
         </p>
       ) : null}
       <SkillTagList skills={post.skills} />
+      {post.relatedTo ? <p className="meta related">{t("search.relatedTo", { skill: post.relatedTo })}</p> : null}
       <p className="meta">
         <PlaceLabel district={post.district} isRemote={post.is_remote} /> · {t(`exchange.${post.exchange_mode}` as MessageKey)} ·{" "}
         <time dateTime={new Date(post.created_at).toISOString()}>{formatDate(locale, post.created_at)}</time>
@@ -109,6 +110,7 @@ function PersonResult({ person }: { person: PersonResultView }) {
           <Highlighted segments={person.snippet} />
         </p>
       ) : null}
+      {person.relatedTo ? <p className="meta related">{t("search.relatedTo", { skill: person.relatedTo })}</p> : null}
       {person.offered.length ? (
         <>
           <p className="meta">{t("profile.offers")}</p>
@@ -364,6 +366,15 @@ export default function SearchPage() {
               </div>
             </div>
 
+            {view.correctedQuery ? (
+              <p className="notice" role="status">
+                {t("search.didYouMean")}{" "}
+                <Link to={searchHref({ ...params, query: view.correctedQuery, page: 1 })}>
+                  <strong>{view.correctedQuery}</strong>
+                </Link>
+                ? <span className="muted">{t("search.didYouMeanNote")}</span>
+              </p>
+            ) : null}
             {hits === 0 ? <EmptyState params={params} /> : null}
             <div className="card-list">
               {view.posts.map((post) => (

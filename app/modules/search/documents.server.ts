@@ -128,12 +128,18 @@ export async function buildPersonDocuments(sql: Db, ids: string[]): Promise<{ do
   return { documents, removed: unique.filter((id) => !kept.has(id)) };
 }
 
+/** Relations at least this close become one-way synonyms in Meilisearch (the embedded engine ranks them itself). */
+const SYNONYM_RELATION_WEIGHT = 0.5;
+const RELATED_SYNONYMS_PER_SKILL = 4;
+
 /**
  * Synonyms for Meilisearch from the taxonomy: each label of a skill points at the skill's other labels in
- * both languages (curated skills and skills in use; at most 12 labels per skill, 3 words per label).
+ * both languages (curated skills and skills in use; at most 12 labels per skill, 3 words per label), and, one
+ * way, at the preferred labels of its closely related skills (skill_relations, weight ≥ 0.5): "carpentry"
+ * also finds "Holzbau" posts, as the embedded engine's neighbouring skills do.
  */
 export async function buildSynonyms(sql: Db): Promise<Record<string, string[]>> {
-  const rows = await queries.synonymSourceLabels(sql);
+  const [rows, relations] = await Promise.all([queries.synonymSourceLabels(sql), queries.synonymRelations(sql, SYNONYM_RELATION_WEIGHT)]);
   const bySkill = new Map<string, string[]>();
   for (const row of rows) {
     const label = row.label.toLowerCase();
@@ -148,6 +154,18 @@ export async function buildSynonyms(sql: Db): Promise<Record<string, string[]>> 
     for (const label of labels) {
       const others = labels.filter((other) => other !== label);
       synonyms[label] = [...new Set([...(synonyms[label] ?? []), ...others])];
+    }
+  }
+  const relatedLabels = new Map<string, string[]>();
+  for (const row of relations) {
+    const labels = relatedLabels.get(row.skill_id) ?? [];
+    if (labels.length < RELATED_SYNONYMS_PER_SKILL * 2) labels.push(row.label_de.toLowerCase(), row.label_en.toLowerCase());
+    relatedLabels.set(row.skill_id, labels);
+  }
+  for (const [skillId, related] of relatedLabels) {
+    for (const label of bySkill.get(skillId) ?? []) {
+      const extra = related.filter((other) => other !== label && other.split(/\s+/).length <= 3);
+      if (extra.length) synonyms[label] = [...new Set([...(synonyms[label] ?? []), ...extra])];
     }
   }
   return synonyms;

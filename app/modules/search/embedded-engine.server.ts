@@ -1,5 +1,8 @@
 import type { Db } from "~/lib/db.server";
-import { phraseKey, queryTokens } from "./query";
+import { normalizeSkillLabel } from "~/modules/skills/normalize";
+import { phraseKey, queryTokens, type QueryToken } from "./query";
+import { anyOf, keyTsquery, skillsTsquery, tokenTsquery, type WordStems } from "./tsquery";
+import { allowedEdits, bestCorrections, deletionVariants, foldWord, isCorrectable } from "./typos";
 import * as queries from "./queries.server";
 import {
   SKILL_FACET_SIZE,
@@ -15,6 +18,15 @@ import {
 /** How alike a query word and a skill label must be to count as a typo of it (pg_trgm similarity). */
 const TYPO_SIMILARITY = 0.5;
 const TYPO_SKILLS_PER_WORD = 5;
+/** Label words compared per unknown query word (the most similar by trigrams), and corrections kept per token. */
+const WORD_CANDIDATES = 12;
+const CORRECTIONS_PER_TOKEN = 3;
+/** A query of several words with fewer hits than this that have all words also lists documents with most of them. */
+const RELAX_BELOW = 10;
+/** Related skills a named skill brings along (skill_relations, closest first). */
+const RELATED_PER_SKILL = 8;
+/** Documents per token counted when choosing which tokens a relaxed search leaves out. */
+const FREQUENCY_CAP = 1000;
 
 const isId = (value: string) => /^\d{1,18}$/.test(value);
 
@@ -28,7 +40,9 @@ const isId = (value: string) => /^\d{1,18}$/.test(value);
 const BROAD_RESULTS = 1000;
 const BROAD_COUNTS_TTL_MS = 60_000;
 const BROAD_COUNTS_MAX_ENTRIES = 2000;
-type KnownCounts = { total: number; facets: SearchResult<SearchIndexName>["facets"]; expiresAt: number };
+/** Which statement found the results: every token or most tokens, and skills that look like the query. */
+type HowMatched = { match: queries.MatchLevel; similar: { key: string; skill_id: string }[] };
+type KnownCounts = { total: number; facets: SearchResult<SearchIndexName>["facets"]; how: HowMatched; expiresAt: number };
 const broadCounts = new Map<string, KnownCounts>();
 
 function knownCounts(key: string): KnownCounts | undefined {
@@ -38,14 +52,141 @@ function knownCounts(key: string): KnownCounts | undefined {
   return undefined;
 }
 
-function rememberCounts(key: string, total: number, facets: KnownCounts["facets"]) {
-  broadCounts.set(key, { total, facets, expiresAt: Date.now() + BROAD_COUNTS_TTL_MS });
+function rememberCounts(key: string, counts: Omit<KnownCounts, "expiresAt">) {
+  broadCounts.set(key, { ...counts, expiresAt: Date.now() + BROAD_COUNTS_TTL_MS });
   if (broadCounts.size > BROAD_COUNTS_MAX_ENTRIES) broadCounts.delete(broadCounts.keys().next().value as string);
 }
 
 /** Tests that change many documents and count again start from exact counts. */
 export function forgetBroadSearchCounts() {
   broadCounts.clear();
+}
+
+/** What the engine knows about a query before searching: each token and the phrase as tsquery text. */
+type QueryHints = {
+  /** Per token, and the phrase: literal and corrected tsquery text (whole-label look-alikes added on retry). */
+  plan: (similar: { key: string; skill_id: string }[]) => {
+    tokens: queries.TokenPlan[];
+    phrase?: queries.TokenPlan;
+    named?: string[];
+    related?: { ids: string[]; weights: number[] };
+  };
+  /** Related skill id → the skill the query names. */
+  relatedTo: Record<string, string>;
+  /** The query with each corrected word replaced by its best correction ("Meintest du: …?"). */
+  correctedQuery?: string;
+};
+
+const NO_STEMS: WordStems = { de: [], en: [] };
+
+/**
+ * What the skill labels say about the query, in two indexed look-ups: skills whose label is a token or the whole
+ * phrase; every word's stems; and for every word the labels do not know (not the word, not its stem, not the
+ * start of one as the last word typed) the label words within one or two edits, wherever the typo is.
+ */
+async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefined): Promise<QueryHints> {
+  if (tokens.length === 0) return { plan: () => ({ tokens: [] }), relatedTo: {} };
+  const asked = new Map<string, queries.AskedWord>();
+  tokens.forEach((token, position) => {
+    if (token.symbolic) return;
+    token.words.forEach((word, index) => {
+      const folded = foldWord(word);
+      const prefix = position === tokens.length - 1 && index === token.words.length - 1;
+      const seen = asked.get(word);
+      const correctable = isCorrectable(folded);
+      asked.set(word, { word, folded, prefix: prefix || Boolean(seen?.prefix), correctable, variants: correctable ? deletionVariants(folded) : [] });
+    });
+  });
+  const keys = [...new Set([...tokens.map((token) => token.key), ...(phrase ? [phrase] : [])])];
+  // The skill the query names (the whole query is one of its labels) brings its related skills along.
+  const skillKey = phrase ?? (tokens.length === 1 ? tokens[0].key : undefined);
+  const [labelRows, facts, relations] = await Promise.all([
+    queries.skillsWithLabelKeys(sql, keys),
+    queries.wordFacts(sql, [...asked.values()], WORD_CANDIDATES),
+    skillKey ? queries.relatedSkillsForLabelKeys(sql, [skillKey], RELATED_PER_SKILL) : Promise.resolve([]),
+  ]);
+  const named = new Set(relations.map((row) => row.skill_id));
+  const relatedTo: Record<string, string> = {};
+  const relatedWeight = new Map<string, number>();
+  for (const row of relations) {
+    if (named.has(row.related_skill_id) || (relatedWeight.get(row.related_skill_id) ?? 0) >= row.weight) continue;
+    relatedWeight.set(row.related_skill_id, row.weight);
+    relatedTo[row.related_skill_id] = row.skill_id;
+  }
+  const byWord = new Map(facts.map((row) => [row.word, row]));
+  const stemsOf = (word: string): WordStems => byWord.get(word) ?? NO_STEMS;
+  const fixes = new Map<string, queries.WordCandidate[]>();
+  for (const row of facts) {
+    if (row.known || !asked.get(row.word)?.correctable) continue;
+    const folded = foldWord(row.word);
+    let best = bestCorrections(folded, row.candidates, CORRECTIONS_PER_TOKEN);
+    // Nothing one edit away: a long word may have two typos; the trigram index finds those (rarely needed, slower).
+    if (best.length === 0 && allowedEdits(folded.length) > 1) best = bestCorrections(folded, await queries.similarWords(sql, folded, WORD_CANDIDATES), CORRECTIONS_PER_TOKEN);
+    if (best.length) fixes.set(row.word, best);
+  }
+  const labelSkills = (key: string) => labelRows.filter((row) => row.key === key).map((row) => row.skill_id);
+
+  // Per token: up to three alternatives, each with every unknown word replaced by its n-th best correction.
+  const corrected = tokens.map((token, position) => {
+    if (!token.words.some((word) => fixes.has(word))) return "";
+    const prefix = position === tokens.length - 1;
+    const alternatives = new Set<string>();
+    for (let choice = 0; choice < CORRECTIONS_PER_TOKEN; choice++) {
+      const fixed = token.words.map((word) => {
+        const options = fixes.get(word);
+        const pick = options?.[Math.min(choice, options.length - 1)];
+        return pick ? { word: pick.word, stems: { de: pick.de ? [pick.de] : [], en: pick.en ? [pick.en] : [] } } : { word, stems: stemsOf(word) };
+      });
+      alternatives.add(tokenTsquery({ words: fixed.map((entry) => entry.stems), key: normalizeSkillLabel(fixed.map((entry) => entry.word).join("")), symbolic: false, prefix, skillIds: [] }));
+    }
+    return anyOf([...alternatives]);
+  });
+
+  let correctedQuery: string | undefined;
+  if (fixes.size) {
+    correctedQuery = tokens
+      .map((token, position) => {
+        if (token.symbolic) return token.text;
+        let index = 0;
+        return token.text.replace(/[\p{L}\p{N}]+/gu, (typed) => {
+          const best = fixes.get(tokens[position].words[index++] ?? "")?.[0];
+          if (!best) return typed;
+          return typed[0] !== typed[0].toLowerCase() ? best.spelling[0].toUpperCase() + best.spelling.slice(1) : best.spelling;
+        });
+      })
+      .join(" ");
+  }
+
+  // A stop word in either language: German "die", "für", English "of", "a" (the other language keeps it as a word).
+  const stopWord = (word: string) => {
+    const stems = stemsOf(word);
+    return stems.de.length === 0 || stems.en.length === 0;
+  };
+  const weak = tokens.map((token) => !token.symbolic && token.words.length > 0 && token.words.every(stopWord));
+  return {
+    correctedQuery,
+    relatedTo,
+    plan: (similar) => {
+      const similarTo = (key: string) => similar.filter((row) => row.key === key).map((row) => row.skill_id);
+      return {
+        tokens: tokens.map((token, position) => ({
+          weak: weak[position],
+          named: labelSkills(token.key),
+          literal: tokenTsquery({
+            words: token.words.map(stemsOf),
+            key: token.key,
+            symbolic: token.symbolic,
+            prefix: position === tokens.length - 1,
+            skillIds: labelSkills(token.key),
+          }),
+          corrected: anyOf([corrected[position], skillsTsquery(similarTo(token.key))]),
+        })),
+        phrase: phrase ? { literal: anyOf([keyTsquery(phrase), skillsTsquery(labelSkills(phrase))]), corrected: skillsTsquery(similarTo(phrase)) } : undefined,
+        named: skillKey ? labelSkills(skillKey) : undefined,
+        related: relatedWeight.size ? { ids: [...relatedWeight.keys()], weights: [...relatedWeight.values()] } : undefined,
+      };
+    },
+  };
 }
 
 /**
@@ -83,17 +224,11 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
       // An id that is not a number matches nothing (rather than dropping the filter and matching everything).
       const filters = { ...request.filters, skill: request.filters.skill?.map((id) => (isId(id) ? id : "-1")) };
       const countsKey = JSON.stringify([request.index, request.query.trim().toLowerCase(), filters, excludeUserIds, facets]);
-      const run = (similar: { key: string; skill_id: string }[], counts: boolean) => {
-        const similarTo = (key: string) => similar.filter((row) => row.key === key).map((row) => row.skill_id);
+      const hints = await queryHints(sql, tokens, phrase);
+      const run = (how: HowMatched, counts: boolean) => {
         const plan: queries.EmbeddedSearchPlan = {
-          tokens: tokens.map((token, position) => ({
-            words: token.words,
-            key: token.key,
-            symbolic: token.symbolic,
-            last: position === tokens.length - 1,
-            similarSkillIds: similarTo(token.key),
-          })),
-          phrase: phrase ? { key: phrase, similarSkillIds: similarTo(phrase) } : undefined,
+          ...hints.plan(how.similar),
+          match: how.match,
           filters,
           sort: request.sort,
           limit: request.perPage,
@@ -105,20 +240,53 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
         };
         return request.index === "posts" ? queries.searchPostDocuments(sql, plan) : queries.searchPersonDocuments(sql, plan);
       };
+      const withCorrection = (result: SearchResult<SearchIndexName>) => {
+        const extra: Partial<SearchResult<SearchIndexName>> = {};
+        if (hints.correctedQuery && result.total > 0) extra.correctedQuery = hints.correctedQuery;
+        if ((result.hits as { related_skill_id?: string | null }[]).some((hit) => hit.related_skill_id)) extra.relatedTo = hints.relatedTo;
+        return { ...result, ...extra } as SearchResult<I>;
+      };
+
       const known = knownCounts(countsKey);
       if (known) {
-        const page = await run([], false);
-        return { total: known.total, hits: page.hits, facets: known.facets } as SearchResult<I>;
+        const page = await run(known.how, false);
+        return withCorrection({ total: known.total, hits: page.hits, facets: known.facets });
       }
-      let result = await run([], true);
-      if (result.total >= BROAD_RESULTS) rememberCounts(countsKey, result.total, result.facets);
-      // Nothing found: read the words as typos of skill names ("Holzbearbeitng") and try once more.
+      let how: HowMatched = { match: "all", similar: [] };
+      let result = await run(how, true);
+      // Several words and (almost) nothing has all of them: leave out the words that match nothing, then the
+      // most common ones, one at a time (as Meilisearch's "frequency" strategy), until enough documents are found;
+      // they rank by how many of the words they have. Stop words ("und", "of") never count.
+      const strong = hints.plan([]).tokens.map((token, position) => ({ token, position })).filter(({ token }) => !token.weak);
+      const severalTokens = strong.length > 1;
+      if (severalTokens && result.total < RELAX_BELOW) {
+        const counts = await queries.tokenFrequencies(sql, request.index, strong.map(({ token }) => anyOf([token.literal, token.corrected])), FREQUENCY_CAP);
+        const present = strong.map((entry, index) => ({ ...entry, count: counts[index] })).filter((entry) => entry.count > 0);
+        present.sort((a, b) => a.count - b.count || a.position - b.position);
+        const levels: queries.MatchLevel[] = [];
+        for (let keep = present.length === strong.length ? present.length - 1 : present.length; keep >= 2; keep--) {
+          levels.push({ all: present.slice(0, keep).map((entry) => entry.position) });
+        }
+        // Last: any one of the words that are not everywhere (a word in a thousand documents says little).
+        const telling = present.filter((entry) => entry.count < FREQUENCY_CAP);
+        if (present.length) levels.push({ any: (telling.length ? telling : present.slice(0, 1)).map((entry) => entry.position) });
+        for (const match of levels) {
+          const relaxed = await run({ match, similar: [] }, true);
+          if (relaxed.total > result.total) [how, result] = [{ match, similar: [] }, relaxed];
+          if (result.total >= RELAX_BELOW) break;
+        }
+      }
+      // Still nothing: read the tokens and the phrase as typos of whole skill labels ("Holzbearbeitng") and try once more.
       const correctable = tokens.filter((token) => !token.symbolic).map((token) => token.key);
       if (result.total === 0 && correctable.length) {
         const similar = await queries.similarSkillsForKeys(sql, phrase ? [...correctable, phrase] : correctable, TYPO_SIMILARITY, TYPO_SKILLS_PER_WORD);
-        if (similar.length) result = await run(similar, true);
+        if (similar.length) {
+          how = { match: "all", similar };
+          result = await run(how, true);
+        }
       }
-      return result as SearchResult<I>;
+      if (result.total >= BROAD_RESULTS) rememberCounts(countsKey, { total: result.total, facets: result.facets, how });
+      return withCorrection(result);
     },
 
     // Synonyms come from skill_labels through the documents' label keys and alt labels: nothing to apply.

@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import type { Db } from "~/lib/db.server";
 import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
+import { allOf, anyOf, skillsTsquery } from "./tsquery";
 import type { FacetCount, PersonDocument, PersonHit, PostDocument, PostHit, SearchFilters, SearchSort } from "./types";
 
 type Fragment = postgres.Fragment;
@@ -121,6 +122,22 @@ export async function synonymSourceLabels(sql: Db) {
     order by l.skill_id, l.is_preferred desc, length(l.label)`;
 }
 
+/**
+ * Close relations (weight ≥ minWeight) from curated and used skills, with the related skill's preferred labels:
+ * Meilisearch gets them as one-way synonyms ("carpentry" also searches "timber construction").
+ */
+export async function synonymRelations(sql: Db, minWeight: number) {
+  return sql<{ skill_id: string; label_de: string; label_en: string }[]>`
+    select r.skill_id::text, related.label_de, related.label_en
+    from skill_relations r
+    join skills s on s.id = r.skill_id and s.merged_into_id is null
+    join skills related on related.id = r.related_skill_id and related.merged_into_id is null
+    where r.weight >= ${minWeight} and (s.source = 'curated'
+       or exists (select 1 from post_skills ps where ps.skill_id = s.id)
+       or exists (select 1 from profile_skills pr where pr.skill_id = s.id))
+    order by r.skill_id, r.weight desc, related.label_de`;
+}
+
 export async function skillLabelsByIds(sql: Db, ids: string[]) {
   if (ids.length === 0) return [];
   return sql<{ id: string; slug: string; label_de: string; label_en: string }[]>`
@@ -129,8 +146,8 @@ export async function skillLabelsByIds(sql: Db, ids: string[]) {
 
 /**
  * Skills whose labels look like a mistyped query key ("holzbearbeitng" → Holzbearbeitung), best first, at
- * most `perKey` per key: same first two characters, length within ±3, trigram similarity ≥ `minSimilarity`
- * (see skill_labels_typo_bucket in 0003_search.sql). Keys shorter than 5 characters are too ambiguous.
+ * most `perKey` per key: trigram similarity ≥ `minSimilarity` through the trigram index on skill_labels, so a
+ * typo in the first letters is found too. Keys shorter than 5 characters are too ambiguous.
  */
 export async function similarSkillsForKeys(sql: Db, keys: string[], minSimilarity: number, perKey: number) {
   const usable = keys.filter((key) => key.length >= 5);
@@ -141,13 +158,109 @@ export async function similarSkillsForKeys(sql: Db, keys: string[], minSimilarit
     cross join lateral (
       select l.skill_id, max(similarity(l.normalized, q.key)) as score
       from skill_labels l
-      where left(l.normalized, 2) = left(q.key, 2)
+      where l.normalized % q.key
         and length(l.normalized) between length(q.key) - 3 and length(q.key) + 3
         and similarity(l.normalized, q.key) >= ${minSimilarity}
       group by l.skill_id
       order by score desc, l.skill_id
       limit ${perKey}
     ) c`;
+}
+
+/** Skills that have one of these keys as a label (any language): a label the documents do not carry still finds its skill. */
+export async function skillsWithLabelKeys(sql: Db, keys: string[]) {
+  if (keys.length === 0) return [];
+  return sql<{ key: string; skill_id: string }[]>`
+    select distinct l.normalized as key, coalesce(s.merged_into_id, s.id)::text as skill_id
+    from skill_labels l join skills s on s.id = l.skill_id
+    where l.normalized = any(${keys}::text[])`;
+}
+
+/**
+ * Skills related to the skills that have one of these keys as a label (skill_relations, both directions
+ * stored), closest first, at most `perSkill` per skill: a query naming a skill also finds its neighbours.
+ */
+export async function relatedSkillsForLabelKeys(sql: Db, keys: string[], perSkill: number) {
+  if (keys.length === 0) return [];
+  return sql<{ key: string; skill_id: string; related_skill_id: string; weight: number }[]>`
+    select key, skill_id, related_skill_id, weight from (
+      select l.key, r.skill_id::text, r.related_skill_id::text, r.weight,
+             row_number() over (partition by l.key, r.skill_id order by r.weight desc, r.related_skill_id) as n
+      from (select distinct l.normalized as key, coalesce(s.merged_into_id, s.id) as skill_id
+            from skill_labels l join skills s on s.id = l.skill_id where l.normalized = any(${keys}::text[])) l
+      join skill_relations r on r.skill_id = l.skill_id
+      join skills related on related.id = r.related_skill_id and related.merged_into_id is null
+    ) ranked
+    where n <= ${perSkill}`;
+}
+
+export type WordCandidate = { word: string; spelling: string; labels: number; de: string | null; en: string | null };
+export type WordFacts = {
+  word: string;
+  de: string[];
+  en: string[];
+  known: boolean;
+  candidates: WordCandidate[];
+};
+
+export type AskedWord = {
+  word: string;
+  /** lower-case, unaccented, letters and digits only (so it needs no LIKE escaping) */
+  folded: string;
+  prefix: boolean;
+  correctable: boolean;
+  /** folded and folded with one letter left out: shared with every label word one edit away (search_word_variants) */
+  variants: string[];
+};
+
+/**
+ * Per query word, in one statement: its German and English lexemes (for the tsquery, see search/tsquery.ts);
+ * whether the skill labels know it (the word, a word with the same stem, or, as the last word typed, a word it
+ * begins, a range on the byte-ordered index); and for a correctable word they do not know, the label words that share a one-letter-deleted
+ * variant with it (within one edit, whatever letter the typo is in), most alike by trigrams first.
+ */
+export async function wordFacts(sql: Db, words: AskedWord[], perWord: number) {
+  if (words.length === 0) return [];
+  const variants = words.flatMap((entry, index) => entry.variants.map((variant) => ({ index, variant })));
+  return sql<WordFacts[]>`
+    with asked as (
+      select * from unnest(${words.map((entry) => entry.word)}::text[], ${words.map((entry) => entry.folded)}::text[],
+                           ${words.map((entry) => (entry.prefix ? 1 : 0))}::int[], ${words.map((entry) => (entry.correctable ? 1 : 0))}::int[])
+        with ordinality as q(word, folded, prefix, correctable, n)
+    ), variants as (
+      select * from unnest(${variants.map((entry) => entry.index + 1)}::int[], ${variants.map((entry) => entry.variant)}::text[]) as v(n, variant)
+    )
+    select q.word, s.de, s.en, k.known,
+      case when k.known or q.correctable = 0 then '[]'::json else coalesce((
+        select json_agg(json_build_object('word', c.word, 'spelling', c.spelling, 'labels', c.labels, 'de', c.stem_de, 'en', c.stem_en)
+                        order by c.score desc, c.labels desc, c.word)
+        from (
+          select w.word, w.spelling, w.labels, w.stem_de, w.stem_en, similarity(w.word, q.folded) as score
+          from search_words w
+          where w.word in (select x.word from variants v join search_word_variants x on x.variant = v.variant where v.n = q.n)
+          order by score desc, w.labels desc, w.word limit ${perWord}
+        ) c), '[]'::json) end as candidates
+    from asked q
+    cross join lateral (
+      select tsvector_to_array(to_tsvector('nl_german', q.word)) as de, tsvector_to_array(to_tsvector('nl_english', q.word)) as en
+    ) s
+    cross join lateral (
+      select q.correctable = 0
+        or exists (select 1 from search_words w where w.word = q.folded)
+        or exists (select 1 from search_words w where w.stem_de = s.de[1])
+        or exists (select 1 from search_words w where w.stem_en = s.en[1])
+        or (q.prefix = 1 and exists (select 1 from search_words w
+                                     where (w.word collate "C") >= q.folded and (w.word collate "C") < q.folded || ${"\u{10FFFF}"})) as known
+    ) k
+    order by q.n`;
+}
+
+/** Label words that look like a long word two edits away (trigram index); only asked when one edit finds none. */
+export async function similarWords(sql: Db, folded: string, perWord: number) {
+  return sql<WordCandidate[]>`
+    select w.word, w.spelling, w.labels, w.stem_de as de, w.stem_en as en
+    from search_words w where w.word % ${folded}
+    order by similarity(w.word, ${folded}) desc, w.labels desc, w.word limit ${perWord}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -246,20 +359,32 @@ export async function databaseNow(sql: Db) {
 // ---------------------------------------------------------------------------------------------------------
 // Embedded search: one statement gives the page of hits, the total and the facet counts.
 
-/** One query token as the embedded engine needs it (see search/query.ts). */
+/** One query token as tsquery text (see search/tsquery.ts); "" matches nothing / is neutral. */
 export type TokenPlan = {
-  words: string[];
-  key: string;
-  symbolic: boolean;
-  /** The query's last token: its last word also matches as a prefix. */
-  last: boolean;
-  similarSkillIds: string[];
+  /** As typed: its words, its skill key, skills with a label equal to it. */
+  literal: string;
+  /** Only stop words of German or English ("und", "of", "für"): required with every token, ignored with most. */
+  weak?: boolean;
+  /** Skills the token names by itself ("Kompostierung" in "Kompostierung Kurs"): their documents rank higher. */
+  named?: string[];
+  /** Its unknown words corrected ("fnster" → "fenster"), and skills whose labels look like it: ranked below. */
+  corrected: string;
 };
 
 export type EmbeddedSearchPlan = {
   tokens: TokenPlan[];
-  /** The whole query as a skill key ("timberconstruction"), and skills that look like it. */
-  phrase?: { key: string; similarSkillIds: string[] };
+  /** The whole query as a skill key ("timberconstruction") or label, literal and corrected. */
+  phrase?: TokenPlan;
+  /** The skills the whole query names (it is one of their labels): documents tagged with them rank first. */
+  named?: string[];
+  /** Skills related to the skill the query names (skill_relations), with their weight: found too, ranked below. */
+  related?: { ids: string[]; weights: number[] };
+  /**
+   * "all": every token matches (literally or corrected). Otherwise the positions of the tokens that must all
+   * match, or of which one must (a search with too few "all" results leaves out the tokens that match nothing,
+   * then the most common ones); documents then rank by how many of the tokens they match.
+   */
+  match: MatchLevel;
   filters: SearchFilters;
   sort: SearchSort;
   limit: number;
@@ -271,32 +396,90 @@ export type EmbeddedSearchPlan = {
   skillFacetSize: number;
 };
 
+export type MatchLevel = "all" | { all: number[] } | { any: number[] };
+
 type RawSearchRow<H> = { total: number; hits: H[]; facets: [string, string, number][] | null };
 
-const joinWith = (sql: Db, parts: Fragment[], separator: "and" | "&&"): Fragment =>
-  parts.reduce((joined, part) => (separator === "and" ? sql`${joined} and ${part}` : sql`${joined} && ${part}`));
+const joinWith = (sql: Db, parts: Fragment[], separator: "and" | "+"): Fragment =>
+  parts.reduce((joined, part) => (separator === "and" ? sql`${joined} and ${part}` : sql`${joined} + ${part}`));
 
-/**
- * The whole query as one tsquery: every token matches (by its words in German or English, its skill key, or
- * a skill it looks like), or the whole phrase is a skill's key. One GIN index scan answers it.
- */
-function queryTsquery(sql: Db, plan: EmbeddedSearchPlan): Fragment {
-  const tokens = plan.tokens.map(
-    (token) =>
-      sql`search_token_tsquery(${token.symbolic ? [] : token.words}::text[], ${token.key}, ${token.last}, ${token.similarSkillIds}::bigint[])`,
-  );
-  const allTokens = sql`(${joinWith(sql, tokens, "&&")})`;
-  if (!plan.phrase) return allTokens;
-  return sql`(${allTokens} || search_key_tsquery(${plan.phrase.key}) || search_skills_tsquery(${plan.phrase.similarSkillIds}::bigint[]))`;
+const either = (token: TokenPlan) => anyOf([token.literal, token.corrected]);
+
+/** The whole query at its match level, each token literally or corrected, or the phrase. */
+export function planTsquery(plan: EmbeddedSearchPlan): string {
+  const { match } = plan;
+  let combined: string;
+  if (match === "all") combined = allOf(plan.tokens.map(either));
+  else if ("all" in match) combined = allOf(match.all.map((position) => either(plan.tokens[position])));
+  else combined = anyOf(match.any.map((position) => either(plan.tokens[position])));
+  return anyOf([combined, ...(plan.phrase ? [either(plan.phrase)] : []), skillsTsquery(plan.related?.ids ?? [])]);
 }
 
-/** Matching and relevance; ranked on title, skill labels and keys (rank_tsv), so description-only matches come last. */
-function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; score: Fragment } {
-  if (plan.tokens.length === 0) return { where: sql`true`, score: sql`0::real` };
-  // A scalar subquery is computed once per execution; the bare expression would be rebuilt for every row
-  // once PostgreSQL switches a prepared statement to a generic plan.
-  const query = sql`(select ${queryTsquery(sql, plan)})`;
-  return { where: sql`d.tsv @@ ${query}`, score: sql`ts_rank(d.rank_tsv, ${query})` };
+/**
+ * How many documents each token matches, counted up to `cap` (a GIN look-up each, cut short): tells the
+ * tokens that match nothing and the most common ones, which a search with too few results leaves out first.
+ */
+export async function tokenFrequencies(outer: Db, index: "posts" | "people", tokens: string[], cap: number) {
+  return withIndexScans(outer, true, async (sql) => {
+    const table = sql(index === "posts" ? "search_posts" : "search_people");
+    const counts: number[] = [];
+    for (const tsquery of tokens) {
+      const [row] = await sql<{ count: number }[]>`
+        select count(*)::int as count from (select 1 from ${table} d where d.tsv @@ ${tsquery}::tsquery limit ${cap}) hits`;
+      counts.push(row.count);
+    }
+    return counts;
+  });
+}
+
+const needsTiers = (plan: EmbeddedSearchPlan) =>
+  plan.match !== "all" || Boolean(plan.related?.ids.length) || (plan.tokens.length > 1 && plan.tokens.some((token) => token.named?.length)) || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
+
+/**
+ * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or a relaxed match
+ * are in play, documents first by tier — 2 per token found as typed in the title or skill labels (rank_tsv), 1
+ * per token found there only through a correction, the phrase counting as every token typed — then by ts_rank
+ * on rank_tsv, so description-only matches come last within a tier.
+ */
+function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; score: Fragment; related: Fragment } {
+  const none = sql`null::text`;
+  if (plan.tokens.length === 0) return { where: sql`true`, score: sql`0::real`, related: none };
+  const text = planTsquery(plan);
+  if (!text) return { where: sql`false`, score: sql`0::real`, related: none };
+  const query = sql`${text}::tsquery`;
+  const named = plan.named?.length ? plan.named : undefined;
+  const rank = sql`ts_rank(d.rank_tsv, ${query})`;
+  if (!needsTiers(plan)) {
+    // Tagged with the skill the query names: above documents that only mention its words.
+    const score = named ? sql`((d.skill_ids && ${named}::bigint[])::int + ${rank} / (1 + ${rank}))::real` : rank;
+    return { where: sql`d.tsv @@ ${query}`, score, related: none };
+  }
+  // Tiers look at title and skill labels (rank_tsv, inline): unpacking every match's whole tsv costs more than
+  // the rest of the ranking, and a word only in the description says less anyway.
+  const matches = (tsquery: string) => (tsquery ? sql`d.rank_tsv @@ ${tsquery}::tsquery` : sql`false`);
+  const counted = plan.tokens.filter((token) => !token.weak);
+  // A token found as typed counts 2, 3 on a document tagged with the skill the token names.
+  const literal = (token: TokenPlan) =>
+    token.named?.length ? sql`2 + (d.skill_ids && ${token.named}::bigint[])::int` : sql`2`;
+  const perToken = (counted.length ? counted : plan.tokens).map((token) =>
+    token.corrected
+      ? sql`(case when ${matches(token.literal)} then ${literal(token)} when ${matches(token.corrected)} then 1 else 0 end)`
+      : sql`(case when ${matches(token.literal)} then ${literal(token)} else 0 end)`,
+  );
+  let tier = sql`(${joinWith(sql, perToken, "+")})`;
+  if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${3 * plan.tokens.length} else 0 end)`;
+  if (named) tier = sql`greatest(${tier}, case when d.skill_ids && ${named}::bigint[] then ${3 * plan.tokens.length + 1} else 0 end)`;
+  const related = plan.related;
+  if (!related?.ids.length) return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${rank} / (1 + ${rank}))::real`, related: none };
+  // Found only through a related skill: below every direct match (tier ≥ 1), the closer relation first.
+  const weights = sql`unnest(${related.ids}::bigint[], ${related.weights}::real[]) as r(id, weight)`;
+  const relatedWeight = sql`(select max(r.weight) from ${weights} where r.id = any(d.skill_ids))`;
+  const relatedSkill = sql`(select r.id::text from ${weights} where r.id = any(d.skill_ids) order by r.weight desc, r.id limit 1)`;
+  return {
+    where: sql`d.tsv @@ ${query}`,
+    score: sql`(case when ${tier} > 0 then ${tier} + ${rank} / (1 + ${rank}) else coalesce(${relatedWeight}, 0) * 0.99 + ${rank} / (1 + ${rank}) * 0.01 end)::real`,
+    related: sql`case when ${tier} = 0 then ${relatedSkill} end`,
+  };
 }
 
 const hasValues = (values: string[] | undefined): values is string[] => Boolean(values && values.length);
@@ -382,24 +565,42 @@ function facetCounts(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan
 }
 
 /** The page of hits, the total and the facet counts in one statement. */
-async function searchDocuments<H>(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan) {
+/**
+ * Runs a search with words in a transaction that turns sequential scans off. The planner prices `tsv @@ query`
+ * like any cheap operator, so for a word it expects in more than a few percent of the documents it reads the
+ * whole table and unpacks every document's (TOASTed) tsvector: 70 ms at 10,000 posts where the GIN index and
+ * a bitmap of the matches take 1 ms. Listings without words keep their plans.
+ */
+export async function withIndexScans<T>(sql: Db, words: boolean, run: (sql: Db) => Promise<T>): Promise<T> {
+  if (!words || !("begin" in sql)) return run(sql);
+  return (await sql.begin(async (tx) => {
+    await tx`set local enable_seqscan = off`;
+    return run(tx);
+  })) as T;
+}
+
+async function searchDocuments<H>(outer: Db, documents: DocumentTable, plan: EmbeddedSearchPlan) {
+  return withIndexScans(outer, plan.tokens.length > 0, (sql) => searchDocumentsWith<H>(sql, documents, plan));
+}
+
+async function searchDocumentsWith<H>(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan) {
   const table = sql`${sql(documents.table)}`;
   const filter = documents.filter(sql, plan);
   const hitColumns = documents.hitColumns(sql);
   if (!plan.counts) return hitsOnly<H>(sql, plan, table, filter, hitColumns);
-  const { where, score } = matchCondition(sql, plan);
+  const { where, score, related } = matchCondition(sql, plan);
   const facetColumns = joined(sql, documents.facets.map(([, column]) => sql`d.${sql(column)}`), ",");
   const [row] = await sql<RawSearchRow<H>[]>`
     with matched as materialized (
-      select d.id, ${facetColumns}, d.skill_ids, d.created_at, ${score} as score
+      select d.id, ${facetColumns}, d.skill_ids, d.created_at, ${score} as score, ${related} as related_skill_id
       from ${table} d
       where ${filter} and ${where}
     ), page as (
-      select id, score, created_at from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
+      select id, score, created_at, related_skill_id from matched order by ${order(sql, plan.sort)} limit ${plan.limit} offset ${plan.offset}
     )
     select
       (select count(*)::int from matched) as total,
-      (select coalesce(json_agg(json_build_object(${hitColumns}) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
+      (select coalesce(json_agg(json_build_object(${hitColumns}, 'related_skill_id', p.related_skill_id) order by ${plan.sort === "newest" ? sql`p.created_at desc, p.id desc` : sql`p.score desc, p.created_at desc, p.id desc`}), '[]'::json)
         from page p join ${table} d on d.id = p.id) as hits,
       ${facetCounts(sql, documents, plan)} as facets`;
   return toResult(row);
@@ -418,14 +619,15 @@ export function searchPersonDocuments(sql: Db, plan: EmbeddedSearchPlan) {
  * unranked listing (no query words) walks the newest-first index and stops after the page.
  */
 async function hitsOnly<H>(sql: Db, plan: EmbeddedSearchPlan, table: Fragment, filter: Fragment, hitColumns: Fragment) {
-  const { where, score } = matchCondition(sql, plan);
+  const { where, score, related } = matchCondition(sql, plan);
   const ranked = plan.tokens.length > 0 && plan.sort !== "newest";
   const orderBy = ranked ? sql`p.score desc, p.created_at desc, p.id desc` : sql`p.created_at desc, p.id desc`;
   const [row] = await sql<{ hits: H[] }[]>`
-    select coalesce(json_agg(json_build_object(${hitColumns}) order by ${orderBy}), '[]'::json) as hits
+    select coalesce(json_agg(json_build_object(${hitColumns}, 'related_skill_id', p.related_skill_id) order by ${orderBy}), '[]'::json) as hits
     from (
-      select p.id, p.score, p.created_at
-      from (select d.id, d.created_at, ${ranked ? score : sql`0::real`} as score from ${table} d where ${filter} and ${where}) p
+      select p.id, p.score, p.created_at, p.related_skill_id
+      from (select d.id, d.created_at, ${ranked ? score : sql`0::real`} as score, ${related} as related_skill_id
+            from ${table} d where ${filter} and ${where}) p
       order by ${orderBy}
       limit ${plan.limit} offset ${plan.offset}
     ) p

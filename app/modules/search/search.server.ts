@@ -208,8 +208,15 @@ export async function searchHealth() {
 export const RESULTS_PER_PAGE = 20;
 
 export type SkillTagView = { id: string; slug: string; label: Segment[] };
-export type PostResultView = Omit<PostHit, "title" | "description" | "skills"> & { title: Segment[]; snippet: Segment[]; skills: SkillTagView[] };
-export type PersonResultView = Omit<PersonHit, "display_name" | "bio" | "skills"> & {
+/** relatedTo: found only through a skill related to the one the query names ("verwandt mit Zimmerei"). */
+export type PostResultView = Omit<PostHit, "title" | "description" | "skills" | "related_skill_id"> & {
+  title: Segment[];
+  snippet: Segment[];
+  skills: SkillTagView[];
+  relatedTo: string | null;
+};
+export type PersonResultView = Omit<PersonHit, "display_name" | "bio" | "skills" | "related_skill_id"> & {
+  relatedTo: string | null;
   name: Segment[];
   snippet: Segment[];
   offered: SkillTagView[];
@@ -226,6 +233,8 @@ export type SearchPageView = {
   facets: FacetGroupView[];
   degraded: boolean;
   engine: "embedded" | "meilisearch";
+  /** "Meintest du: …?": the query with its typos corrected, when the engine corrected some. */
+  correctedQuery: string | null;
 };
 
 export async function searchPage(params: SearchParams, locale: Locale, options: { excludeUserIds?: string[] } = {}): Promise<SearchPageView> {
@@ -240,7 +249,13 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
     excludeUserIds: options.excludeUserIds,
     facets: true,
   });
-  const skillIds = [...new Set([...(result.facets.skill ?? []).map((entry) => entry.value), ...(params.filters.skill ?? [])])];
+  // Corrected words are marked too: they are why the corrected results matched.
+  if (result.correctedQuery) tokens.push(...queryTokens(result.correctedQuery).filter((token) => !tokens.some((other) => other.key === token.key)));
+  const relatedTo = result.relatedTo ?? {};
+  const namedSkill = (hit: { related_skill_id?: string | null }) => (hit.related_skill_id ? relatedTo[hit.related_skill_id] : undefined);
+  const skillIds = [
+    ...new Set([...(result.facets.skill ?? []).map((entry) => entry.value), ...(params.filters.skill ?? []), ...Object.values(relatedTo)]),
+  ];
   const skillNames = new Map((await queries.skillLabelsByIds(db(), skillIds)).map((skill) => [skill.id, skillLabel(skill, locale)]));
   const tag = (skill: { id: string; slug: string; label_de: string; label_en: string }): SkillTagView => ({
     id: skill.id,
@@ -272,8 +287,9 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
 
   const posts =
     params.tab === "posts"
-      ? (result.hits as PostHit[]).map(({ title, description, skills, ...rest }) => ({
+      ? (result.hits as PostHit[]).map(({ title, description, skills, related_skill_id, ...rest }) => ({
           ...rest,
+          relatedTo: skillNames.get(namedSkill({ related_skill_id }) ?? "") ?? null,
           title: highlight(title, tokens),
           snippet: snippet(description, tokens),
           skills: skills.map(tag),
@@ -281,8 +297,9 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
       : [];
   const people =
     params.tab === "people"
-      ? (result.hits as PersonHit[]).map(({ display_name, bio, skills, ...rest }) => ({
+      ? (result.hits as PersonHit[]).map(({ display_name, bio, skills, related_skill_id, ...rest }) => ({
           ...rest,
+          relatedTo: skillNames.get(namedSkill({ related_skill_id }) ?? "") ?? null,
           name: highlight(display_name, tokens),
           snippet: snippet(bio, tokens),
           offered: skills.filter((skill) => skill.direction === "offer").map(tag),
@@ -297,6 +314,7 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
     facets,
     degraded: result.degraded,
     engine: result.engine,
+    correctedQuery: result.correctedQuery && result.correctedQuery !== params.query ? result.correctedQuery : null,
   };
 }
 

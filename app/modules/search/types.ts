@@ -71,7 +71,9 @@ export const POST_HIT_FIELDS = [
   "skills",
   "created_at",
 ] as const satisfies readonly (keyof PostDocument)[];
-export type PostHit = Pick<PostDocument, (typeof POST_HIT_FIELDS)[number]>;
+/** A hit found only through a skill related to the one the query names carries that skill's id (embedded engine). */
+type RelatedHit = { related_skill_id?: string | null };
+export type PostHit = Pick<PostDocument, (typeof POST_HIT_FIELDS)[number]> & RelatedHit;
 
 export const PERSON_HIT_FIELDS = [
   "id",
@@ -83,7 +85,7 @@ export const PERSON_HIT_FIELDS = [
   "skills",
   "created_at",
 ] as const satisfies readonly (keyof PersonDocument)[];
-export type PersonHit = Pick<PersonDocument, (typeof PERSON_HIT_FIELDS)[number]>;
+export type PersonHit = Pick<PersonDocument, (typeof PERSON_HIT_FIELDS)[number]> & RelatedHit;
 
 export type HitOf<I extends SearchIndexName> = I extends "posts" ? PostHit : PersonHit;
 
@@ -129,6 +131,10 @@ export type SearchResult<I extends SearchIndexName = SearchIndexName> = {
   total: number;
   hits: HitOf<I>[];
   facets: FacetCounts;
+  /** The query with its typos corrected, when the engine corrected some (results include both, exact first). */
+  correctedQuery?: string;
+  /** Related skill id → the skill the query names that it is related to, for hits found through a relation. */
+  relatedTo?: Record<string, string>;
 };
 
 /** Settings declared in code; Meilisearch applies them, the embedded engine gets synonyms from skill_labels. */

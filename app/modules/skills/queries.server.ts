@@ -38,42 +38,57 @@ export async function insertUserSkill(sql: Db, input: { slug: string; label: str
 }
 
 /**
- * Labels that start with the typed key (a range on the byte-ordered index: every string that starts with `key`
- * sorts between `key` and `key` followed by the highest code point), then, for keys of three or more characters,
- * labels similar to it (trigram index) for typos.
- */
-/**
- * Occupations are never offered as skills, and a user-made skill only to its creator until an admin accepted it
- * (the ranking below is the search helper's; only this filter is added to it).
+ * Skill suggestions as you type, ranked: a label that starts with the typed key, then a label with a word that
+ * starts with it ("druck" → "3D-Druck"), then a label that contains it ("Siebdruck"), then look-alikes (typos);
+ * within each, skills somebody uses (on a post or profile) before unused ones, curated before ESCO, shorter first.
+ * Prefixes come from the byte-ordered index (a range scan, also in generic plans), inner matches and typos from
+ * the trigram index (keys of three or more characters); no sequential scan of all labels. Occupations are never
+ * offered as skills, and a user-made skill only to its creator until an admin accepted it.
  */
 export async function suggestSkills(sql: Db, key: string, limit: number, viewerId: string | null = null) {
   const upper = `${key}\u{10FFFF}`;
   const fuzzy = key.length >= 3;
+  // key is a normalizeSkillLabel() key: letters, digits, # and +, never a LIKE wildcard.
+  const inner = `%${key}%`;
   return sql<(SkillRef & { label: string; lang: string })[]>`
     with prefixed as (
-      select l.skill_id, l.label, l.lang, true as is_prefix, similarity(l.normalized, ${key}) as score
+      select l.skill_id, l.label, l.lang, 0 as kind, similarity(l.normalized, ${key}) as score
       from skill_labels l
       where (l.normalized collate "C") >= ${key} and (l.normalized collate "C") < ${upper}
       order by length(l.normalized)
       limit 200
+    ), inside as (
+      select l.skill_id, l.label, l.lang, similarity(l.normalized, ${key}) as score
+      from skill_labels l
+      where ${fuzzy} and l.normalized like ${inner} and not ((l.normalized collate "C") >= ${key} and (l.normalized collate "C") < ${upper})
+      order by length(l.normalized)
+      limit 200
     ), typos as (
-      select l.skill_id, l.label, l.lang, false as is_prefix, similarity(l.normalized, ${key}) as score
+      select l.skill_id, l.label, l.lang, 3 as kind, similarity(l.normalized, ${key}) as score
       from skill_labels l
       where ${fuzzy} and l.normalized % ${key}
       order by score desc
       limit 100
     ), candidates as (
-      select * from prefixed union all select * from typos
+      select * from prefixed
+      union all
+      select i.skill_id, i.label, i.lang,
+             case when exists (select 1 from search_label_words(i.label) w where w.word like ${key} || '%') then 1 else 2 end, i.score
+      from inside i
+      union all
+      select * from typos
     ), ranked as (
-      select distinct on (s.id) s.id, s.slug, s.label_de, s.label_en, s.source, c.label, c.lang, c.is_prefix, c.score
+      select distinct on (s.id) s.id, s.slug, s.label_de, s.label_en, s.source, c.label, c.lang, c.kind, c.score
       from candidates c join skills s on s.id = c.skill_id
       where s.merged_into_id is null and s.source <> 'occupation'
         and (s.source <> 'user' or s.accepted_at is not null or s.created_by = ${viewerId})
-      order by s.id, c.is_prefix desc, c.score desc
+      order by s.id, c.kind, c.score desc, length(c.label)
     )
-    select id, slug, label_de, label_en, source, label, lang from ranked
-    order by is_prefix desc, score desc,
-      case source when 'curated' then 0 when 'esco' then 1 when 'occupation' then 2 else 3 end, length(label)
+    select r.id, r.slug, r.label_de, r.label_en, r.source, r.label, r.lang from ranked r
+    order by r.kind,
+      (exists (select 1 from post_skills ps where ps.skill_id = r.id) or exists (select 1 from profile_skills pr where pr.skill_id = r.id)) desc,
+      case r.source when 'curated' then 0 when 'esco' then 1 when 'occupation' then 2 else 3 end,
+      case when r.kind = 3 then -r.score else 0 end, length(r.label), r.id
     limit ${limit}`;
 }
 
