@@ -7,6 +7,7 @@ import { startBackgroundWorkers } from "./workers.server";
 import { stopWorkers } from "./jobs.server";
 import { stopDigestScheduler } from "~/modules/digest/scheduler.server";
 import { seedDemo, shouldSeedDemoOnFirstStart } from "~/modules/demo/demo.server";
+import { followSearchChanges } from "~/modules/search/embedded-engine.server";
 
 export type BootOptions = {
   workers?: boolean;
@@ -71,6 +72,8 @@ async function seedDemoOnFirstEmbeddedStart(database: Database, quiet?: boolean)
 export async function startServices(options: BootOptions = {}) {
   const database = await openAppDatabase({ role: "server", ...options });
   await seedDemoOnFirstEmbeddedStart(database, options.quiet);
+  // Totals of broad searches are kept per process; writes anywhere tell every instance to forget them.
+  const stopFollowingSearchChanges = await followSearchChanges(database.sql);
   if ((options.workers ?? true) && env().WORKERS === "on") startBackgroundWorkers();
   const dataDir = env().DATA_DIR;
   return {
@@ -82,6 +85,7 @@ export async function startServices(options: BootOptions = {}) {
     async stop() {
       stopDigestScheduler();
       await stopWorkers();
+      await stopFollowingSearchChanges();
       forgetServerAddress(dataDir);
       await database.close();
     },

@@ -1,4 +1,4 @@
-import type { Db } from "~/lib/db.server";
+import type { Db, Sql } from "~/lib/db.server";
 import { normalizeSkillLabel } from "~/modules/skills/normalize";
 import { phraseKey, queryTokens, type QueryToken } from "./query";
 import { anyOf, keyTsquery, skillsTsquery, tokenTsquery, type WordStems } from "./tsquery";
@@ -33,9 +33,14 @@ const isId = (value: string) => /^\d{1,18}$/.test(value);
 /**
  * Counting a broad search (a bare listing, a common word) means reading every match: half a second at
  * 100,000 posts, for a number ("12,345 Treffer") and facet counts nobody can tell apart from a minute-old
- * one. So the total and facets of searches with at least BROAD_RESULTS hits are kept for BROAD_COUNTS_TTL_MS
- * per process, and the next pages, sort orders and visitors read only their page of hits. Narrow searches
- * are always counted exactly, so a new post shows in its own counts at once.
+ * one. So the total and facets of searches with at least BROAD_RESULTS hits are kept for BROAD_COUNTS_TTL_MS,
+ * and the next pages, sort orders and visitors read only their page of hits. Narrow searches are always
+ * counted exactly, so a new post shows in its own counts at once.
+ *
+ * Several instances must show the same totals: every write to the search tables notifies `search_changed`
+ * (a trigger, migration 0018), and each process that follows it (followSearchChanges, called by the server at
+ * start) forgets what it kept. A process that does not listen keeps nothing. Within the minute a post that
+ * expires can still be counted; that drift is the same on every instance only up to when each counted.
  */
 const BROAD_RESULTS = 1000;
 const BROAD_COUNTS_TTL_MS = 60_000;
@@ -44,8 +49,11 @@ const BROAD_COUNTS_MAX_ENTRIES = 2000;
 type HowMatched = { match: queries.MatchLevel; similar: { key: string; skill_id: string }[] };
 type KnownCounts = { total: number; facets: SearchResult<SearchIndexName>["facets"]; how: HowMatched; expiresAt: number };
 const broadCounts = new Map<string, KnownCounts>();
+/** True while this process hears every change to the search tables; only then are counts kept. */
+let followingSearchChanges = false;
 
 function knownCounts(key: string): KnownCounts | undefined {
+  if (!followingSearchChanges) return undefined;
   const known = broadCounts.get(key);
   if (known && known.expiresAt > Date.now()) return known;
   if (known) broadCounts.delete(key);
@@ -53,6 +61,7 @@ function knownCounts(key: string): KnownCounts | undefined {
 }
 
 function rememberCounts(key: string, counts: Omit<KnownCounts, "expiresAt">) {
+  if (!followingSearchChanges) return;
   broadCounts.set(key, { ...counts, expiresAt: Date.now() + BROAD_COUNTS_TTL_MS });
   if (broadCounts.size > BROAD_COUNTS_MAX_ENTRIES) broadCounts.delete(broadCounts.keys().next().value as string);
 }
@@ -60,6 +69,27 @@ function rememberCounts(key: string, counts: Omit<KnownCounts, "expiresAt">) {
 /** Tests that change many documents and count again start from exact counts. */
 export function forgetBroadSearchCounts() {
   broadCounts.clear();
+}
+
+/**
+ * Listens on `search_changed` (a connection of its own, reconnected by postgres.js) and forgets the kept counts on
+ * every change and on every (re)connect, since notifications sent while the connection was down are lost.
+ * Returns a function that stops listening.
+ */
+export async function followSearchChanges(sql: Sql): Promise<() => Promise<void>> {
+  const { unlisten } = await sql.listen(
+    "search_changed",
+    () => broadCounts.clear(),
+    () => {
+      broadCounts.clear();
+      followingSearchChanges = true;
+    },
+  );
+  return async () => {
+    followingSearchChanges = false;
+    broadCounts.clear();
+    await unlisten();
+  };
 }
 
 /** What the engine knows about a query before searching: each token and the phrase as tsquery text. */
