@@ -9,7 +9,6 @@
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { connect, useDatabase, type Sql } from "~/lib/db.server";
 import { startThrowawayCluster } from "~/lib/embedded-postgres.server";
