@@ -455,6 +455,8 @@ async function main() {
           await expectText(page, "Schau in dein Postfach");
           const link = await latestMailLink(page, base, "keyboard@example.org", /login\/verify/);
           await page.goto(link);
+          // The page's one button takes focus once the page is interactive; a keyboard user presses Enter on it.
+          await page.waitForFunction(() => document.activeElement?.matches("button[type=submit]") ?? false, undefined, { timeout: 15_000 });
           await page.keyboard.press("Enter");
           await page.waitForURL(/\/profile/);
           const tabTo = async (selector: string) => {
