@@ -167,8 +167,11 @@ export function settingsDiffer(wanted: Settings, actual: Settings): string[] {
     .filter(([name, value]) => {
       const current = (actual as Record<string, unknown>)[name];
       if (name === "synonyms") {
-        const have = (current ?? {}) as Record<string, string[]>;
-        const want = (value ?? {}) as Record<string, string[]>;
+        // Compared without case: a server that answers them lowercased has the same synonyms.
+        const lower = (synonyms: unknown) =>
+          Object.fromEntries(Object.entries((synonyms ?? {}) as Record<string, string[]>).map(([word, list]) => [word.toLowerCase(), list.map((item) => item.toLowerCase())]));
+        const have = lower(current);
+        const want = lower(value);
         return Object.keys(want).length !== Object.keys(have).length || Object.entries(want).some(([word, list]) => !sameValue(list, have[word], true));
       }
       return !sameValue(value, current, UNORDERED_SETTINGS.has(name));

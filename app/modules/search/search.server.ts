@@ -218,8 +218,13 @@ export async function reindexSearch(options: ReindexOptions = {}) {
     } finally {
       await lock.release();
     }
-    // Catch up now rather than at the workers' next round (and when no server is running).
-    while ((await runMeilisearchWorkerOnce()) > 0);
+    // Catch up now rather than at the workers' next round (and when no server is running). A failure here leaves
+    // the changes queued with their error, for the workers to retry; the reindex itself is done.
+    try {
+      while ((await runMeilisearchWorkerOnce()) > 0);
+    } catch (error) {
+      console.error(`[search] changes made during the reindex are queued for Meilisearch: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return counts;
 }
