@@ -1,4 +1,4 @@
-import { Meilisearch, type EnqueuedTaskPromise, type IndexSwap, type Settings } from "meilisearch";
+import { Meilisearch, MeilisearchApiError, type EnqueuedTaskPromise, type IndexSwap, type Settings } from "meilisearch";
 import {
   PERSON_HIT_FIELDS,
   POST_HIT_FIELDS,
@@ -249,7 +249,15 @@ export function createMeilisearchEngine(config: MeilisearchConfig): MeilisearchE
 
   /** Sends the settings only when the index's differ from them (one GET on start, no task when equal). */
   async function applyIndexSettings(uid: string, wanted: Settings) {
-    const differing = settingsDiffer(wanted, await client.index(uid).getSettings());
+    // Settings that cannot be read (a refused request) count as different: sending them all is always right.
+    const current = await client
+      .index(uid)
+      .getSettings()
+      .catch((error: unknown) => {
+        if (error instanceof MeilisearchApiError) return {};
+        throw error;
+      });
+    const differing = settingsDiffer(wanted, current);
     if (differing.length === 0) return false;
     const changed = Object.fromEntries(differing.map((name) => [name, (wanted as Record<string, unknown>)[name]])) as Settings;
     await finished(client.index(uid).updateSettings(changed), `settings (${differing.join(", ")}) of ${uid}`);
