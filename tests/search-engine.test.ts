@@ -1,6 +1,8 @@
 /**
- * The behaviour both search engines must show. Runs against the embedded engine always, and against a real
- * Meilisearch when MEILI_HOST is set (MEILI_API_KEY optional), in indexes with a throwaway prefix.
+ * The behaviour both search engines must show. Runs against the embedded engine always; the Meilisearch
+ * adapter against the local stand-in (tests/stand-ins/meilisearch.ts, a 1.12 server: no `rename`), and against a
+ * real Meilisearch when MEILI_HOST is set (MEILI_API_KEY optional), in indexes with a throwaway prefix.
+ * Behaviour that needs Meilisearch's language processing (stemming, segmentation) is left to the real server.
  */
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +16,7 @@ import { applySearchChanges } from "~/modules/search/search.server";
 import type { PostHit, SearchEngine, SearchFilters, SearchRequest } from "~/modules/search/types";
 import { useTestDatabase } from "./helpers/database";
 import { createPerson, createTestPost } from "./helpers/factories";
+import { startMeilisearchStandIn, type MeilisearchStandIn } from "./stand-ins/meilisearch";
 
 useTestDatabase();
 
@@ -42,9 +45,37 @@ beforeAll(async () => {
   while ((await processOutbox("search", applySearchChanges)) > 0);
 });
 
-type EngineUnderTest = { name: string; engine: () => SearchEngine; cleanup?: () => Promise<void> };
+type EngineUnderTest = { name: string; engine: () => SearchEngine; cleanup?: () => Promise<void>; standIn?: boolean };
 
 const engines: EngineUnderTest[] = [{ name: "embedded", engine: () => createEmbeddedEngine(db()) }];
+
+/** Fills a Meilisearch (stand-in or real) with the settings and every document of the test database. */
+async function fillMeilisearch(meili: ReturnType<typeof createMeilisearchEngine>) {
+  await meili.applySettings({ synonyms: await buildSynonyms(db()) });
+  const postIds = (await db()<{ id: string }[]>`select id from posts`).map((row) => row.id);
+  const personIds = (await db()<{ id: string }[]>`select user_id as id from profiles`).map((row) => row.id);
+  await meili.index("posts", (await buildPostDocuments(db(), postIds)).documents);
+  await meili.index("people", (await buildPersonDocuments(db(), personIds)).documents);
+}
+
+let standIn: MeilisearchStandIn | undefined;
+let standInEngine: ReturnType<typeof createMeilisearchEngine> | undefined;
+engines.push({
+  name: "meilisearch stand-in (1.12)",
+  standIn: true,
+  engine: () => {
+    if (!standInEngine) throw new Error("stand-in not started");
+    return standInEngine;
+  },
+  cleanup: async () => {
+    await standIn?.close();
+  },
+});
+beforeAll(async () => {
+  standIn = await startMeilisearchStandIn({ version: "1.12.0", taskDelayMs: 1 });
+  standInEngine = createMeilisearchEngine({ host: standIn.url, indexPrefix: "engine_", timeoutMs: 10_000, taskTimeoutMs: 10_000 });
+  await fillMeilisearch(standInEngine);
+});
 
 const liveHost = process.env.MEILI_HOST;
 if (liveHost) {
@@ -59,11 +90,7 @@ if (liveHost) {
     },
   });
   beforeAll(async () => {
-    await meili.applySettings({ synonyms: await buildSynonyms(db()) });
-    const postIds = (await db()<{ id: string }[]>`select id from posts`).map((row) => row.id);
-    const personIds = (await db()<{ id: string }[]>`select user_id as id from profiles`).map((row) => row.id);
-    await meili.index("posts", (await buildPostDocuments(db(), postIds)).documents);
-    await meili.index("people", (await buildPersonDocuments(db(), personIds)).documents);
+    await fillMeilisearch(meili);
   });
 }
 
@@ -197,6 +224,37 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
     expect(second.hits.map((hit) => hit.id)).toEqual([ids.roof, ids.workshop]);
     const newest = await searchPosts("Holz", {}, { sort: "newest" });
     expect(newest.hits.map((hit) => hit.id)).toEqual([ids.roof, ids.workshop]);
+  });
+
+  // The one ranking both engines follow (README "Search"): relevance — more query words, then title and skills
+  // before description — with the newest first among equals; "newest" is strictly newest first among the matches.
+  it("ranks by relevance with the newest first among equals, and strictly by date when asked for the newest", async () => {
+    const smith = await createPerson({ displayName: "Uwe Esse", role: "craftsperson" });
+    const post = (title: string, description: string) => createTestPost(smith.id, { title, description, skills: "Metallbearbeitung", category: "knowhow", location: "Lindenau" });
+    const ranked = {
+      gutter: await post("Kupferschmied repariert Dachrinnen", "Schmiedearbeiten nach Maß."),
+      older: await post("Kupferschmied mit Esse und Amboss", "Schmiedearbeiten nach Maß."),
+      newer: await post("Kupferschmied mit Esse und Amboss", "Schmiedearbeiten nach Maß."),
+      mention: await post("Altmetall abzugeben", "Reste vom Kupferschmied nebenan."),
+    };
+    for (const [hoursAgo, key] of [[4, "gutter"], [3, "older"], [2, "newer"], [1, "mention"]] as const) {
+      await db()`update posts set created_at = now() - make_interval(hours => ${hoursAgo}) where id = ${ranked[key]}`;
+    }
+    const { documents } = await buildPostDocuments(db(), Object.values(ranked));
+    await engine().index("posts", documents);
+    try {
+      const relevance = await postIds("Kupferschmied");
+      expect(new Set(relevance)).toEqual(new Set(Object.values(ranked)));
+      // Equal text: the newer first. Only in the description: after every title match.
+      expect(relevance.indexOf(ranked.newer)).toBeLessThan(relevance.indexOf(ranked.older));
+      expect(relevance.at(-1)).toBe(ranked.mention);
+      // Both words before one of them, though it is the oldest.
+      expect((await postIds("Kupferschmied Dachrinnen"))[0]).toBe(ranked.gutter);
+      const newest = await searchPosts("Kupferschmied", {}, { sort: "newest" });
+      expect(newest.hits.map((hit) => hit.id)).toEqual([ranked.mention, ranked.newer, ranked.older, ranked.gutter]);
+    } finally {
+      await engine().remove("posts", Object.values(ranked));
+    }
   });
 
   it("finds people by what they offer and seek, in both languages and with typos", async () => {

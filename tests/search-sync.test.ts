@@ -215,4 +215,56 @@ describe("search sync", () => {
     expect(standIn.documents.get("sync_posts")?.size).toBe(visible);
     expect(standIn.requestsTo("POST", /^\/swap-indexes$/)).toHaveLength(2);
   });
+
+  it("catches up after a reindex with the changes made while it built the new Meilisearch index (point 9)", async () => {
+    useStandIn();
+    const person = await createPerson({ displayName: "Mira Kupfer" });
+    const closing = await createTestPost(person.id, { title: "Kupferkessel zu verleihen", skills: "Metallbearbeitung" });
+    const renamed = await createTestPost(person.id, { title: "Kupferdraht Reste", skills: "Metallbearbeitung" });
+    await drain();
+    expect(standIn.documents.get("sync_posts")?.has(closing)).toBe(true);
+
+    // While the first batch of posts sits in the new index's queue, one post is closed and one retitled, and the
+    // workers run (in this process; another instance's would see the same lock).
+    let changed = false;
+    let appliedMeanwhile = -1;
+    standIn.onRequest(async (request) => {
+      if (changed || request.method !== "POST" || !/^\/indexes\/sync_posts_reindex_\d+\/documents$/.test(request.path)) return;
+      changed = true;
+      expect(await changePostStatus(closing, { id: person.id, isAdmin: false }, "closed")).toBe(true);
+      await db()`update posts set title = 'Kupferdraht Reste, frisch sortiert' where id = ${renamed}`;
+      await db().begin((tx) => enqueueChange(tx, "post", [renamed]));
+      await drainEmbedded();
+      appliedMeanwhile = await drainMeilisearch();
+    });
+    try {
+      await reindexSearch();
+    } finally {
+      standIn.onRequest(undefined);
+    }
+    expect(changed).toBe(true);
+    // The queue waited for the swap instead of writing into the index that was swapped out …
+    expect(appliedMeanwhile).toBe(0);
+    // … and was applied to the new one right after it.
+    const live = standIn.documents.get("sync_posts");
+    expect(live?.has(closing)).toBe(false);
+    expect(live?.get(renamed)).toMatchObject({ title: "Kupferdraht Reste, frisch sortiert" });
+    expect(await pendingSearchEvents("search_meili")).toEqual([]);
+  });
+
+  it("lets only one reindex run at a time", async () => {
+    useStandIn();
+    let second: Promise<unknown> | undefined;
+    standIn.onRequest(async (request) => {
+      if (second || request.path !== "/swap-indexes") return;
+      second = reindexSearch().catch((error: unknown) => error);
+      await second;
+    });
+    try {
+      await reindexSearch();
+    } finally {
+      standIn.onRequest(undefined);
+    }
+    expect(String(await second)).toMatch(/Another search reindex is running/);
+  });
 });

@@ -56,6 +56,10 @@ const envSchema = z
     RESEND_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(2),
     MEILI_HOST: optionalString.pipe(z.string().url({ message: "must be a URL such as http://127.0.0.1:7700" }).optional()),
     MEILI_API_KEY: optionalString,
+    /** A key whose only action is search: used for queries when set (MEILI_API_KEY for everything else). */
+    MEILI_SEARCH_API_KEY: optionalString.pipe(z.string().min(16, { message: "must be a Meilisearch API key (at least 16 characters)" }).optional()),
+    /** Every Meilisearch request gives up after this long (searches then fall back to the embedded engine). */
+    MEILI_TIMEOUT_MS: positiveInt.max(60_000).default(3000),
     MEILI_INDEX_PREFIX: z
       .string()
       .regex(/^[a-z0-9_]*$/, { message: "only a-z, 0-9 and _" })

@@ -10,6 +10,8 @@ export const LOCK = {
   taxonomySeed: 7_300_002,
   matching: 7_300_005,
   digestRun: 7_300_006,
+  /** Held for a whole Meilisearch reindex; Meilisearch's queue waits meanwhile and catches up after the swap. */
+  searchReindex: 7_300_007,
 } as const;
 
 export const KEYED_LOCK = {

@@ -1,5 +1,6 @@
 import type postgres from "postgres";
-import type { Db } from "~/lib/db.server";
+import type { Db, Sql } from "~/lib/db.server";
+import { LOCK } from "~/lib/locks.server";
 import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
 import { allOf, anyOf, skillsTsquery } from "./tsquery";
 import type { FacetCount, PersonDocument, PersonHit, PostDocument, PostHit, SearchFilters, SearchSort } from "./types";
@@ -349,6 +350,34 @@ export async function deletePersonDocuments(sql: Db, ids: string[]) {
 export async function deleteDocumentsIndexedBefore(sql: Db, index: "posts" | "people", before: Date) {
   if (index === "posts") await sql`delete from search_posts where indexed_at < ${before}`;
   else await sql`delete from search_people where indexed_at < ${before}`;
+}
+
+/**
+ * Takes the reindex lock on a connection of its own for as long as the reindex runs (across processes and
+ * instances); undefined when another reindex holds it.
+ */
+export async function holdReindexLock(sql: Sql): Promise<{ release: () => Promise<void> } | undefined> {
+  const reserved = await sql.reserve();
+  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${LOCK.searchReindex}) as locked`;
+  if (!row.locked) {
+    reserved.release();
+    return undefined;
+  }
+  return {
+    release: async () => {
+      try {
+        await reserved`select pg_advisory_unlock(${LOCK.searchReindex})`;
+      } finally {
+        reserved.release();
+      }
+    },
+  };
+}
+
+/** Whether a reindex holds its lock now (a shared try-lock, released again when the statement ends). */
+export async function reindexRunning(sql: Db): Promise<boolean> {
+  const [row] = await sql<{ free: boolean }[]>`select pg_try_advisory_xact_lock_shared(${LOCK.searchReindex}) as free`;
+  return !row.free;
 }
 
 export async function databaseNow(sql: Db) {

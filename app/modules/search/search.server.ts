@@ -6,7 +6,7 @@ import { skillLabel, suggestSkills } from "~/modules/skills/skills.server";
 import { buildPersonDocuments, buildPostDocuments, buildSynonyms } from "./documents.server";
 import { createEmbeddedEngine } from "./embedded-engine.server";
 import { highlight, snippet, type Segment } from "./highlight";
-import { createMeilisearchEngine } from "./meilisearch-engine.server";
+import { createMeilisearchEngine, SWAP_RENAME_SINCE, versionAtLeast, type MeilisearchEngine } from "./meilisearch-engine.server";
 import * as queries from "./queries.server";
 import { cleanQuery, queryTokens, type SearchParams } from "./query";
 import {
@@ -20,11 +20,10 @@ import {
   type SearchIndexName,
   type SearchRequest,
   type SearchResult,
+  type SearchSettings,
 } from "./types";
 
 export type { SearchParams } from "./query";
-
-type MeilisearchEngine = ReturnType<typeof createMeilisearchEngine>;
 
 /** After Meilisearch failed, searches go to the embedded engine for this long before trying it again. */
 const MEILISEARCH_RETRY_AFTER_MS = 15_000;
@@ -35,11 +34,17 @@ let meilisearch: { key: string; engine: MeilisearchEngine; downUntil: number; se
 function configuredMeilisearch() {
   const config = env();
   if (!config.MEILI_HOST) return undefined;
-  const key = [config.MEILI_HOST, config.MEILI_API_KEY ?? "", config.MEILI_INDEX_PREFIX].join("|");
+  const key = [config.MEILI_HOST, config.MEILI_API_KEY ?? "", config.MEILI_SEARCH_API_KEY ?? "", config.MEILI_INDEX_PREFIX, config.MEILI_TIMEOUT_MS].join("|");
   if (meilisearch?.key !== key) {
     meilisearch = {
       key,
-      engine: createMeilisearchEngine({ host: config.MEILI_HOST, apiKey: config.MEILI_API_KEY, indexPrefix: config.MEILI_INDEX_PREFIX }),
+      engine: createMeilisearchEngine({
+        host: config.MEILI_HOST,
+        apiKey: config.MEILI_API_KEY,
+        searchApiKey: config.MEILI_SEARCH_API_KEY,
+        indexPrefix: config.MEILI_INDEX_PREFIX,
+        timeoutMs: config.MEILI_TIMEOUT_MS,
+      }),
       downUntil: 0,
       settingsApplied: false,
     };
@@ -49,12 +54,6 @@ function configuredMeilisearch() {
 
 export function configuredEngineName(): "meilisearch" | "embedded" {
   return env().MEILI_HOST ? "meilisearch" : "embedded";
-}
-
-/** Every engine that must receive changes: the embedded one always (it is the fallback), Meilisearch when set. */
-function writeEngines(sql: Db): SearchEngine[] {
-  const meili = configuredMeilisearch();
-  return meili ? [createEmbeddedEngine(sql), meili.engine] : [createEmbeddedEngine(sql)];
 }
 
 export type SearchOutcome<I extends SearchIndexName> = SearchResult<I> & {
@@ -122,16 +121,24 @@ export async function applySearchChanges(events: OutboxEvent[], tx: Db) {
   if (configuredMeilisearch()) await forwardOutboxEvents(tx, "search_meili", events);
 }
 
+export class ReindexRunningError extends Error {}
+
 /**
- * Meilisearch's queue: its settings once per process, documents read from the database, then sent with no
- * transaction open (claim → call → done). A failure, settings included, stays on these events (attempts, error).
+ * Meilisearch's queue: the server's version and settings once per process (settings sent only when they
+ * differ), documents read from the database, then sent with no transaction open (claim → call → done). A
+ * failure, settings included, stays on these events (attempts, error).
  */
 export async function applyMeilisearchChanges(events: OutboxEvent[]) {
   const meili = configuredMeilisearch();
   if (!meili) return; // no longer configured: nothing to keep in step
+  // Claimed just as a reindex began: these would land in the index it is about to replace. They wait for it.
+  if (await queries.reindexRunning(db())) throw new ReindexRunningError("a search reindex is running; applied after its swap");
   if (!meili.settingsApplied) {
+    const version = await meili.engine.serverVersion();
     await meili.engine.applySettings({ synonyms: await buildSynonyms(db()) });
     meili.settingsApplied = true;
+    const swaps = versionAtLeast(version, SWAP_RENAME_SINCE) ? "" : ` (before ${SWAP_RENAME_SINCE}: reindex swaps without \`rename\`)`;
+    console.log(`[search] Meilisearch ${version} at ${env().MEILI_HOST}${swaps}`);
   }
   await writeDocuments(meili.engine, await documentsForEvents(db(), events));
 }
@@ -144,6 +151,8 @@ export async function runSearchWorkerOnce(): Promise<number> {
 /** One round of Meilisearch's worker: a claimed batch of its queue. */
 export async function runMeilisearchWorkerOnce(): Promise<number> {
   if (!configuredMeilisearch()) return 0;
+  // While a reindex builds the new index, changes wait in the queue and are applied after the swap.
+  if (await queries.reindexRunning(db())) return 0;
   return processOutboxOutsideTransaction("search_meili", applyMeilisearchChanges, { limit: 100 });
 }
 
@@ -167,29 +176,56 @@ async function* documentBatches<I extends SearchIndexName>(
   }
 }
 
-/** Rebuilds every engine's posts and people from the database; searches keep answering meanwhile. */
-export async function reindexSearch(options: { sql?: Db; onProgress?: (progress: ReindexProgress) => void } = {}) {
+async function reindexEngine(sql: Db, engine: SearchEngine, totals: Record<SearchIndexName, number>, settings: SearchSettings, options: ReindexOptions) {
+  const counts = { posts: 0, people: 0 };
+  for (const index of ["posts", "people"] as const) {
+    let done = 0;
+    options.onProgress?.({ engine: engine.name, index, done, total: totals[index] });
+    await engine.reindex(
+      index,
+      documentBatches(sql, index, (count) => {
+        done += count;
+        options.onProgress?.({ engine: engine.name, index, done: Math.min(done, totals[index]), total: totals[index] });
+      }),
+      settings,
+    );
+    counts[index] = done;
+  }
+  return counts;
+}
+
+type ReindexOptions = { sql?: Db; onProgress?: (progress: ReindexProgress) => void };
+
+/**
+ * Rebuilds every engine's posts and people from the database; searches keep answering meanwhile.
+ * The embedded tables are upserted and swept (writes meanwhile are newer, so they stay). Meilisearch builds a
+ * fresh index that is swapped in: while it is built the reindex holds a PostgreSQL lock, Meilisearch's queue
+ * (in every process) waits, and after the swap the queue is applied to the new index — so a change made during
+ * the reindex is never left behind in the index that was swapped out.
+ */
+export async function reindexSearch(options: ReindexOptions = {}) {
   const sql = options.sql ?? db();
   const totals = await queries.countReindexSources(sql);
   const settings = { synonyms: await buildSynonyms(sql) };
-  const counts = { posts: 0, people: 0 };
-  for (const engine of writeEngines(sql)) {
-    for (const index of ["posts", "people"] as const) {
-      let done = 0;
-      options.onProgress?.({ engine: engine.name, index, done, total: totals[index] });
-      await engine.reindex(
-        index,
-        documentBatches(sql, index, (count) => {
-          done += count;
-          options.onProgress?.({ engine: engine.name, index, done: Math.min(done, totals[index]), total: totals[index] });
-        }),
-        settings,
-      );
-      counts[index] = done;
+  const counts = await reindexEngine(sql, createEmbeddedEngine(sql), totals, settings, options);
+  const meili = configuredMeilisearch();
+  if (meili) {
+    const lock = await queries.holdReindexLock(db());
+    if (!lock) throw new ReindexRunningError("Another search reindex is running; try again when it has finished.");
+    try {
+      await reindexEngine(sql, meili.engine, totals, settings, options);
+      meili.settingsApplied = true;
+    } finally {
+      await lock.release();
+    }
+    // Catch up now rather than at the workers' next round (and when no server is running). A failure here leaves
+    // the changes queued with their error, for the workers to retry; the reindex itself is done.
+    try {
+      while ((await runMeilisearchWorkerOnce()) > 0);
+    } catch (error) {
+      console.error(`[search] changes made during the reindex are queued for Meilisearch: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const meili = configuredMeilisearch();
-  if (meili) meili.settingsApplied = true;
   return counts;
 }
 
