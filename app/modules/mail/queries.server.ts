@@ -52,6 +52,15 @@ export async function claimDueEmails(sql: Db, limit: number, leaseSeconds: numbe
     returning id, user_id, to_address, kind, subject, html, text, headers, idempotency_key, status, attempts`;
 }
 
+/** Is transactional mail due, or claimed by a worker that is sending it right now? */
+export async function transactionalMailWaiting(sql: Db) {
+  const [row] = await sql<{ waiting: boolean }[]>`
+    select exists (
+      select 1 from email_messages
+      where status in ('pending', 'sending') and (status = 'sending' or next_attempt_at <= now())) as waiting`;
+  return row.waiting;
+}
+
 export async function markEmailSent(sql: Db, id: string, transport: string, providerId: string | null) {
   await sql`
     update email_messages set status = 'sent', transport = ${transport}, provider_id = ${providerId},
