@@ -11,3 +11,6 @@ alter table digests add column settled_run_id bigint references digest_runs (id)
 alter table digests add column sending_run_id bigint references digest_runs (id) on delete set null;
 create index digests_run on digests (run_id);
 create index digests_settled_run on digests (settled_run_id);
+
+-- Why a run stopped early ('quota': the provider's daily or monthly quota is used up), for the admin page.
+alter table digest_runs add column stop_reason text check (stop_reason in ('quota'));

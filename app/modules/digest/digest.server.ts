@@ -71,7 +71,7 @@ export type DigestRunOptions = {
 };
 
 export type DigestRunResult =
-  | { ran: true; runId: string; planned: number; sent: number; skipped: number; failed: number; stoppedBy?: string }
+  | { ran: true; runId: string; planned: number; sent: number; skipped: number; failed: number; stoppedBy?: string; quotaUsedUp?: boolean }
   | { ran: false; reason: "locked" };
 
 /**
@@ -91,24 +91,32 @@ export async function runDigests(options: DigestRunOptions): Promise<DigestRunRe
   // of what it did (taken from the digest rows), and this run carries on with what it left.
   await queries.closeInterruptedRuns(sql, runId);
   let error: string | null = null;
+  let stopReason: "quota" | null = null;
   try {
     for (const frequency of options.plan === false ? [] : frequencies) {
       await queries.planDigests(sql, { runId, frequency, period: periodKey(now, frequency, config.DIGEST_TIMEZONE), until: now });
     }
     const sent = await sendDigests({ ...options, runId });
     error = sent.stoppedBy ?? null;
+    stopReason = sent.quotaUsedUp ? "quota" : null;
   } catch (failure) {
     error = failure instanceof Error ? failure.message : String(failure);
     throw failure;
   } finally {
     const outcome = await queries.countRunOutcome(sql, runId);
-    await queries.finishRun(sql, runId, outcome, error).catch(() => {});
+    await queries.finishRun(sql, runId, outcome, error, stopReason).catch(() => {});
     await lock.release();
   }
-  return { ran: true, runId, ...(await queries.countRunOutcome(sql, runId)), ...(error ? { stoppedBy: error } : {}) };
+  return {
+    ran: true,
+    runId,
+    ...(await queries.countRunOutcome(sql, runId)),
+    ...(error ? { stoppedBy: error } : {}),
+    ...(stopReason === "quota" ? { quotaUsedUp: true } : {}),
+  };
 }
 
-async function sendDigests(options: DigestRunOptions & { runId: string }): Promise<{ stoppedBy?: string }> {
+async function sendDigests(options: DigestRunOptions & { runId: string }): Promise<{ stoppedBy?: string; quotaUsedUp?: boolean }> {
   const sql = db();
   const { runId } = options;
   const transport = options.transport ?? mailTransport();
@@ -155,7 +163,7 @@ async function sendDigests(options: DigestRunOptions & { runId: string }): Promi
       // says why (shown on /admin/digests) instead of asking again and again.
       await queries.postponeBatchUntil(sql, batchKey, result.error, nextUtcMidnight(new Date()));
       await renderingAhead;
-      return { stoppedBy: `Sending quota used up; the remaining digests go out after midnight UTC (${result.error})` };
+      return { stoppedBy: `Sending quota used up; the remaining digests go out after midnight UTC (${result.error})`, quotaUsedUp: true };
     } else if (result.retryAfterSeconds !== undefined) {
       // Rate limited: the same batch goes again with the same key once the provider allows it.
       await pacer?.holdOff(result.retryAfterSeconds);

@@ -50,10 +50,16 @@ function runCounts(sql: Db) {
     ) s on true`;
 }
 
-export async function finishRun(sql: Db, runId: string, counts: { planned: number; sent: number; skipped: number; failed: number }, error: string | null) {
+export async function finishRun(
+  sql: Db,
+  runId: string,
+  counts: { planned: number; sent: number; skipped: number; failed: number },
+  error: string | null,
+  stopReason: "quota" | null = null,
+) {
   await sql`
     update digest_runs set finished_at = now(), planned = ${counts.planned}, sent = ${counts.sent},
-           skipped = ${counts.skipped}, failed = ${counts.failed}, error = ${error}
+           skipped = ${counts.skipped}, failed = ${counts.failed}, error = ${error}, stop_reason = ${stopReason}
     where id = ${runId}`;
 }
 
@@ -236,8 +242,20 @@ export async function countRunOutcome(sql: Db, runId: string) {
 /** The latest runs with their counts taken from the digest rows, so a run in progress or one that died shows what it did. */
 export async function recentRuns(sql: Db, limit: number) {
   return sql<
-    { id: string; trigger: string; frequencies: string[]; started_at: Date; finished_at: Date | null; planned: number; sent: number; skipped: number; failed: number; error: string | null }[]
-  >`select r.id, r.trigger, r.frequencies, r.started_at, r.finished_at, c.planned, c.sent, c.skipped, c.failed, r.error
+    {
+      id: string;
+      trigger: string;
+      frequencies: string[];
+      started_at: Date;
+      finished_at: Date | null;
+      planned: number;
+      sent: number;
+      skipped: number;
+      failed: number;
+      error: string | null;
+      stop_reason: "quota" | null;
+    }[]
+  >`select r.id, r.trigger, r.frequencies, r.started_at, r.finished_at, c.planned, c.sent, c.skipped, c.failed, r.error, r.stop_reason
     from (select * from digest_runs order by id desc limit ${limit}) r
     join (${runCounts(sql)}) c on c.run_id = r.id
     order by r.id desc`;
