@@ -3,7 +3,7 @@ import { db } from "~/lib/db.server";
 import { ResendTransport } from "~/lib/mail.server";
 import { requestLoginLink } from "~/modules/accounts/accounts.server";
 import { runDigests } from "~/modules/digest/digest.server";
-import { deliverDueEmails, enqueueEmail, setMailTransport } from "~/modules/mail/mail.server";
+import { deliverDueEmails, enqueueEmail, setMailTransport, transactionalMailWaiting } from "~/modules/mail/mail.server";
 import { useTestDatabase } from "./helpers/database";
 import { insertReadyDigests, mostRequestsInOneSecond, startInstance } from "./helpers/instances";
 import { startResendStandIn, type ResendStandIn } from "./stand-ins/resend";
@@ -122,5 +122,20 @@ describe("one mail pacer for every instance", () => {
     const [row] = await db()<{ status: string; attempts: number }[]>`select status, attempts from digests where to_address = ${address}`;
     expect(row).toEqual({ status: "sent", attempts: 1 });
     expect(new Set(standIn.requests.map((request) => request.idempotencyKey)).size).toBe(1);
+  });
+
+  it("digests wait for fresh transactional mail and mail being sent, not for mail that no worker has picked up for long", async () => {
+    expect(await transactionalMailWaiting()).toBe(false);
+    await enqueueEmail(db(), email("fresh"));
+    expect(await transactionalMailWaiting()).toBe(true);
+    await db()`update email_messages set status = 'sending', next_attempt_at = now() + interval '2 minutes' where idempotency_key = 'fresh'`;
+    expect(await transactionalMailWaiting()).toBe(true);
+    // due for a minute: no worker runs, so digests no longer leave their slots to it
+    await db()`update email_messages set status = 'pending', next_attempt_at = now() - interval '1 minute' where idempotency_key = 'fresh'`;
+    expect(await transactionalMailWaiting()).toBe(false);
+    // postponed (e.g. after a 429): not due, nothing to wait for
+    await db()`update email_messages set next_attempt_at = now() + interval '1 minute' where idempotency_key = 'fresh'`;
+    expect(await transactionalMailWaiting()).toBe(false);
+    await db()`delete from email_messages where idempotency_key = 'fresh'`;
   });
 });

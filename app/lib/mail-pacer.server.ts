@@ -32,8 +32,8 @@ export class SharedSendPacer {
 
   /**
    * A slot for bulk mail (digests): while `transactionalWaiting` says mail such as sign-in links is due, bulk mail
-   * leaves the slots to it. After `maxYieldSeconds` it takes one anyway, so due mail that no worker picks up
-   * (workers switched off) cannot hold the digests back for ever.
+   * leaves the slots to it. After `maxYieldSeconds` it takes one anyway (and `transactionalWaiting` ignores mail due
+   * for long), so due mail that no worker picks up (workers switched off) cannot hold the digests back for ever.
    */
   async takeBulkSlot(transactionalWaiting: () => Promise<boolean>, maxYieldSeconds = 30): Promise<void> {
     const maxYields = Math.ceil(maxYieldSeconds * this.requestsPerSecond);
