@@ -138,4 +138,19 @@ describe("one mail pacer for every instance", () => {
     expect(await transactionalMailWaiting()).toBe(false);
     await db()`delete from email_messages where idempotency_key = 'fresh'`;
   });
+
+  it("a run that meets 429 after 429 stops after five, says so, and the batch keeps its attempts for the next run", async () => {
+    const [address] = await insertReadyDigests(1, "digest-429-in-a-row");
+    standIn.failNext(...Array.from({ length: 5 }, () => ({ status: 429, retryAfter: 1 })));
+    const result = await runDigests({ trigger: "test", plan: false, transport });
+    expect(result).toMatchObject({ ran: true, sent: 0 });
+    expect(result.ran && result.stoppedBy).toMatch(/^Rate limited 5 times in a row/);
+    const [row] = await db()<{ status: string; attempts: number; last_error: string }[]>`
+      select status, attempts, last_error from digests where to_address = ${address}`;
+    expect(row).toMatchObject({ status: "sending", attempts: 0 });
+    expect(row.last_error).toMatch(/rate_limit_exceeded/);
+    const next = await runDigests({ trigger: "test", plan: false, transport });
+    expect(next).toMatchObject({ ran: true, sent: 1 });
+    expect(standIn.requests.filter((request) => request.status === 429)).toHaveLength(5);
+  });
 });

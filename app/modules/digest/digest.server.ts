@@ -16,6 +16,8 @@ export const DIGEST_BATCH_SIZE = 100;
 const BUILD_CHUNK = 100;
 const BUILD_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 6;
+/** Rate-limit answers in a row after which a run stops and leaves the batch to the retry timer. */
+const MAX_RATE_LIMITED_IN_A_ROW = 5;
 
 export type DigestContent = { subject: string; html: string; text: string; headers: Record<string, string>; matchCount: number };
 
@@ -126,6 +128,7 @@ async function sendDigests(options: DigestRunOptions & { runId: string }): Promi
   const batchSize = Math.min(DIGEST_BATCH_SIZE, options.batchSize ?? DIGEST_BATCH_SIZE);
   const from = env().MAIL_FROM;
   const counts = { planned: 0, sent: 0, skipped: 0, failed: 0 };
+  let rateLimitedInARow = 0;
 
   // Rendering the next batch overlaps the wait for the provider's next request slot.
   let renderingAhead: Promise<void> = renderUntilReady(runId, 2 * batchSize, counts);
@@ -150,6 +153,7 @@ async function sendDigests(options: DigestRunOptions & { runId: string }): Promi
 
     await pacer?.takeBulkSlot(transactionalMailWaiting);
     const result = await transport.sendBatch(emails, batchKey);
+    rateLimitedInARow = !result.ok && result.retryAfterSeconds !== undefined ? rateLimitedInARow + 1 : 0;
     if (result.ok) {
       await options.afterProviderAccepted?.(batchKey);
       const rejectedAt = new Map(result.rejected.map((entry) => [entry.index, entry.error]));
@@ -168,6 +172,12 @@ async function sendDigests(options: DigestRunOptions & { runId: string }): Promi
       // Rate limited: the same batch goes again with the same key once the provider allows it.
       await pacer?.holdOff(result.retryAfterSeconds);
       await queries.postponeBatchUntil(sql, batchKey, result.error, new Date());
+      // Someone else uses up the team's rate (another app on the same Resend team?): stop rather than hold the
+      // digest lock asking; the retry timer carries on, and the 429s cost no attempt.
+      if (rateLimitedInARow >= MAX_RATE_LIMITED_IN_A_ROW) {
+        await renderingAhead;
+        return { stoppedBy: `Rate limited ${rateLimitedInARow} times in a row; the retry timer carries on (${result.error})` };
+      }
     } else {
       const attempts = Math.max(...batch.map((digest) => digest.attempts));
       const giveUp = result.permanent || attempts >= MAX_ATTEMPTS;
