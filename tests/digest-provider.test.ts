@@ -6,8 +6,10 @@ import { requestLoginLink } from "~/modules/accounts/accounts.server";
 import { deliverDueEmails, setMailTransport } from "~/modules/mail/mail.server";
 import { processMatchOutbox } from "~/modules/matching/matching.server";
 import { useTestDatabase } from "./helpers/database";
-import { createPerson, createTestPost } from "./helpers/factories";
+import { getRequest, sessionCookieFor } from "./helpers/http";
 import { startResendStandIn, type ResendStandIn } from "./stand-ins/resend";
+import { loader as adminDigestsLoader } from "~/routes/admin-digests";
+import { createPerson, createTestPost, createUser } from "./helpers/factories";
 
 // Against the LOCAL HTTP STAND-IN for Resend (tests/stand-ins/resend.ts), which validates each email as Resend does.
 useTestDatabase({ APP_URL: "https://nextleipzig.example" });
@@ -70,12 +72,20 @@ describe("digests through Resend's batch API", () => {
     expect(digest).toEqual({ status: "sending", attempts: 0, tomorrow: true });
     const [run] = await db()<{ error: string | null }[]>`select error from digest_runs where id = ${result.ran ? result.runId : "0"}`;
     expect(run.error).toMatch(/quota/);
+    // the admin page says so
+    const admin = await createUser({ isAdmin: true });
+    const page = await adminDigestsLoader({ request: getRequest("/admin/digests", await sessionCookieFor(admin.id)), params: {}, context: {} });
+    expect(page.quotaStopped).toBe(true);
+    expect(page.runs[0]).toMatchObject({ stop_reason: "quota", sent: 0 });
+    expect(page.runs[0].error).toMatch(/Sending quota used up.*daily_quota_exceeded/);
     // the next day
     await db()`update digests set next_attempt_at = now() where user_id = ${maker.id}`;
     const nextDay = await runDigests({ trigger: "test", plan: false, transport });
     expect(nextDay.ran).toBe(true);
     const [after] = await db()<{ status: string }[]>`select status from digests where user_id = ${maker.id}`;
     expect(after.status).toBe("sent");
+    const pageNextDay = await adminDigestsLoader({ request: getRequest("/admin/digests", await sessionCookieFor(admin.id)), params: {}, context: {} });
+    expect(pageNextDay.quotaStopped).toBe(false);
   });
 
   it("a rate-limited sign-in email waits for retry-after without using up one of its attempts", async () => {

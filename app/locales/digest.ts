@@ -35,6 +35,11 @@ export const digestDe = {
   "admin.digestRunNow": "Jetzt senden",
   "admin.digestRunDone": "Lauf beendet: {sent} gesendet, {skipped} übersprungen, {failed} fehlgeschlagen.",
   "admin.digestLocked": "Gerade läuft schon ein Versand.",
+  "admin.digestFinished": "Ende",
+  "admin.digestNotFinished": "nicht beendet",
+  "admin.digestQuotaStopped":
+    "Das Versandkontingent bei Resend ist aufgebraucht: Der letzte Lauf hat angehalten, die übrigen Match-E-Mails gehen nach Mitternacht (UTC) raus.",
+  "admin.digestRunQuota": "Lauf angehalten: Versandkontingent aufgebraucht ({sent} gesendet). Der Rest geht nach Mitternacht (UTC) raus.",
 } as const;
 
 export const digestEn: Record<keyof typeof digestDe, string> = {
@@ -73,4 +78,8 @@ export const digestEn: Record<keyof typeof digestDe, string> = {
   "admin.digestRunNow": "Send now",
   "admin.digestRunDone": "Run finished: {sent} sent, {skipped} skipped, {failed} failed.",
   "admin.digestLocked": "A run is already in progress.",
+  "admin.digestFinished": "Finished",
+  "admin.digestNotFinished": "not finished",
+  "admin.digestQuotaStopped": "The Resend sending quota is used up: the last run stopped, and the remaining match emails go out after midnight (UTC).",
+  "admin.digestRunQuota": "Run stopped: sending quota used up ({sent} sent). The rest goes out after midnight (UTC).",
 };

@@ -20,18 +20,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     preview = result ? { found: true, ...(result.content ?? {}) } : { found: false };
   }
   const [runs, failures] = await Promise.all([recentDigestRuns(20), failedDigestList(50)]);
-  return { runs, failures, preview, person, date: dateText };
+  // The newest finished run says whether sending is held up by the provider's quota until midnight UTC.
+  const quotaStopped = runs.find((run) => run.finished_at !== null)?.stop_reason === "quota";
+  return { runs, failures, quotaStopped, preview, person, date: dateText };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireAdmin(request);
   const result = await runDigests({ trigger: "admin" });
   if (!result.ran) return redirectWithNotice("/admin/digests", "locked");
+  if (result.quotaUsedUp) return redirectWithNotice(`/admin/digests?sent=${result.sent}`, "quota");
   return redirectWithNotice(`/admin/digests?sent=${result.sent}&skipped=${result.skipped}&failed=${result.failed}`, "done");
 }
 
 export default function AdminDigests() {
-  const { runs, failures, preview, person, date } = useLoaderData<typeof loader>();
+  const { runs, failures, quotaStopped, preview, person, date } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
@@ -45,6 +48,8 @@ export default function AdminDigests() {
         <Notice tone="success">{t("admin.digestRunDone", { sent: params.get("sent") ?? 0, skipped: params.get("skipped") ?? 0, failed: params.get("failed") ?? 0 })}</Notice>
       ) : null}
       {params.get("notice") === "locked" ? <Notice tone="error">{t("admin.digestLocked")}</Notice> : null}
+      {params.get("notice") === "quota" ? <Notice tone="error">{t("admin.digestRunQuota", { sent: params.get("sent") ?? 0 })}</Notice> : null}
+      {quotaStopped && params.get("notice") !== "quota" ? <Notice tone="error">{t("admin.digestQuotaStopped")}</Notice> : null}
       <Form method="post">
         <button className="button">{t("admin.digestRunNow")}</button>
       </Form>
@@ -57,6 +62,7 @@ export default function AdminDigests() {
             <thead>
               <tr>
                 <th scope="col">{t("admin.digestStarted")}</th>
+                <th scope="col">{t("admin.digestFinished")}</th>
                 <th scope="col">{t("admin.digestTrigger")}</th>
                 <th scope="col">{t("admin.digestPlanned")}</th>
                 <th scope="col">{t("admin.digestSent")}</th>
@@ -68,6 +74,7 @@ export default function AdminDigests() {
               {runs.map((run) => (
                 <tr key={run.id}>
                   <td>{formatDate(locale, run.started_at, true)}</td>
+                  <td>{run.finished_at ? formatDate(locale, run.finished_at, true) : t("admin.digestNotFinished")}</td>
                   <td>
                     {run.trigger} ({run.frequencies.join(", ")})
                   </td>

@@ -1,8 +1,11 @@
 /**
  * LOCAL HTTP STAND-IN for the Resend API — not Resend. The real API cannot be reached from these machines, so
  * the official SDK is pointed at this server (RESEND_BASE_URL / baseUrl) in tests and benchmarks. It behaves
- * like the parts of Resend we rely on: POST /emails and POST /emails/batch (at most 100 emails), a request rate
- * limit answered with 429 + retry-after, idempotency keys that replay the first answer without sending again
+ * like the parts of Resend we rely on: POST /emails and POST /emails/batch (at most 100 emails); a request rate
+ * limit per team, measured over every client together (a token bucket of `requestsPerSecond`), answered with 429
+ * rate_limit_exceeded + retry-after, and the ratelimit-limit / -remaining / -reset headers on every answer; daily
+ * and monthly email quotas counted per recipient, answered with 429 daily_quota_exceeded / monthly_quota_exceeded
+ * (no retry-after: waiting a second does not help); idempotency keys that replay the first answer without sending again
  * (and 409 when a key comes back with another payload), validation of every email (an address must look like
  * one) with the batch header x-batch-validation: strict (default: 422 for the whole batch) or permissive (the
  * valid ones are sent, the others listed in `errors` by index), and scripted failures (500 / 429) for retries.
@@ -21,7 +24,16 @@ export type ResendStandIn = {
   close: () => Promise<void>;
 };
 
-export async function startResendStandIn(options: { requestsPerSecond?: number; apiKey?: string } = {}): Promise<ResendStandIn> {
+export type ResendStandInOptions = {
+  requestsPerSecond?: number;
+  apiKey?: string;
+  /** Emails (recipients) a day, counted per UTC day as Resend does; unset: no daily quota. */
+  dailyQuota?: number;
+  /** Emails (recipients) a month; unset: no monthly quota. */
+  monthlyQuota?: number;
+};
+
+export async function startResendStandIn(options: ResendStandInOptions = {}): Promise<ResendStandIn> {
   const rate = options.requestsPerSecond ?? 2;
   const delivered: DeliveredEmail[] = [];
   const requests: ResendStandIn["requests"] = [];
@@ -31,6 +43,8 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
   let tokens = rate;
   let refilledAt = Date.now();
   let nextId = 1;
+  const sentPerDay = new Map<string, number>();
+  const sentPerMonth = new Map<string, number>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,10 +54,12 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
       const idempotencyKey = (req.headers["idempotency-key"] as string | undefined) ?? null;
       const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         const text = JSON.stringify(body);
-        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.writeHead(status, { "content-type": "application/json", ...limitHeaders, ...headers });
         res.end(text);
         return text;
       };
+      let limitHeaders: Record<string, string> = {};
+      const rateHeaders = (remaining: number) => ({ "ratelimit-limit": String(rate), "ratelimit-remaining": String(remaining), "ratelimit-reset": "1" });
       const record = (status: number, emails: number) => requests.push({ path, emails, status, idempotencyKey, at: Date.now() });
 
       if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -55,9 +71,15 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
       refilledAt = now;
       if (tokens < 1) {
         record(429, 0);
-        return reply(429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, { "retry-after": "1" });
+        const retryAfter = String(Math.max(1, Math.ceil((1 - tokens) / rate)));
+        return reply(
+          429,
+          { statusCode: 429, name: "rate_limit_exceeded", message: `Too many requests. You can only make ${rate} requests per second. See rate limit response headers for more information.` },
+          { "retry-after": retryAfter, ...rateHeaders(0) },
+        );
       }
       tokens -= 1;
+      limitHeaders = rateHeaders(Math.floor(tokens));
 
       const next = scripted.shift();
       if (next) {
@@ -67,6 +89,10 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
         return reply(next.status, { statusCode: next.status, name, message: `scripted ${next.status}` }, headers);
       }
       const rawPayload = Buffer.concat(chunks).toString("utf8");
+      if (idempotencyKey !== null && (idempotencyKey.length < 1 || idempotencyKey.length > 256)) {
+        record(400, 0);
+        return reply(400, { statusCode: 400, name: "invalid_idempotency_key", message: "Idempotency keys, if present, must have between 1 and 256 characters." });
+      }
       if (idempotencyKey && replies.has(`${path}:${idempotencyKey}`)) {
         const previous = replies.get(`${path}:${idempotencyKey}`) as { status: number; body: string; payload: string };
         if (previous.payload !== rawPayload) {
@@ -74,7 +100,7 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
           return reply(409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload" });
         }
         record(previous.status, 0);
-        res.writeHead(previous.status, { "content-type": "application/json" });
+        res.writeHead(previous.status, { "content-type": "application/json", ...limitHeaders });
         return res.end(previous.body);
       }
 
@@ -107,6 +133,19 @@ export async function startResendStandIn(options: { requestsPerSecond?: number; 
         return;
       }
       const invalidAt = new Set(invalid.map((entry) => entry.index));
+      const recipients = emails.reduce((sum, email, index) => sum + (invalidAt.has(index) ? 0 : ([] as string[]).concat(email.to).length), 0);
+      const day = new Date().toISOString().slice(0, 10);
+      const month = day.slice(0, 7);
+      if (options.monthlyQuota !== undefined && (sentPerMonth.get(month) ?? 0) + recipients > options.monthlyQuota) {
+        record(429, 0);
+        return reply(429, { statusCode: 429, name: "monthly_quota_exceeded", message: "You have reached your monthly email sending quota." });
+      }
+      if (options.dailyQuota !== undefined && (sentPerDay.get(day) ?? 0) + recipients > options.dailyQuota) {
+        record(429, 0);
+        return reply(429, { statusCode: 429, name: "daily_quota_exceeded", message: "You have reached your daily email sending quota." });
+      }
+      sentPerDay.set(day, (sentPerDay.get(day) ?? 0) + recipients);
+      sentPerMonth.set(month, (sentPerMonth.get(month) ?? 0) + recipients);
       const ids = emails.flatMap((email, index) => {
         if (invalidAt.has(index)) return [];
         const id = `standin-${nextId++}`;

@@ -5,11 +5,10 @@ import { env } from "~/lib/env.server";
 import type { Locale } from "~/lib/i18n";
 import type { MailTransport, OutgoingEmail } from "~/lib/mail.server";
 import { renderDigestEmail } from "~/emails/digest";
-import { mailTransport } from "~/modules/mail/mail.server";
+import { mailPacer, mailTransport, transactionalMailWaiting } from "~/modules/mail/mail.server";
 import { countNewMatchesForUser, newMatchesForUser } from "~/modules/matching/matching.server";
 import { periodKey, type DigestFrequency } from "./period";
 import * as queries from "./queries.server";
-import { RequestSpacer } from "./rate-limiter";
 import { unsubscribeUrl } from "./unsubscribe-token.server";
 
 export const DIGEST_TOP_MATCHES = 10;
@@ -17,6 +16,8 @@ export const DIGEST_BATCH_SIZE = 100;
 const BUILD_CHUNK = 100;
 const BUILD_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 6;
+/** Rate-limit answers in a row after which a run stops and leaves the batch to the retry timer. */
+const MAX_RATE_LIMITED_IN_A_ROW = 5;
 
 export type DigestContent = { subject: string; html: string; text: string; headers: Record<string, string>; matchCount: number };
 
@@ -62,14 +63,17 @@ export type DigestRunOptions = {
   frequencies?: DigestFrequency[];
   now?: Date;
   transport?: MailTransport;
+  /** The shared pacer's rate for this run's requests (default RESEND_REQUESTS_PER_SECOND). */
   requestsPerSecond?: number;
+  /** Emails per batch request (default and maximum: 100); smaller only in tests and benchmarks. */
+  batchSize?: number;
   onProgress?: (progress: { planned: number; sent: number; skipped: number; failed: number }) => void;
   /** Test hook: called after the provider accepted a batch and before the database records it. */
   afterProviderAccepted?: (batchKey: string) => void | Promise<void>;
 };
 
 export type DigestRunResult =
-  | { ran: true; runId: string; planned: number; sent: number; skipped: number; failed: number; stoppedBy?: string }
+  | { ran: true; runId: string; planned: number; sent: number; skipped: number; failed: number; stoppedBy?: string; quotaUsedUp?: boolean }
   | { ran: false; reason: "locked" };
 
 /**
@@ -85,39 +89,55 @@ export async function runDigests(options: DigestRunOptions): Promise<DigestRunRe
   const frequencies = options.frequencies ?? ["weekly", "daily"];
   const sql = db();
   const runId = await queries.insertRun(sql, options.trigger, frequencies);
+  // Holding the lock, this is the only live run: an unfinished older one died mid-way. It is closed with the counts
+  // of what it did (taken from the digest rows), and this run carries on with what it left.
+  await queries.closeInterruptedRuns(sql, runId);
   let error: string | null = null;
+  let stopReason: "quota" | null = null;
   try {
     for (const frequency of options.plan === false ? [] : frequencies) {
       await queries.planDigests(sql, { runId, frequency, period: periodKey(now, frequency, config.DIGEST_TIMEZONE), until: now });
     }
-    const sent = await sendDigests({ ...options, runId, afterCrash: lock.exclusive });
+    const sent = await sendDigests({ ...options, runId });
     error = sent.stoppedBy ?? null;
+    stopReason = sent.quotaUsedUp ? "quota" : null;
   } catch (failure) {
     error = failure instanceof Error ? failure.message : String(failure);
     throw failure;
   } finally {
     const outcome = await queries.countRunOutcome(sql, runId);
-    await queries.finishRun(sql, runId, outcome, error).catch(() => {});
+    await queries.finishRun(sql, runId, outcome, error, stopReason).catch(() => {});
     await lock.release();
   }
-  return { ran: true, runId, ...(await queries.countRunOutcome(sql, runId)), ...(error ? { stoppedBy: error } : {}) };
+  return {
+    ran: true,
+    runId,
+    ...(await queries.countRunOutcome(sql, runId)),
+    ...(error ? { stoppedBy: error } : {}),
+    ...(stopReason === "quota" ? { quotaUsedUp: true } : {}),
+  };
 }
 
-async function sendDigests(options: DigestRunOptions & { runId: string; afterCrash: boolean }): Promise<{ stoppedBy?: string }> {
+async function sendDigests(options: DigestRunOptions & { runId: string }): Promise<{ stoppedBy?: string; quotaUsedUp?: boolean }> {
   const sql = db();
+  const { runId } = options;
   const transport = options.transport ?? mailTransport();
-  const spacer = new RequestSpacer(options.requestsPerSecond ?? env().RESEND_REQUESTS_PER_SECOND);
+  // Resend's limit is per team: every instance's requests go through the one pacer kept in PostgreSQL, and the
+  // digests leave the slots to sign-in links and other transactional mail while such mail is waiting.
+  const pacer = transport.name === "resend" ? mailPacer(options.requestsPerSecond) : undefined;
+  const batchSize = Math.min(DIGEST_BATCH_SIZE, options.batchSize ?? DIGEST_BATCH_SIZE);
   const from = env().MAIL_FROM;
   const counts = { planned: 0, sent: 0, skipped: 0, failed: 0 };
+  let rateLimitedInARow = 0;
 
   // Rendering the next batch overlaps the wait for the provider's next request slot.
-  let renderingAhead: Promise<void> = renderUntilReady(2 * DIGEST_BATCH_SIZE, counts);
+  let renderingAhead: Promise<void> = renderUntilReady(runId, 2 * batchSize, counts);
   for (;;) {
-    let batch: queries.DigestRow[] | undefined = await queries.reclaimSendingBatch(sql, options.afterCrash);
+    let batch: queries.DigestRow[] | undefined = await queries.reclaimSendingBatch(sql, runId);
     if (!batch) {
       await renderingAhead;
-      batch = await queries.claimReadyBatch(sql, DIGEST_BATCH_SIZE, batchKeyFor);
-      renderingAhead = renderUntilReady(DIGEST_BATCH_SIZE, counts);
+      batch = await queries.claimReadyBatch(sql, runId, batchSize, batchKeyFor);
+      renderingAhead = renderUntilReady(runId, batchSize, counts);
     }
     if (!batch || batch.length === 0) break;
     const batchKey = batch[0].batch_key as string;
@@ -131,15 +151,15 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
       headers: digest.headers ?? {},
     }));
 
-    await spacer.wait();
+    await pacer?.takeBulkSlot(transactionalMailWaiting);
     const result = await transport.sendBatch(emails, batchKey);
+    rateLimitedInARow = !result.ok && result.retryAfterSeconds !== undefined ? rateLimitedInARow + 1 : 0;
     if (result.ok) {
       await options.afterProviderAccepted?.(batchKey);
       const rejectedAt = new Map(result.rejected.map((entry) => [entry.index, entry.error]));
       const accepted = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [] : [{ id: digest.id, providerId: result.providerIds[index] ?? null }]));
       const rejected = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [{ id: digest.id, error: rejectedAt.get(index) as string }] : []));
-      await queries.markBatchSent(sql, batchKey, accepted);
-      await queries.markDigestsRejected(sql, batchKey, rejected);
+      await queries.recordBatchAccepted(sql, runId, batchKey, accepted, rejected);
       counts.sent += accepted.length;
       counts.failed += rejected.length;
     } else if (result.quota) {
@@ -147,15 +167,21 @@ async function sendDigests(options: DigestRunOptions & { runId: string; afterCra
       // says why (shown on /admin/digests) instead of asking again and again.
       await queries.postponeBatchUntil(sql, batchKey, result.error, nextUtcMidnight(new Date()));
       await renderingAhead;
-      return { stoppedBy: `Sending quota used up; the remaining digests go out after midnight UTC (${result.error})` };
+      return { stoppedBy: `Sending quota used up; the remaining digests go out after midnight UTC (${result.error})`, quotaUsedUp: true };
     } else if (result.retryAfterSeconds !== undefined) {
       // Rate limited: the same batch goes again with the same key once the provider allows it.
-      spacer.pauseFor(result.retryAfterSeconds);
+      await pacer?.holdOff(result.retryAfterSeconds);
       await queries.postponeBatchUntil(sql, batchKey, result.error, new Date());
+      // Someone else uses up the team's rate (another app on the same Resend team?): stop rather than hold the
+      // digest lock asking; the retry timer carries on, and the 429s cost no attempt.
+      if (rateLimitedInARow >= MAX_RATE_LIMITED_IN_A_ROW) {
+        await renderingAhead;
+        return { stoppedBy: `Rate limited ${rateLimitedInARow} times in a row; the retry timer carries on (${result.error})` };
+      }
     } else {
       const attempts = Math.max(...batch.map((digest) => digest.attempts));
       const giveUp = result.permanent || attempts >= MAX_ATTEMPTS;
-      await queries.markBatchRetry(sql, batchKey, result.error, giveUp ? null : Math.min(3600, 30 * 2 ** attempts));
+      await queries.markBatchRetry(sql, runId, batchKey, result.error, giveUp ? null : Math.min(3600, 30 * 2 ** attempts));
       if (giveUp) counts.failed += batch.length;
       // A provider that is down fails every batch: stop, the next run (or the retry timer) carries on.
       if (!giveUp) break;
@@ -171,7 +197,7 @@ function nextUtcMidnight(now: Date) {
 }
 
 /** Renders planned digests until at least `wanted` are ready or none are planned; nothing new → skipped. */
-async function renderUntilReady(wanted: number, counts: { skipped: number }) {
+async function renderUntilReady(runId: string, wanted: number, counts: { skipped: number }) {
   let rendered = 0;
   while (rendered < wanted) {
     const planned = await queries.nextPlannedDigests(db(), BUILD_CHUNK);
@@ -190,7 +216,7 @@ async function renderUntilReady(wanted: number, counts: { skipped: number }) {
       });
     }
     await queries.markDigestsReady(db(), ready);
-    await queries.markDigestsSkipped(db(), skipped);
+    await queries.markDigestsSkipped(db(), runId, skipped);
     rendered += ready.length;
     counts.skipped += skipped.length;
   }
@@ -200,7 +226,7 @@ async function renderUntilReady(wanted: number, counts: { skipped: number }) {
  * Only one runner at a time across processes: a session advisory lock on a connection of its own (rows are
  * claimed with SKIP LOCKED as well, so a batch is never sent twice).
  */
-async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () => Promise<void> } | undefined> {
+async function acquireDigestLock(): Promise<{ release: () => Promise<void> } | undefined> {
   const reserved = await db().reserve();
   const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${LOCK.digestRun}) as locked`;
   if (!row.locked) {
@@ -208,7 +234,6 @@ async function acquireDigestLock(): Promise<{ exclusive: boolean; release: () =>
     return undefined;
   }
   return {
-    exclusive: true,
     release: async () => {
       await reserved`select pg_advisory_unlock(${LOCK.digestRun})`;
       reserved.release();

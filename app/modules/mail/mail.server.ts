@@ -1,6 +1,7 @@
 import { db, type Db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { OutboxTransport, ResendTransport, type MailTransport } from "~/lib/mail.server";
+import { SharedSendPacer } from "~/lib/mail-pacer.server";
 import * as queries from "./queries.server";
 
 export type { NewEmail } from "./queries.server";
@@ -28,6 +29,17 @@ export function isDevMailboxActive(): boolean {
   return env().devMailbox && mailTransport().name === "outbox";
 }
 
+/**
+ * The one pacer of every request to the provider, shared by all instances through PostgreSQL. Only Resend is
+ * paced: the local outbox has no rate limit.
+ */
+export function mailPacer(requestsPerSecond = env().RESEND_REQUESTS_PER_SECOND): SharedSendPacer {
+  return new SharedSendPacer(db, requestsPerSecond);
+}
+
+/** Sign-in links and other transactional mail that is due or being sent now: bulk mail leaves the slots to it. */
+export const transactionalMailWaiting = () => queries.transactionalMailWaiting(db());
+
 /** Writes an email into the outbox; call it inside the transaction of the change that causes it. */
 export async function enqueueEmail(sql: Db, email: queries.NewEmail) {
   return queries.insertEmail(sql, email);
@@ -44,12 +56,14 @@ export async function deliverDueEmails(limit = 20): Promise<number> {
   const sql = db();
   const sender = mailTransport();
   const from = env().MAIL_FROM;
+  const pacer = sender.name === "resend" ? mailPacer() : undefined;
   const claimed = await queries.claimDueEmails(sql, limit, 120);
   for (const [position, email] of claimed.entries()) {
     if (!email.to_address) {
       await queries.markEmailFailed(sql, email.id, sender.name, "recipient deleted", null);
       continue;
     }
+    await pacer?.takeSlot();
     const result = await sender.send({
       idempotencyKey: email.idempotency_key,
       from,
@@ -65,6 +79,8 @@ export async function deliverDueEmails(limit = 20): Promise<number> {
       // The provider's limit, not these emails' fault: they wait (rate: retry-after; quota: an hour) without
       // spending an attempt, and this pass stops asking.
       const waitSeconds = result.quota ? 3600 : (result.retryAfterSeconds as number);
+      // A rate limit holds every sender of every instance back until retry-after has passed.
+      if (!result.quota) await pacer?.holdOff(waitSeconds);
       await queries.postponeEmails(sql, claimed.slice(position).map((waiting) => waiting.id), result.error, waitSeconds);
       break;
     } else {

@@ -52,6 +52,19 @@ export async function claimDueEmails(sql: Db, limit: number, leaseSeconds: numbe
     returning id, user_id, to_address, kind, subject, html, text, headers, idempotency_key, status, attempts`;
 }
 
+/**
+ * Is transactional mail claimed by a worker that is sending it right now, or due since less than `staleSeconds`?
+ * Mail due for longer is not being picked up (no worker runs), so bulk mail stops waiting for it.
+ */
+export async function transactionalMailWaiting(sql: Db, staleSeconds = 30) {
+  const [row] = await sql<{ waiting: boolean }[]>`
+    select exists (
+      select 1 from email_messages
+      where status in ('pending', 'sending') and next_attempt_at > now() - make_interval(secs => ${staleSeconds})
+        and (status = 'sending' or next_attempt_at <= now())) as waiting`;
+  return row.waiting;
+}
+
 export async function markEmailSent(sql: Db, id: string, transport: string, providerId: string | null) {
   await sql`
     update email_messages set status = 'sent', transport = ${transport}, provider_id = ${providerId},
