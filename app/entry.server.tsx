@@ -8,8 +8,8 @@ import { env } from "~/lib/env.server";
 import { createNonce, documentSecurityPolicy } from "~/lib/security.server";
 import { NonceContext } from "~/components/nonce";
 
-export { startServices } from "~/lib/boot.server";
-export { createHttpServer } from "~/lib/http-server.server";
+export { startServices } from "~/server/boot.server";
+export { createHttpServer } from "~/server/http-server.server";
 
 export function appConfig() {
   const config = env();

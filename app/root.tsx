@@ -16,7 +16,7 @@ import { useEffect, useRef } from "react";
 import stylesUrl from "~/styles.css?url";
 import { useNonce } from "~/components/nonce";
 import { useRootData, useT, type RootData } from "~/components/i18n";
-import { currentUser, requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { env } from "~/lib/env.server";
 import { isDevMailboxActive } from "~/modules/mail/mail.server";
 

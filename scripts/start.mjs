@@ -1,5 +1,5 @@
 // `npm start`: builds the app when the build is missing or older than the sources, then serves it with the
-// database, migrations and background workers of app/lib/boot.server.ts.
+// database, migrations and background workers of app/server/boot.server.ts.
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { setEnvForTests } from "~/lib/env.server";
-import { createHttpServer } from "~/lib/http-server.server";
+import { createHttpServer } from "~/server/http-server.server";
 import { assembleServerBuild } from "./helpers/app-server";
 import { useTestDatabase } from "./helpers/database";
 

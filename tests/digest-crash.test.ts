@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { ResendTransport } from "~/lib/mail.server";
+import { ResendTransport } from "~/lib/mail-transport.server";
 import { failedDigestList, recentDigestRuns, runDigests, type DigestRunResult } from "~/modules/digest/digest.server";
 import { processMatchOutbox } from "~/modules/matching/matching.server";
 import { useTestDatabase } from "./helpers/database";

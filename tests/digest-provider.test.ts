@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { ResendTransport } from "~/lib/mail.server";
+import { ResendTransport } from "~/lib/mail-transport.server";
 import { runDigests } from "~/modules/digest/digest.server";
 import { requestLoginLink } from "~/modules/accounts/accounts.server";
 import { deliverDueEmails, setMailTransport } from "~/modules/mail/mail.server";

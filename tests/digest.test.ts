@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { ResendTransport } from "~/lib/mail.server";
+import { ResendTransport } from "~/lib/mail-transport.server";
 import { runDigests } from "~/modules/digest/digest.server";
 import { createUnsubscribeToken } from "~/modules/digest/unsubscribe-token.server";
 import { processMatchOutbox } from "~/modules/matching/matching.server";

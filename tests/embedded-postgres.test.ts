@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServices } from "~/lib/boot.server";
+import { startServices } from "~/server/boot.server";
 import { connect, db, useDatabase } from "~/lib/db.server";
 import { setEnvForTests } from "~/lib/env.server";
 import { processMatchOutbox } from "~/modules/matching/matching.server";

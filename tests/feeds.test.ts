@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { FEED_REQUESTS_PER_MINUTE, feedClock } from "~/modules/stats/feed-http.server";
-import { postsFeedSchema } from "~/modules/stats/feed-schema";
+import { FEED_REQUESTS_PER_MINUTE, feedClock } from "~/modules/feeds/feed-http.server";
+import { postsFeedSchema } from "~/modules/feeds/schema";
 import { mergeSkill } from "~/modules/skills/skills.server";
 import { loader as postsFeedLoader } from "~/routes/feed-posts-json";
 import { loader as skillAtomLoader } from "~/routes/feed-skill-atom";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { ResendTransport } from "~/lib/mail.server";
+import { ResendTransport } from "~/lib/mail-transport.server";
 import { requestLoginLink } from "~/modules/accounts/accounts.server";
 import { runDigests } from "~/modules/digest/digest.server";
 import { deliverDueEmails, enqueueEmail, setMailTransport, transactionalMailWaiting } from "~/modules/mail/mail.server";

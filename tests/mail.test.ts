@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import type { DeliveryResult, MailTransport, OutgoingEmail } from "~/lib/mail.server";
+import type { DeliveryResult, MailTransport, OutgoingEmail } from "~/lib/mail-transport.server";
 import { deliverDueEmails, enqueueEmail, setMailTransport } from "~/modules/mail/mail.server";
 import { useTestDatabase } from "./helpers/database";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ResendTransport, type OutgoingEmail } from "~/lib/mail.server";
+import { ResendTransport, type OutgoingEmail } from "~/lib/mail-transport.server";
 import { startResendStandIn, type ResendStandIn } from "./stand-ins/resend";
 
 // The LOCAL HTTP STAND-IN for Resend (tests/stand-ins/resend.ts) behaves as Resend's documentation says, and the

@@ -1,24 +1,38 @@
 import { translate, type Locale, type MessageKey } from "~/lib/i18n";
-import type { MatchGroup, UserMatch } from "~/modules/matching/matching.server";
-import { describeReason } from "~/modules/matching/reasons";
 import { emailButton, emailLayout, escapeHtml } from "./layout";
 
-const GROUPS: { group: MatchGroup; title: MessageKey }[] = [
+export type DigestEmailGroup = "needs_for_you" | "offers_for_your_needs" | "people";
+
+/** One line of the digest as plain data; the reason is already written in the reader's language. */
+export type DigestEmailLine = {
+  group: DigestEmailGroup;
+  title: string;
+  /** path on the site, e.g. /posts/12 */
+  path: string;
+  mutual: boolean;
+  reason: string;
+  /** the title of my post it fits, or null when it fits my profile */
+  minePostTitle: string | null;
+  /** the other ways the same person fits: their other posts, their profile */
+  alsoVia: { kind: "post" | "person"; title: string }[];
+};
+
+const GROUPS: { group: DigestEmailGroup; title: MessageKey }[] = [
   { group: "needs_for_you", title: "digest.email.groupNeeds" },
   { group: "offers_for_your_needs", title: "digest.email.groupOffers" },
   { group: "people", title: "digest.email.groupPeople" },
 ];
 
-export function renderDigestEmail(input: { locale: Locale; name: string; matches: UserMatch[]; total: number; appUrl: string; unsubscribeUrl: string }) {
+export function renderDigestEmail(input: { locale: Locale; name: string; matches: DigestEmailLine[]; total: number; appUrl: string; unsubscribeUrl: string }) {
   const { locale, matches, total, appUrl } = input;
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
   const subject = t("digest.email.subject", { count: total });
   const more = total - matches.length;
   // One person can fit several of my posts and my profile: each line says which of mine it is for.
-  const forMine = (match: UserMatch) =>
-    match.mine.postId ? t("matching.forPost", { title: match.mine.title ?? "" }) : t("matching.forProfile");
+  const forMine = (match: DigestEmailLine) =>
+    match.minePostTitle !== null ? t("matching.forPost", { title: match.minePostTitle }) : t("matching.forProfile");
   // each person once: the other ways they fit (their other posts, their profile) go on the same line
-  const alsoVia = (match: UserMatch) =>
+  const alsoVia = (match: DigestEmailLine) =>
     match.alsoVia.length
       ? ` · ${t("matching.alsoVia")} ${match.alsoVia.map((way) => (way.kind === "person" ? t("matching.theirProfile") : way.title)).join(", ")}`
       : "";
@@ -32,15 +46,15 @@ export function renderDigestEmail(input: { locale: Locale; name: string; matches
       `<h2 style="margin:24px 0 8px 0;font:700 18px/1.3 Arial,Helvetica,sans-serif;">${escapeHtml(t(title))}</h2>` +
         items
           .map((match) => {
-            const href = `${appUrl}${match.other.path}`;
+            const href = `${appUrl}${match.path}`;
             const mutual = match.mutual ? ` <span style="font-size:13px;color:#1b6b45;">(${escapeHtml(t("digest.email.mutual"))})</span>` : "";
-            return `<p style="margin:0 0 14px 0;"><a href="${escapeHtml(href)}" style="font-weight:700;">${escapeHtml(match.other.title)}</a>${mutual}<br><span class="muted" style="font-size:14px;color:#55675c;">${escapeHtml(describeReason(match.reason, locale, match.mine.side))}<br>${escapeHtml(forMine(match) + alsoVia(match))}</span></p>`;
+            return `<p style="margin:0 0 14px 0;"><a href="${escapeHtml(href)}" style="font-weight:700;">${escapeHtml(match.title)}</a>${mutual}<br><span class="muted" style="font-size:14px;color:#55675c;">${escapeHtml(match.reason)}<br>${escapeHtml(forMine(match) + alsoVia(match))}</span></p>`;
           })
           .join(""),
     );
     textSections.push(
       `${t(title)}\n${"-".repeat(t(title).length)}\n` +
-        items.map((match) => `* ${match.other.title}${match.mutual ? ` (${t("digest.email.mutual")})` : ""}\n  ${describeReason(match.reason, locale, match.mine.side)}\n  ${forMine(match)}${alsoVia(match)}\n  ${appUrl}${match.other.path}`).join("\n\n"),
+        items.map((match) => `* ${match.title}${match.mutual ? ` (${t("digest.email.mutual")})` : ""}\n  ${match.reason}\n  ${forMine(match)}${alsoVia(match)}\n  ${appUrl}${match.path}`).join("\n\n"),
     );
   }
   const moreHtml = more > 0 ? `<p style="margin:16px 0 0 0;">${escapeHtml(t("digest.email.more", { count: more }))}</p>` : "";

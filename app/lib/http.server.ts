@@ -1,5 +1,6 @@
 import { data, redirect } from "@remix-run/node";
 import { env } from "./env.server";
+import { isId } from "./ids";
 
 /** The client's address: the socket's, or the first X-Forwarded-For hop when TRUST_PROXY=true. */
 export function clientAddress(request: Request): string {
@@ -23,7 +24,7 @@ export function notFound(): never {
 
 /** A numeric id from the path (bigint range), or 404: anything else names nothing and must not reach SQL or a Location header. */
 export function idParam(value: string | undefined): string {
-  if (!value || !/^\d{1,18}$/.test(value)) notFound();
+  if (!value || !isId(value)) notFound();
   return value;
 }
 

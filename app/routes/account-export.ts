@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/modules/accounts/session.server";
 import { exportPersonalData } from "~/modules/privacy/privacy.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

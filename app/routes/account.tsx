@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { useT } from "~/components/i18n";
-import { clearSessionCookie, requireUser } from "~/lib/session.server";
+import { clearSessionCookie, requireUser } from "~/modules/accounts/session.server";
 import { deleteAccount } from "~/modules/privacy/privacy.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -4,7 +4,7 @@ import { Notice } from "~/components/form";
 import { useLocale, useT } from "~/components/i18n";
 import { redirectWithNotice } from "~/lib/http.server";
 import { formatDate } from "~/lib/i18n";
-import { requireAdmin } from "~/lib/session.server";
+import { requireAdmin } from "~/modules/accounts/session.server";
 import { moderate, openReportQueue } from "~/modules/moderation/moderation.server";
 import { moderationActionSchema } from "~/modules/moderation/schema";
 

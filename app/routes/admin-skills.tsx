@@ -3,11 +3,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Notice } from "~/components/form";
 import { useT } from "~/components/i18n";
-import { requireAdmin } from "~/lib/session.server";
+import { requireAdmin } from "~/modules/accounts/session.server";
 import { acceptUserSkill, findCanonicalSkillByLabel, listUserDefinedSkills, mergeSkill } from "~/modules/skills/skills.server";
+import { idField } from "~/lib/ids";
 
-const mergeSchema = z.object({ fromId: z.string().regex(/^\d{1,18}$/), into: z.string().trim().min(1).max(120) });
-const acceptSchema = z.object({ intent: z.literal("accept"), skillId: z.string().regex(/^\d{1,18}$/) });
+const mergeSchema = z.object({ fromId: idField(), into: z.string().trim().min(1).max(120) });
+const acceptSchema = z.object({ intent: z.literal("accept"), skillId: idField() });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);

@@ -5,9 +5,10 @@ import { LinkifiedText } from "~/components/linkified-text";
 import { isFromThisMachine, notFound } from "~/lib/http.server";
 import { formatDate } from "~/lib/i18n";
 import { findDevMail, isDevMailboxActive } from "~/modules/mail/mail.server";
+import { isId } from "~/lib/ids";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  if (!isDevMailboxActive() || !isFromThisMachine(request) || !/^\d{1,18}$/.test(params.mailId ?? "")) notFound();
+  if (!isDevMailboxActive() || !isFromThisMachine(request) || !isId(params.mailId ?? "")) notFound();
   const message = await findDevMail(params.mailId as string);
   if (!message) notFound();
   return { message };

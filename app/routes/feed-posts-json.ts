@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { postsFeedQuerySchema } from "~/modules/stats/feed-schema";
-import { cachedResponse, jsonError, rateLimitResponse } from "~/modules/stats/feed-http.server";
-import { buildPostsFeed } from "~/modules/stats/feeds.server";
+import { postsFeedQuerySchema } from "~/modules/feeds/schema";
+import { cachedResponse, jsonError, rateLimitResponse } from "~/modules/feeds/feed-http.server";
+import { buildPostsFeed } from "~/modules/feeds/feeds.server";
 
 /** GET /feeds/posts.json — the open posts as open data (see the README for the parameters). */
 export async function loader({ request }: LoaderFunctionArgs) {

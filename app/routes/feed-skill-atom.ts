@@ -1,6 +1,6 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { cachedResponse, rateLimitResponse } from "~/modules/stats/feed-http.server";
-import { buildSkillAtomFeed } from "~/modules/stats/feeds.server";
+import { cachedResponse, rateLimitResponse } from "~/modules/feeds/feed-http.server";
+import { buildSkillAtomFeed } from "~/modules/feeds/feeds.server";
 
 const ATOM_SUFFIX = ".atom";
 

@@ -3,7 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { useRootData, useT } from "~/components/i18n";
 import { PostCard } from "~/components/post-card";
-import { requestLocale } from "~/lib/session.server";
+import { requestLocale } from "~/modules/accounts/session.server";
 import { newestPosts } from "~/modules/posts/posts.server";
 
 export const meta: MetaFunction = () => [

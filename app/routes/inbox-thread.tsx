@@ -5,7 +5,7 @@ import { useLocale, useT } from "~/components/i18n";
 import { parseForm } from "~/lib/forms";
 import { idParam, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/modules/accounts/session.server";
 import { postThreadMessage, respondToContactRequest, threadFor } from "~/modules/contact/contact.server";
 import { respondSchema, threadMessageSchema } from "~/modules/contact/schema";
 

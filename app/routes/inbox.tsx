@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "~/components/i18n";
 import { formatDate, type MessageKey } from "~/lib/i18n";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/modules/accounts/session.server";
 import { inboxOf } from "~/modules/contact/contact.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

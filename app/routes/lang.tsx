@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { isLocale } from "~/lib/i18n";
 import { safeRedirectTarget } from "~/lib/http.server";
-import { commitLocaleCookie, currentUser } from "~/lib/session.server";
+import { commitLocaleCookie, currentUser } from "~/modules/accounts/session.server";
 import { setUserLocale } from "~/modules/accounts/accounts.server";
 
 export async function loader() {

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { useT } from "~/components/i18n";
 import { safeRedirectTarget } from "~/lib/http.server";
-import { commitSessionCookie, requestLocale } from "~/lib/session.server";
+import { commitSessionCookie, requestLocale } from "~/modules/accounts/session.server";
 import { signInWithToken } from "~/modules/accounts/accounts.server";
 import { verifyLinkSchema } from "~/modules/accounts/schema";
 import { findOwnProfile } from "~/modules/profiles/profiles.server";

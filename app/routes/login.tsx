@@ -4,7 +4,7 @@ import { FormErrorSummary, Honeypot, Notice, TextField } from "~/components/form
 import { useT } from "~/components/i18n";
 import { fieldMessage, parseForm } from "~/lib/forms";
 import { clientAddress, safeRedirectTarget } from "~/lib/http.server";
-import { currentUser, requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { requestLoginLink } from "~/modules/accounts/accounts.server";
 import { requestLinkSchema } from "~/modules/accounts/schema";
 

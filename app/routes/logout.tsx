@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { clearSessionCookie, readSessionId } from "~/lib/session.server";
+import { clearSessionCookie, readSessionId } from "~/modules/accounts/session.server";
 import { signOut } from "~/modules/accounts/accounts.server";
 
 export async function loader() {

@@ -7,7 +7,7 @@ import { MatchCard } from "~/components/match-card";
 import { redirectWithNotice } from "~/lib/http.server";
 import { translate, type MessageKey } from "~/lib/i18n";
 import { ROLES } from "~/lib/reference";
-import { requestLocale, requireUser } from "~/lib/session.server";
+import { requestLocale, requireUser } from "~/modules/accounts/session.server";
 import { markMatchesSeen, matchesForUser, type MatchSection } from "~/modules/matching/matching.server";
 import { MATCH_FILTER_KINDS, matchesQuerySchema } from "~/modules/matching/schema";
 

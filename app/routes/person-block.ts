@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { notFound, redirectWithNotice } from "~/lib/http.server";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/modules/accounts/session.server";
 import { blockPerson, unblockPerson } from "~/modules/contact/contact.server";
 
 export async function loader() {

@@ -5,7 +5,7 @@ import { useT } from "~/components/i18n";
 import { parseForm } from "~/lib/forms";
 import { notFound } from "~/lib/http.server";
 import type { MessageKey } from "~/lib/i18n";
-import { requestLocale, requireUser } from "~/lib/session.server";
+import { requestLocale, requireUser } from "~/modules/accounts/session.server";
 import { sendContactRequest } from "~/modules/contact/contact.server";
 import { contactRequestSchema } from "~/modules/contact/schema";
 import { findPostForViewer } from "~/modules/posts/posts.server";

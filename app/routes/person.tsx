@@ -7,7 +7,7 @@ import { LinkifiedText } from "~/components/linkified-text";
 import { PostCard, SkillTags } from "~/components/post-card";
 import { notFound } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
-import { currentUser, requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { hasBlocked } from "~/modules/contact/contact.server";
 import { visiblePostsOfAuthor } from "~/modules/posts/posts.server";
 import { findPublicProfile } from "~/modules/profiles/profiles.server";

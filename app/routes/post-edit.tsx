@@ -4,7 +4,7 @@ import { useT } from "~/components/i18n";
 import { PostForm } from "~/components/post-form";
 import { parseForm } from "~/lib/forms";
 import { forbidden, notFound } from "~/lib/http.server";
-import { requestLocale, requireUser } from "~/lib/session.server";
+import { requestLocale, requireUser } from "~/modules/accounts/session.server";
 import { findEditablePost, updatePost } from "~/modules/posts/posts.server";
 import { postSchema } from "~/modules/posts/schema";
 

@@ -4,7 +4,7 @@ import { useT } from "~/components/i18n";
 import { PostForm } from "~/components/post-form";
 import { parseForm } from "~/lib/forms";
 import { DISTRICTS } from "~/lib/reference";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/modules/accounts/session.server";
 import { matchPostNow } from "~/modules/matching/matching.server";
 import { createPost } from "~/modules/posts/posts.server";
 import { defaultExpiryDay, postSchema } from "~/modules/posts/schema";

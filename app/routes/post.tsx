@@ -9,7 +9,7 @@ import { MatchCard } from "~/components/match-card";
 import { PlaceLabel, SkillTags } from "~/components/post-card";
 import { forbidden, idParam, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
-import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
+import { currentUser, requestLocale, requireUser } from "~/modules/accounts/session.server";
 import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
 import { matchesPendingForPost, postMatchCards } from "~/modules/matching/matching.server";
 import { postStatusActionSchema } from "~/modules/posts/schema";

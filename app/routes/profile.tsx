@@ -7,7 +7,7 @@ import { echoedValue, parseForm } from "~/lib/forms";
 import { redirectWithNotice } from "~/lib/http.server";
 import type { MessageKey } from "~/lib/i18n";
 import { DIGEST_FREQUENCIES, ELSEWHERE, LANGUAGES_SPOKEN, LEIPZIG_DISTRICTS, ROLES } from "~/lib/reference";
-import { requestLocale, requireUser } from "~/lib/session.server";
+import { requestLocale, requireUser } from "~/modules/accounts/session.server";
 import { findOwnProfile, saveProfile } from "~/modules/profiles/profiles.server";
 import { profileSchema } from "~/modules/profiles/schema";
 

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrorSummary, Honeypot, Notice, TextField } from "~/components/form";
 import { useT } from "~/components/i18n";
 import { parseForm } from "~/lib/forms";
-import { requireUser } from "~/lib/session.server";
+import { requireUser } from "~/modules/accounts/session.server";
 import { reportContent } from "~/modules/moderation/moderation.server";
 import { reportSchema } from "~/modules/moderation/schema";
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { currentUser, requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { blockedEitherWay } from "~/modules/contact/contact.server";
 import { searchSuggestions } from "~/modules/search/search.server";
 

@@ -5,7 +5,7 @@ import { useLocale, useT } from "~/components/i18n";
 import { PlaceLabel } from "~/components/post-card";
 import { useSuggestions } from "~/components/suggestions";
 import { formatDate, translator, type MessageKey } from "~/lib/i18n";
-import { currentUser, requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { blockedEitherWay } from "~/modules/contact/contact.server";
 import type { Segment } from "~/modules/search/highlight";
 import { parseSearchParams, searchHref, type SearchParams } from "~/modules/search/query";

@@ -4,7 +4,7 @@ import { useLocale, useT } from "~/components/i18n";
 import { PostCard } from "~/components/post-card";
 import { notFound } from "~/lib/http.server";
 import type { MessageKey } from "~/lib/i18n";
-import { requestLocale } from "~/lib/session.server";
+import { requestLocale } from "~/modules/accounts/session.server";
 import { skillPageActivity } from "~/modules/skills/skill-page.server";
 import { findSkillPage, skillLabel } from "~/modules/skills/skills.server";
 

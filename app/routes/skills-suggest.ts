@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isLocale } from "~/lib/i18n";
-import { currentUser, requestLocale } from "~/lib/session.server";
+import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { suggestSkills } from "~/modules/skills/skills.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useT } from "~/components/i18n";
 import { translate, type MessageKey } from "~/lib/i18n";
 import { boroughOfDistrict, CATEGORIES, ROLES } from "~/lib/reference";
-import { requestLocale } from "~/lib/session.server";
+import { requestLocale } from "~/modules/accounts/session.server";
 import { horizontalBarChart } from "~/modules/stats/chart";
 import { cityPicture, pictureFilterSchema, type SkillCount } from "~/modules/stats/stats.server";
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleResendWebhook } from "~/modules/digest/provider-events.server";
+import { handleResendWebhook } from "~/modules/mail/provider-events.server";
 
 export async function loader() {
   return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });

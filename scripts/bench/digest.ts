@@ -4,9 +4,9 @@
 // Runs on DATABASE_URL, or starts a throwaway embedded PostgreSQL when unset.
 import { spawn } from "node:child_process";
 import readline from "node:readline";
-import { openAppDatabase } from "../../app/lib/boot.server";
+import { openAppDatabase } from "../../app/server/boot.server";
 import { currentDatabase, db } from "../../app/lib/db.server";
-import { ResendTransport } from "../../app/lib/mail.server";
+import { ResendTransport } from "../../app/lib/mail-transport.server";
 import { runDigests } from "../../app/modules/digest/digest.server";
 import { progressBar } from "../lib/cli";
 import { postgresServer } from "../lib/servers";

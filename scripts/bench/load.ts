@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import autocannon from "autocannon";
-import { openAppDatabase } from "../../app/lib/boot.server";
+import { openAppDatabase } from "../../app/server/boot.server";
 import { currentDatabase, db } from "../../app/lib/db.server";
 import { DISTRICTS, ROLES, CATEGORIES, EXCHANGE_MODES } from "../../app/lib/reference";
 import { reindexSearch } from "../../app/modules/search/search.server";

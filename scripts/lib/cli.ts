@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import { openAppDatabase } from "../../app/lib/boot.server";
+import { openAppDatabase } from "../../app/server/boot.server";
 import { currentDatabase } from "../../app/lib/db.server";
 import { runningServerAddress } from "../../app/lib/server-address.server";
 

@@ -10,7 +10,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll } from "vitest";
 import routeConfig from "~/routes";
 import * as entryServer from "~/entry.server";
-import { createHttpServer } from "~/lib/http-server.server";
+import { createHttpServer } from "~/server/http-server.server";
 
 type ConfigRoute = { id?: string; path?: string; index?: boolean; caseSensitive?: boolean; file: string; children?: ConfigRoute[] };
 

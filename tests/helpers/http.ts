@@ -1,4 +1,4 @@
-import { commitSessionCookie } from "~/lib/session.server";
+import { commitSessionCookie } from "~/modules/accounts/session.server";
 import { hashToken, randomToken } from "~/modules/accounts/accounts.server";
 import { db } from "~/lib/db.server";
 

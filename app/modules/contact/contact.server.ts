@@ -6,10 +6,10 @@ import { renderContactAcceptedEmail, renderContactRequestEmail, renderThreadMess
 import { enqueueEmail } from "~/modules/mail/mail.server";
 import { enqueueChange } from "~/modules/outbox/outbox.server";
 import * as queries from "./queries.server";
+import { isId } from "~/lib/ids";
 
 export type { ContactRequestRow } from "./queries.server";
 
-const isId = (value: string) => /^\d{1,18}$/.test(value);
 
 export type SendRequestResult =
   | { ok: true; requestId: string }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { fieldMessage, fields } from "~/lib/forms";
+import { idField } from "~/lib/ids";
 
-const id = z.string().regex(/^\d{1,18}$/);
+const id = idField();
 
 export const contactRequestSchema = z.object({
   postId: z

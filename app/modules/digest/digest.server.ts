@@ -3,15 +3,30 @@ import { db } from "~/lib/db.server";
 import { LOCK } from "~/lib/locks.server";
 import { env } from "~/lib/env.server";
 import type { Locale } from "~/lib/i18n";
-import type { MailTransport, OutgoingEmail } from "~/lib/mail.server";
+import type { MailTransport, OutgoingEmail } from "~/lib/mail-transport.server";
 import { renderDigestEmail } from "~/emails/digest";
 import { mailPacer, mailTransport, transactionalMailWaiting } from "~/modules/mail/mail.server";
-import { countNewMatchesForUser, newMatchesForUser } from "~/modules/matching/matching.server";
+import { countNewMatchesForUser, newMatchesForUser, type UserMatch } from "~/modules/matching/matching.server";
+import { describeReason } from "~/modules/matching/reasons";
 import { periodKey, type DigestFrequency } from "./period";
 import * as queries from "./queries.server";
 import { unsubscribeUrl } from "./unsubscribe-token.server";
+import { isId } from "~/lib/ids";
 
 export const DIGEST_TOP_MATCHES = 10;
+
+/** A match as the email template needs it: plain data, the reason written in the reader's language. */
+function digestLine(match: UserMatch, locale: Locale) {
+  return {
+    group: match.group,
+    title: match.other.title,
+    path: match.other.path,
+    mutual: match.mutual,
+    reason: describeReason(match.reason, locale, match.mine.side),
+    minePostTitle: match.mine.postId ? (match.mine.title ?? "") : null,
+    alsoVia: match.alsoVia.map((way) => ({ kind: way.kind, title: way.title })),
+  };
+}
 export const DIGEST_BATCH_SIZE = 100;
 const BUILD_CHUNK = 100;
 const BUILD_CONCURRENCY = 8;
@@ -40,7 +55,7 @@ export async function composeDigest(
   const content = renderDigestEmail({
     locale: person.locale,
     name: person.display_name,
-    matches: inWindow,
+    matches: inWindow.map((match) => digestLine(match, person.locale)),
     total: Math.max(total, inWindow.length),
     appUrl: env().APP_URL,
     unsubscribeUrl: unsubscribe,
@@ -243,7 +258,7 @@ async function acquireDigestLock(): Promise<{ release: () => Promise<void> } | u
 
 /** Admin preview: the digest a person would get if a run happened at `at`. */
 export async function previewDigest(userId: string, at: Date) {
-  if (!/^\d{1,18}$/.test(userId)) return undefined;
+  if (!isId(userId)) return undefined;
   const person = await queries.personForDigest(db(), userId);
   if (!person) return undefined;
   const since = await queries.lastDigestUntil(db(), userId, at);
@@ -252,7 +267,7 @@ export async function previewDigest(userId: string, at: Date) {
 }
 
 export async function findUserIdForPreview(value: string) {
-  if (/^\d{1,18}$/.test(value)) return value;
+  if (isId(value)) return value;
   return queries.findUserIdByEmail(db(), value.trim().toLowerCase());
 }
 

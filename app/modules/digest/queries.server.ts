@@ -290,19 +290,3 @@ export async function setDigestFrequency(sql: Db, userId: string, frequency: str
   const rows = await sql`update profiles set digest_frequency = ${frequency}, updated_at = now() where user_id = ${userId} returning user_id`;
   return rows.length > 0;
 }
-
-export async function turnOffDigestsForEmail(sql: Db, email: string) {
-  const rows = await sql`
-    update profiles p set digest_frequency = 'off', updated_at = now()
-    from users u where u.id = p.user_id and u.email = ${email}
-    returning p.user_id`;
-  return rows.length;
-}
-
-export async function insertEmailEvent(sql: Db, input: { providerEventId: string; type: string; email: string | null; detail: unknown }) {
-  const rows = await sql`
-    insert into email_events (provider_event_id, type, email, detail)
-    values (${input.providerEventId}, ${input.type}, ${input.email}, ${sql.json(input.detail as never)})
-    on conflict (provider_event_id) do nothing returning id`;
-  return rows.length > 0;
-}

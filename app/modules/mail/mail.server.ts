@@ -1,6 +1,6 @@
 import { db, type Db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
-import { OutboxTransport, ResendTransport, type MailTransport } from "~/lib/mail.server";
+import { OutboxTransport, ResendTransport, type MailTransport } from "~/lib/mail-transport.server";
 import { SharedSendPacer } from "~/lib/mail-pacer.server";
 import * as queries from "./queries.server";
 

@@ -107,3 +107,12 @@ export async function countEmailsByStatus(sql: Db) {
   return sql<{ status: string; count: number }[]>`
     select status, count(*)::int as count from email_messages group by status`;
 }
+
+/** A provider event (webhook) stored once by its id; false when it was seen before. */
+export async function insertEmailEvent(sql: Db, input: { providerEventId: string; type: string; email: string | null; detail: unknown }) {
+  const rows = await sql`
+    insert into email_events (provider_event_id, type, email, detail)
+    values (${input.providerEventId}, ${input.type}, ${input.email}, ${sql.json(input.detail as never)})
+    on conflict (provider_event_id) do nothing returning id`;
+  return rows.length > 0;
+}

@@ -21,11 +21,11 @@ import {
   type MatchReason,
   type SkillFact,
 } from "./scoring";
+import { isId } from "~/lib/ids";
 
 export type { MatchReason, ReasonFacts, SkillFact } from "./scoring";
 export type MatchGroup = "needs_for_you" | "offers_for_your_needs" | "people";
 
-const isId = (value: string) => /^\d{1,18}$/.test(value);
 
 /* ---------- keeping matches current ---------- */
 

@@ -1,5 +1,6 @@
 import { db, type Db } from "~/lib/db.server";
 import * as queries from "./queries.server";
+import { isId } from "~/lib/ids";
 
 export type { OutboxEntity, OutboxEvent, OutboxTopic } from "./queries.server";
 
@@ -83,4 +84,4 @@ export const completeWaitingEvents = (sql: Db, topic: queries.OutboxTopic, entit
 
 /** True while a worker still has to apply a change to this entity (e.g. its matches are being computed). */
 export const isWaiting = (topic: queries.OutboxTopic, entity: queries.OutboxEntity, id: string) =>
-  /^\d{1,18}$/.test(id) ? queries.hasWaitingEvent(db(), topic, entity, id) : Promise.resolve(false);
+  isId(id) ? queries.hasWaitingEvent(db(), topic, entity, id) : Promise.resolve(false);

@@ -4,6 +4,7 @@ import { enqueueChange } from "~/modules/outbox/outbox.server";
 import { resolveSkillLabels, skillLabel } from "~/modules/skills/skills.server";
 import * as queries from "./queries.server";
 import { DEFAULT_POST_DAYS, type PostInput } from "./schema";
+import { isId } from "~/lib/ids";
 
 export type { PostRow } from "./queries.server";
 
@@ -11,7 +12,6 @@ export type Actor = { id: string; isAdmin: boolean };
 export type PostSkill = { id: string; slug: string; label: string };
 export type PostView = queries.PostRow & { skills: PostSkill[]; isExpired: boolean };
 
-const isId = (value: string) => /^\d{1,18}$/.test(value);
 
 export async function createPost(authorId: string, input: PostInput): Promise<string> {
   return db().begin(async (tx) => {

@@ -1,9 +1,10 @@
-import { db } from "~/lib/db.server";
+import { db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
 import { enqueueChange } from "~/modules/outbox/outbox.server";
 import { resolveSkillLabels, skillLabel } from "~/modules/skills/skills.server";
 import * as queries from "./queries.server";
 import type { ProfileInput } from "./schema";
+import { isId } from "~/lib/ids";
 
 export type { ProfileRow } from "./queries.server";
 
@@ -34,7 +35,7 @@ export async function findOwnProfile(userId: string, locale: Locale) {
 }
 
 export async function findPublicProfile(userId: string, locale: Locale) {
-  if (!/^\d{1,18}$/.test(userId)) return undefined;
+  if (!isId(userId)) return undefined;
   const profile = await queries.findPublicProfile(db(), userId);
   if (!profile) return undefined;
   return { profile, skills: splitSkills(await queries.profileSkills(db(), userId), locale) };
@@ -42,4 +43,9 @@ export async function findPublicProfile(userId: string, locale: Locale) {
 
 export async function setDigestFrequency(userId: string, frequency: "weekly" | "daily" | "off") {
   return queries.setDigestFrequency(db(), userId, frequency);
+}
+
+/** An address that bounced or complained gets no more digests (Resend webhook); runs in the caller's transaction. */
+export function turnOffDigestsForEmail(sql: Db, email: string) {
+  return queries.turnOffDigestsForEmail(sql, email);
 }

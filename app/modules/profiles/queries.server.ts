@@ -65,3 +65,12 @@ export async function setDigestFrequency(sql: Db, userId: string, frequency: str
   const rows = await sql`update profiles set digest_frequency = ${frequency}, updated_at = now() where user_id = ${userId} returning user_id`;
   return rows.length > 0;
 }
+
+/** The profile of the account with this address gets no more digests. */
+export async function turnOffDigestsForEmail(sql: Db, email: string) {
+  const rows = await sql`
+    update profiles p set digest_frequency = 'off', updated_at = now()
+    from users u where u.id = p.user_id and u.email = ${email}
+    returning p.user_id`;
+  return rows.length;
+}

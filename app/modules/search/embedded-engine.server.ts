@@ -14,6 +14,7 @@ import {
   type SearchRequest,
   type SearchResult,
 } from "./types";
+import { isId } from "~/lib/ids";
 
 /** How alike a query word and a skill label must be to count as a typo of it (pg_trgm similarity). */
 const TYPO_SIMILARITY = 0.5;
@@ -28,7 +29,6 @@ const RELATED_PER_SKILL = 8;
 /** Documents per token counted when choosing which tokens a relaxed search leaves out. */
 const FREQUENCY_CAP = 1000;
 
-const isId = (value: string) => /^\d{1,18}$/.test(value);
 
 /**
  * Counting a broad search (a bare listing, a common word) means reading every match: half a second at

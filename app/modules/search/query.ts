@@ -1,6 +1,7 @@
 import { normalizeSkillLabel } from "~/modules/skills/normalize";
 import { CATEGORIES, EXCHANGE_MODES, LEIPZIG_DISTRICTS, POST_KINDS, PROFILE_DISTRICTS, ROLES } from "~/lib/reference";
 import { MAX_PAGE, MAX_QUERY_LENGTH, type SearchFilters, type SearchIndexName, type SearchSort } from "./types";
+import { isId } from "~/lib/ids";
 
 /**
  * Makes any user input a harmless query: no control characters, single spaces, at most MAX_QUERY_LENGTH
@@ -72,7 +73,7 @@ export function parseSearchParams(params: URLSearchParams): SearchParams {
     role: allowed(all("role"), ROLES),
     borough: allowed(all("borough"), BOROUGHS),
     district: allowed(all("district"), PROFILE_DISTRICTS),
-    skill: [...new Set(all("skill").filter((value) => /^\d{1,18}$/.test(value)))].slice(0, 10),
+    skill: [...new Set(all("skill").filter((value) => isId(value)))].slice(0, 10),
     remote: params.get("remote") === "1" ? true : undefined,
   };
   if (tab === "posts") {

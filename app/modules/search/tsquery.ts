@@ -5,6 +5,7 @@
  * Same meaning as the SQL helpers of 0003_search.sql: a word matches by its German or English stem (the last
  * word typed also as a prefix), a token also by its skill key ('k:c#') or skill ids ('s:42').
  */
+import { isId } from "~/lib/ids";
 
 /** A word's lexemes in both languages; empty for stop words ("und", "the"). */
 export type WordStems = { de: string[]; en: string[] };
@@ -26,7 +27,7 @@ export function keyTsquery(key: string): string {
 }
 
 export function skillsTsquery(skillIds: string[]): string {
-  return any([...new Set(skillIds.filter((id) => /^\d{1,18}$/.test(id)))].map((id) => quote(`s:${id}`)));
+  return any([...new Set(skillIds.filter(isId))].map((id) => quote(`s:${id}`)));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Locale } from "~/lib/i18n";
 import { enqueueChange } from "~/modules/outbox/outbox.server";
 import { normalizeSkillLabel, slugify } from "./normalize";
 import * as queries from "./queries.server";
+import { isId } from "~/lib/ids";
 
 export type { SkillRef } from "./queries.server";
 
@@ -45,7 +46,7 @@ export type SkillSuggestion = { id: string; slug: string; label: string; matched
 export async function suggestSkills(query: string, locale: Locale, limit = 8, viewerId: string | null = null): Promise<SkillSuggestion[]> {
   const key = normalizeSkillLabel(query.slice(0, 80));
   if (key.length < 2) return [];
-  const rows = await queries.suggestSkills(db(), key, limit, viewerId && /^\d{1,18}$/.test(viewerId) ? viewerId : null);
+  const rows = await queries.suggestSkills(db(), key, limit, viewerId && isId(viewerId) ? viewerId : null);
   return rows.map((row) => ({
     id: row.id,
     slug: row.slug,
@@ -74,7 +75,7 @@ export const listUserDefinedSkills = () => queries.listUserDefinedSkills(db());
 
 /** False when the skill is not an unreviewed user-made one (already accepted, merged, canonical or unknown). */
 export async function acceptUserSkill(skillId: string) {
-  if (!/^\d{1,18}$/.test(skillId)) return false;
+  if (!isId(skillId)) return false;
   return queries.acceptUserSkill(db(), skillId);
 }
 

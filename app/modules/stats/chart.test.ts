@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { horizontalBarChart, niceTicks } from "./chart";
-import { escapeXml } from "./xml";
+import { escapeXml } from "~/lib/xml";
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["g", "rect", "text", "line"].includes(name) });
 

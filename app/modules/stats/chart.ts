@@ -3,7 +3,7 @@
  * <title>/<desc> pair, and themed by the page (text uses currentColor, bars take CSS colours such as
  * var(--amber) that switch with the colour scheme). Pure: the same input always gives the same markup.
  */
-import { escapeXml } from "./xml";
+import { escapeXml } from "~/lib/xml";
 
 export type BarSeries = { label: string; color: string };
 export type BarGroup = { label: string; values: number[] };

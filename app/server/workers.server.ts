@@ -1,4 +1,4 @@
-import { startWorker } from "./jobs.server";
+import { startWorker } from "~/lib/jobs.server";
 import { deliverDueEmails } from "~/modules/mail/mail.server";
 import { runMeilisearchWorkerOnce, runSearchWorkerOnce } from "~/modules/search/search.server";
 import { processMatchOutbox } from "~/modules/matching/matching.server";

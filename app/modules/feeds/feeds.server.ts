@@ -1,10 +1,11 @@
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { translator, type Locale, type MessageKey } from "~/lib/i18n";
-import type { PostsFeed, PostsFeedQuery } from "./feed-schema";
+import type { PostsFeed, PostsFeedQuery } from "./schema";
 import * as queries from "./queries.server";
 import { redactEmailAddresses } from "./redact";
-import { escapeXml } from "./xml";
+import { escapeXml } from "~/lib/xml";
+import { isId } from "~/lib/ids";
 
 const ATOM_ENTRIES = 50;
 const ATOM_SUMMARY_CHARS = 600;
@@ -26,7 +27,7 @@ export async function buildPostsFeed(query: PostsFeedQuery): Promise<PostsFeedRe
   const sql = db();
   let skillId: string | null = null;
   if (query.skill) {
-    const skill = await queries.findFeedSkill(sql, /^\d{1,18}$/.test(query.skill) ? { id: query.skill } : { slug: query.skill });
+    const skill = await queries.findFeedSkill(sql, isId(query.skill) ? { id: query.skill } : { slug: query.skill });
     if (!skill) return { ok: false, status: 400, message: `unknown skill: ${query.skill}` };
     skillId = skill.id;
   }

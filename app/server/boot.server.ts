@@ -1,10 +1,10 @@
-import { currentDatabase, DatabaseUnavailableError, openDatabase, useDatabase, type Database } from "./db.server";
-import { env, type Env } from "./env.server";
-import { migrate, MigrationError } from "./migrations.server";
-import { forgetServerAddress, recordServerAddress, runningServerAddress } from "./server-address.server";
+import { currentDatabase, DatabaseUnavailableError, openDatabase, useDatabase, type Database } from "~/lib/db.server";
+import { env, type Env } from "~/lib/env.server";
+import { migrate, MigrationError } from "~/lib/migrations.server";
+import { forgetServerAddress, recordServerAddress, runningServerAddress } from "~/lib/server-address.server";
 import { loadTaxonomySeed } from "~/modules/skills/taxonomy-seed.server";
 import { startBackgroundWorkers } from "./workers.server";
-import { stopWorkers } from "./jobs.server";
+import { stopWorkers } from "~/lib/jobs.server";
 import { stopDigestScheduler } from "~/modules/digest/scheduler.server";
 import { seedDemo, shouldSeedDemoOnFirstStart } from "~/modules/demo/demo.server";
 import { followSearchChanges } from "~/modules/search/embedded-engine.server";

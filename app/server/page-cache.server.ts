@@ -16,7 +16,7 @@
  */
 import crypto from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { localeFromAcceptLanguage } from "./i18n";
+import { localeFromAcceptLanguage } from "~/lib/i18n";
 
 const CACHEABLE_PATHS = [/^\/$/, /^\/search$/, /^\/posts\/\d+$/, /^\/skills\/[^/]+$/, /^\/stats$/, /^\/about$/, /^\/privacy$/];
 const LANGUAGE_COOKIE = "nl_lang";

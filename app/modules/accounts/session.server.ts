@@ -1,8 +1,8 @@
 import { createCookie, redirect } from "@remix-run/node";
-import { env } from "./env.server";
-import { forbidden } from "./http.server";
-import { isLocale, localeFromAcceptLanguage, type Locale } from "./i18n";
-import { findUserBySessionId, type SessionUser } from "~/modules/accounts/accounts.server";
+import { env } from "~/lib/env.server";
+import { forbidden } from "~/lib/http.server";
+import { isLocale, localeFromAcceptLanguage, type Locale } from "~/lib/i18n";
+import { findUserBySessionId, type SessionUser } from "./accounts.server";
 
 const SESSION_MAX_AGE = 60 * 60 * 24 * 30;
 

@@ -2,6 +2,7 @@ import { Resend } from "resend";
 import { z } from "zod";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { turnOffDigestsForEmail } from "~/modules/profiles/profiles.server";
 import * as queries from "./queries.server";
 
 export type WebhookOutcome = { status: 200 | 400 | 401 | 404; body: string };
@@ -53,7 +54,7 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
   await db().begin(async (tx) => {
     const fresh = await queries.insertEmailEvent(tx, { providerEventId: id, type: event.type, email: recipients[0] ?? null, detail: event });
     if (!fresh || !turnsOff) return;
-    for (const address of recipients) await queries.turnOffDigestsForEmail(tx, address);
+    for (const address of recipients) await turnOffDigestsForEmail(tx, address);
   });
   return { status: 200, body: "ok" };
 }

@@ -3,10 +3,10 @@ import path from "node:path";
 import compression from "compression";
 import express from "express";
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
-import { env } from "./env.server";
+import { env } from "~/lib/env.server";
 import { createPageCache } from "./page-cache.server";
-import { requestLimits } from "./request-limits.server";
-import { BASE_SECURITY_HEADERS, isCrossOriginStateChange, isOneClickUnsubscribe } from "./security.server";
+import { requestLimits } from "~/lib/request-limits.server";
+import { BASE_SECURITY_HEADERS, isCrossOriginStateChange, isOneClickUnsubscribe } from "~/lib/security.server";
 
 /**
  * The Remix Request for an express request, as @remix-run/express builds it, except that the body is the one
