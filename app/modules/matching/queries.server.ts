@@ -250,8 +250,7 @@ export async function loadSkillCounts(sql: Db, skillIds: number[]) {
       select w.skill_id::float8 as skill_id, count(p.id)::int as posts
       from unnest(${missing}::bigint[]) w (skill_id)
       left join post_skills ps on ps.skill_id = w.skill_id
-      left join posts p on p.id = ps.post_id and p.status = 'open' and p.hidden_at is null and p.expires_at > now()
-        and exists (select 1 from users u where u.id = p.author_id and u.banned_at is null)
+      left join posts p on p.id = ps.post_id and ${visiblePost(sql, { author: null })}
       group by w.skill_id`;
     for (const row of live) counts.set(row.skill_id, row.posts);
   }
@@ -458,10 +457,8 @@ export type MatchRow = {
 /** Both sides still visible (posts open, not hidden, not expired; owners not banned; person sides with a profile) and not blocked. */
 const readableMatch = (sql: Db) => sql`
   nu.banned_at is null and ou.banned_at is null
-  and (m.need_post_id is null and npr.user_id is not null
-       or np.status = 'open' and np.hidden_at is null and np.expires_at > now())
-  and (m.offer_post_id is null and opr.user_id is not null
-       or op.status = 'open' and op.hidden_at is null and op.expires_at > now())
+  and (m.need_post_id is null and npr.user_id is not null or ${visiblePost(sql, { post: "np", author: "nu" })})
+  and (m.offer_post_id is null and opr.user_id is not null or ${visiblePost(sql, { post: "op", author: "ou" })})
   and not exists (
     select 1 from blocks b
     where (b.blocker_id = m.need_user_id and b.blocked_id = m.offer_user_id)

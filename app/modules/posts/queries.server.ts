@@ -24,11 +24,24 @@ export type PostRow = {
 export type PostSkillRow = { post_id: string; id: string; slug: string; label_de: string; label_en: string };
 
 /**
- * Open, not hidden, not expired, by someone not banned: what every public list shows (search, matching, the
- * city picture and skill pages use it too). Expects the aliases p (posts) and u (their authors).
+ * The one rule for a post anyone may see — open, not hidden, not expired, by someone not banned — used by every
+ * reader (posts, search, matching, stats, feeds, skill pages). `post` and `author` name the caller's aliases of
+ * posts and of their authors (users); `author: null` when the query does not join the author, who is then checked
+ * by a subquery.
  */
-export const visiblePost = (sql: Db) =>
-  sql`p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null`;
+export const visiblePost = (sql: Db, aliases: { post?: string; author?: string | null } = {}) => {
+  const post = sql.unsafe(quoteIdentifier(aliases.post ?? "p"));
+  const authorNotBanned =
+    aliases.author === null
+      ? sql`exists (select 1 from users author where author.id = ${post}.author_id and author.banned_at is null)`
+      : sql`${sql.unsafe(quoteIdentifier(aliases.author ?? "u"))}.banned_at is null`;
+  return sql`${post}.status = 'open' and ${post}.hidden_at is null and ${post}.expires_at > now() and ${authorNotBanned}`;
+};
+
+/** Aliases are names written in this code, never input; quoted anyway. */
+function quoteIdentifier(name: string) {
+  return `"${name.replace(/"/g, '""')}"`;
+}
 
 export async function insertPost(sql: Db, authorId: string, input: PostInput) {
   const [row] = await sql<{ id: string }[]>`

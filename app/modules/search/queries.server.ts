@@ -93,8 +93,8 @@ export async function idsTaggedWithSkills(sql: Db, skillIds: string[]) {
 /** Keyset pages of candidate ids for a full reindex. */
 export async function postIdsAfter(sql: Db, afterId: string, limit: number) {
   const rows = await sql<{ id: string }[]>`
-    select id from posts where id > ${afterId} and status = 'open' and hidden_at is null and expires_at > now()
-    order by id limit ${limit}`;
+    select p.id from posts p where p.id > ${afterId} and ${visiblePost(sql, { author: null })}
+    order by p.id limit ${limit}`;
   return rows.map((row) => row.id);
 }
 
@@ -105,7 +105,7 @@ export async function personIdsAfter(sql: Db, afterId: string, limit: number) {
 
 export async function countReindexSources(sql: Db) {
   const [row] = await sql<{ posts: number; people: number }[]>`
-    select (select count(*)::int from posts where status = 'open' and hidden_at is null and expires_at > now()) as posts,
+    select (select count(*)::int from posts p where ${visiblePost(sql, { author: null })}) as posts,
            (select count(*)::int from profiles) as people`;
   return row;
 }
