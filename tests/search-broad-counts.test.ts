@@ -5,7 +5,7 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { createEmbeddedEngine, followSearchChanges, forgetBroadSearchCounts } from "~/modules/search/embedded-engine.server";
+import { createEmbeddedEngine, followSearchChanges, forgetBroadSearchCounts } from "~/modules/search/engines/embedded/engine.server";
 import { reindexSearch } from "~/modules/search/search.server";
 import type { PostHit, SearchRequest } from "~/modules/search/types";
 import { useTestDatabase } from "./helpers/database";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { setEnvForTests } from "~/lib/env.server";
 import { healthReport } from "~/modules/health/health.server";
-import { buildPostDocuments } from "~/modules/search/documents.server";
+import { buildPostDocuments } from "~/modules/search/sync/documents.server";
 import {
   createMeilisearchEngine,
   DOCUMENT_TASKS_IN_FLIGHT,
@@ -12,7 +12,7 @@ import {
   MeilisearchTaskError,
   MeilisearchVersionError,
   versionAtLeast,
-} from "~/modules/search/meilisearch-engine.server";
+} from "~/modules/search/engines/meilisearch/engine.server";
 import { runSearch } from "~/modules/search/search.server";
 import type { PostDocument } from "~/modules/search/types";
 import { useTestDatabase } from "./helpers/database";

@@ -5,7 +5,7 @@ import { setEnvForTests } from "~/lib/env.server";
 import { enqueueChange, processOutbox } from "~/modules/outbox/outbox.server";
 import { changePostStatus } from "~/modules/posts/posts.server";
 import { saveProfile } from "~/modules/profiles/profiles.server";
-import { createEmbeddedEngine } from "~/modules/search/embedded-engine.server";
+import { createEmbeddedEngine } from "~/modules/search/engines/embedded/engine.server";
 import { applySearchChanges, reindexSearch, runMeilisearchWorkerOnce, type ReindexProgress } from "~/modules/search/search.server";
 import type { PostHit } from "~/modules/search/types";
 import { useTestDatabase } from "./helpers/database";

@@ -7,7 +7,7 @@ import { useSuggestions } from "~/components/suggestions";
 import { formatDate, translator, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { blockedEitherWay } from "~/modules/contact/contact.server";
-import type { Segment } from "~/modules/search/highlight";
+import type { Segment } from "~/modules/search/page/highlight";
 import { parseSearchParams, searchHref, type SearchParams } from "~/modules/search/query";
 import { searchPage, type FacetGroupView, type PersonResultView, type PostResultView, type SkillTagView } from "~/modules/search/search.server";
 import type { SearchSuggestion } from "~/modules/search/search.server";

@@ -7,7 +7,7 @@ import { startBackgroundWorkers } from "./workers.server";
 import { stopWorkers } from "~/lib/jobs.server";
 import { stopDigestScheduler } from "~/modules/digest/scheduler.server";
 import { seedDemo, shouldSeedDemoOnFirstStart } from "~/modules/demo/demo.server";
-import { followSearchChanges } from "~/modules/search/embedded-engine.server";
+import { followSearchChanges } from "~/modules/search/engines/embedded/engine.server";
 
 export type BootOptions = {
   workers?: boolean;

@@ -29,10 +29,10 @@ import { openDatabase, useDatabase, type Database } from "../../app/lib/db.serve
 import { CATEGORIES, EXCHANGE_MODES, LEIPZIG_DISTRICTS, ROLES } from "../../app/lib/reference";
 import { migrate } from "../../app/lib/migrations.server";
 import { loadTaxonomySeed } from "../../app/modules/skills/taxonomy-seed.server";
-import { buildPersonDocuments, buildPostDocuments } from "../../app/modules/search/documents.server";
-import { createEmbeddedEngine } from "../../app/modules/search/embedded-engine.server";
+import { buildPersonDocuments, buildPostDocuments } from "../../app/modules/search/sync/documents.server";
+import { createEmbeddedEngine } from "../../app/modules/search/engines/embedded/engine.server";
 import { cleanQuery } from "../../app/modules/search/query";
-import * as searchQueries from "../../app/modules/search/queries.server";
+import * as searchQueries from "../../app/modules/search/sync/queries.server";
 import { SKILL_FACET_SIZE, type PostHit, type SearchFilters, type SearchIndexName, type SearchRequest } from "../../app/modules/search/types";
 import { progressBar } from "../lib/cli";
 

@@ -14,7 +14,7 @@ import {
   type SearchRequest,
   type SearchResult,
   type SearchSettings,
-} from "./types";
+} from "../../types";
 
 export type MeilisearchConfig = {
   host: string;

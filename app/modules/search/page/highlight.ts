@@ -1,4 +1,4 @@
-import type { QueryToken } from "./query";
+import type { QueryToken } from "../query";
 
 /** A piece of text; marked pieces matched the query. Rendered as React elements, never as HTML. */
 export type Segment = { text: string; mark?: boolean };

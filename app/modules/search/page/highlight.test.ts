@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { highlight, snippet } from "./highlight";
-import { queryTokens } from "./query";
+import { queryTokens } from "../query";
 
 const marked = (segments: { text: string; mark?: boolean }[]) => segments.filter((segment) => segment.mark).map((segment) => segment.text);
 

@@ -2,7 +2,7 @@ import type { Db } from "~/lib/db.server";
 import { boroughOfDistrict } from "~/lib/reference";
 import { normalizeSkillLabel } from "~/modules/skills/normalize";
 import * as queries from "./queries.server";
-import type { PersonDocument, PostDocument, SkillOnDocument } from "./types";
+import type { PersonDocument, PostDocument, SkillOnDocument } from "../types";
 
 /** Labels per skill carried in a document; beyond that the long ESCO lists add noise, not recall. */
 const LABELS_PER_SKILL = 40;

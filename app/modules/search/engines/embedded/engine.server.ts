@@ -1,6 +1,6 @@
 import type { Db, Sql } from "~/lib/db.server";
 import { normalizeSkillLabel } from "~/modules/skills/normalize";
-import { phraseKey, queryTokens, type QueryToken } from "./query";
+import { phraseKey, queryTokens, type QueryToken } from "../../query";
 import { anyOf, keyTsquery, skillsTsquery, tokenTsquery, type WordStems } from "./tsquery";
 import { allowedEdits, bestCorrections, deletionVariants, foldWord, isCorrectable } from "./typos";
 import * as queries from "./queries.server";
@@ -13,7 +13,7 @@ import {
   type SearchIndexName,
   type SearchRequest,
   type SearchResult,
-} from "./types";
+} from "../../types";
 import { isId } from "~/lib/ids";
 
 /** How alike a query word and a skill label must be to count as a typo of it (pg_trgm similarity). */
