@@ -18,6 +18,8 @@ export const KEYED_LOCK = {
   loginLinksByEmail: 7_301,
   loginLinksByClient: 7_302,
   contactRequestsBySender: 7_303,
+  /** creating a user-made skill: two people typing the same new label get one skill */
+  skillLabel: 7_304,
 } as const;
 
 /**

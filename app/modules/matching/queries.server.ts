@@ -1,6 +1,8 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Db } from "~/lib/db.server";
+import { LOCK } from "~/lib/locks.server";
+import { createShadowTable, swapInShadowTable } from "~/lib/table-swap.server";
 import { visiblePost } from "~/modules/posts/queries.server";
 import type { ExchangeMode, Role } from "~/lib/reference";
 import { factsJson, type MatchSide, type StoredFacts } from "./engine";
@@ -11,8 +13,6 @@ import { SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
  * writes (the matches table). The computation itself is in engine.ts.
  */
 
-/** Both the worker and the recompute take this lock, so a recompute never races an incremental update. */
-const MATCHING_LOCK_KEY = 7_300_005;
 
 /** Bounds every statement and lock wait of the current transaction (SET LOCAL ends with it). */
 export async function limitStatementTime(sql: Db, milliseconds: number) {
@@ -20,7 +20,7 @@ export async function limitStatementTime(sql: Db, milliseconds: number) {
 }
 
 export async function lockMatching(sql: Db) {
-  await sql`select pg_advisory_xact_lock(${MATCHING_LOCK_KEY})`;
+  await sql`select pg_advisory_xact_lock(${LOCK.matching})`;
 }
 
 
@@ -299,8 +299,7 @@ export async function loadFirstSeen(sql: Db) {
 
 /** Full recompute: the table the new matches go into; same columns, defaults and checks, no indexes yet. */
 export async function createNextMatches(sql: Db) {
-  await sql`drop table if exists matches_next`;
-  await sql`create table matches_next (like matches including defaults including constraints)`;
+  await createShadowTable(sql, "matches");
 }
 
 
@@ -326,39 +325,9 @@ export async function copyNextMatches(sql: Db, lines: string[]) {
   await pipeline(Readable.from([lines.join("")]), writable);
 }
 
-/**
- * The new matches take the old ones' place: their indexes are built now (one sort each instead of a million
- * index insertions), as the migrations defined them on the old table, then the tables swap. Readers see the
- * old matches until the transaction commits and wait only for its last moments.
- */
+/** The new matches take the old ones' place (indexes built now, then the tables swap; see lib/table-swap). */
 export async function swapInNextMatches(sql: Db) {
-  const indexes = await sql<{ name: string; definition: string; constraint_definition: string | null }[]>`
-    select i.relname as name, pg_get_indexdef(x.indexrelid) as definition, pg_get_constraintdef(c.oid) as constraint_definition
-    from pg_index x
-    join pg_class i on i.oid = x.indexrelid
-    left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = x.indrelid
-    where x.indrelid = 'matches'::regclass`;
-  for (const index of indexes) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(index.name)) throw new Error(`matches index with an unexpected name: ${index.name}`);
-    if (index.constraint_definition) {
-      await sql.unsafe(`alter table matches_next add constraint ${index.name}_next ${index.constraint_definition}`);
-      continue;
-    }
-    const definition = index.definition.replace(
-      new RegExp(`INDEX ${index.name} ON (public\\.)?matches `),
-      `INDEX ${index.name}_next ON matches_next `,
-    );
-    if (definition === index.definition) throw new Error(`cannot rebuild index ${index.name}: ${index.definition}`);
-    await sql.unsafe(definition);
-  }
-  await sql`analyze matches_next`;
-  // From here to the commit, readers of matches wait: keep it to renames.
-  await sql`drop table matches`;
-  await sql`alter table matches_next rename to matches`;
-  for (const index of indexes) {
-    if (index.constraint_definition) await sql.unsafe(`alter table matches rename constraint ${index.name}_next to ${index.name}`);
-    else await sql.unsafe(`alter index ${index.name}_next rename to ${index.name}`);
-  }
+  await swapInShadowTable(sql, "matches");
 }
 
 /** Full recompute: the counts later incremental updates base rarity weights on. */

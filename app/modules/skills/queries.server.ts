@@ -1,4 +1,5 @@
 import type { Db } from "~/lib/db.server";
+import { lockKeyed } from "~/lib/locks.server";
 
 export type SkillRef = { id: string; slug: string; label_de: string; label_en: string; source: string };
 
@@ -16,7 +17,7 @@ export async function findSkillsByNormalizedLabels(sql: Db, keys: string[]) {
 }
 
 export async function lockLabel(sql: Db, normalized: string) {
-  await sql`select pg_advisory_xact_lock(hashtext(${"skill-label:" + normalized}))`;
+  await lockKeyed(sql, "skillLabel", normalized);
 }
 
 export async function slugExists(sql: Db, slug: string) {

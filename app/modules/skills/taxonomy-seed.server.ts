@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Db, Sql } from "~/lib/db.server";
+import { LOCK } from "~/lib/locks.server";
 import { normalizeSkillLabel } from "./normalize";
 
 export const TAXONOMY_FILE = path.resolve(process.cwd(), "db/seed/taxonomy.json");
@@ -42,7 +43,7 @@ export async function loadTaxonomySeed(
   const content = fs.readFileSync(file);
   const checksum = crypto.createHash("sha256").update(content).digest("hex");
   const result = await sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(7300002)`;
+    await tx`select pg_advisory_xact_lock(${LOCK.taxonomySeed})`;
     const taxonomy = await loadTaxonomy(tx, content, checksum, options.onProgress);
     // after the taxonomy, whose skills they name; reloaded when either file changes
     const relations = await loadSkillRelations(tx, fs.readFileSync(options.relationsFile ?? SKILL_RELATIONS_FILE), checksum);
