@@ -22,6 +22,7 @@ import {
   type SkillFact,
 } from "./scoring";
 import { isId } from "~/lib/ids";
+import { chooseKeptPairs, otherKind, scoreChangedPairs, sideKey, unchangedSidesMet, type SideKey } from "./incremental";
 
 export type { MatchReason, ReasonFacts, SkillFact } from "./scoring";
 export type MatchGroup = "needs_for_you" | "offers_for_your_needs" | "people";
@@ -71,8 +72,6 @@ function strongRelated(relations: Relations, skill: number) {
   return related.skills.filter((_, index) => related.weights[index] >= STRONG_RELATION);
 }
 
-const sideId = (side: MatchSide) => (side.postId ? `p${side.postId}` : `${side.kind}${side.userId}`);
-const partnerType = (side: MatchSide) => (side.postId ? "post" : "person");
 
 function toWrite(need: MatchSide, offer: MatchSide, score: number, mutual: boolean, facts: StoredFacts): queries.MatchWrite {
   return { needUserId: need.userId, needPostId: need.postId, offerUserId: offer.userId, offerPostId: offer.postId, score, mutual, facts };
@@ -109,20 +108,19 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
     }
   }
   const picked = await queries.pickNewestSides(tx, [...wanted.values()]);
-  const changedById = new Map(changed.map((side) => [sideId(side), side]));
+  const changedById = new Map(changed.map((side) => [sideKey(side), side]));
   // Everything this update recomputes, visible or not any more: their stored matches are replaced.
   const touchedPostIds = [...new Set([...postIds, ...(await queries.postIdsOfAuthors(tx, userIds))])];
-  const changedIds = new Set([
+  const changedIds = new Set<SideKey>([
     ...changedById.keys(),
-    ...touchedPostIds.map((id) => `p${id}`),
-    ...userIds.flatMap((id) => [`need${id}`, `offer${id}`]),
+    ...touchedPostIds.map((id): SideKey => `p${id}`),
+    ...userIds.flatMap((id): SideKey[] => [`need${id}`, `offer${id}`]),
   ]);
-  const otherKind = (side: MatchSide | undefined) => (side?.kind === "need" ? ("offer" as const) : ("need" as const));
   // all of them: a pair below a changed side's best may be kept by its other side
   const partners = (await queries.storedLists(tx, changed, null)).map((entry) => ({
     postId: entry.partnerPostId,
     userId: entry.partnerUserId,
-    kind: otherKind(changedById.get(entry.side)),
+    kind: otherKind(changedById.get(entry.side)?.kind ?? "offer"),
   }));
   const otherPostIds = [...new Set([...picked.postIds, ...partners.flatMap((partner) => (partner.postId ? [partner.postId] : []))])].filter(
     (id) => !changedIds.has(`p${id}`),
@@ -148,84 +146,14 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   const changedOwners = [...new Set(changed.map((side) => side.userId))];
   const blocked = new Set((await queries.loadBlocks(tx, changedOwners)).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
 
-  // Every changed side against every side of the other kind (changed pairs once).
-  type Scored = { need: MatchSide; offer: MatchSide; score: number };
-  const scored: Scored[] = [];
-  changed.forEach((side, index) => {
-    const pool = [...changed.slice(index + 1), ...others].filter((other) => other.kind !== side.kind);
-    for (const other of pool) {
-      const [need, offer] = side.kind === "need" ? [side, other] : [other, side];
-      if (blocked.has(`${need.userId}:${offer.userId}`)) continue;
-      const score = scorer.score(need, offer);
-      if (score !== undefined) scored.push({ need, offer, score });
-    }
-  });
+  const scored = scoreChangedPairs(changed, others, (need, offer) => scorer.score(need, offer), (needUser, offerUser) => blocked.has(`${needUser}:${offerUser}`));
+  // The unchanged sides met, with the best few of their stored lists; a few more stand in for entries of changed
+  // sides, which this update replaces.
+  const met = unchangedSidesMet(scored, changedIds);
+  const stored = await queries.storedLists(tx, met, MATCHES_KEPT_PER_SIDE + changedIds.size);
+  const { kept: keptPairs, overflowing } = chooseKeptPairs({ scored, changed: changedIds, stored, keptPerSide: MATCHES_KEPT_PER_SIDE });
 
-  // Kept: among a changed side's best MATCHES_KEPT_PER_SIDE of each partner type, or better than the
-  // MATCHES_KEPT_PER_SIDE-th stored match of an unchanged partner (or it has fewer), so newcomers enter its list.
-  const rankIn = new Map<string, Scored[]>();
-  for (const pair of scored) {
-    for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]] as const) {
-      if (!changedIds.has(sideId(side))) continue;
-      const list = `${sideId(side)} ${partnerType(partner)}`;
-      (rankIn.get(list) ?? rankIn.set(list, []).get(list)!).push(pair);
-    }
-  }
-  const keptPairs = new Set<Scored>();
-  for (const list of rankIn.values()) {
-    list.sort((a, b) => b.score - a.score);
-    for (const pair of list.slice(0, MATCHES_KEPT_PER_SIDE)) keptPairs.add(pair);
-  }
-  // The unchanged sides met, with their stored lists (minus entries with changed sides, which this update
-  // replaces). Per list, stored entries and newcomers are ranked together: a newcomer enters when it ranks among
-  // the best MATCHES_KEPT_PER_SIDE, and stored entries it pushes below go unless their other side keeps them.
-  const unchangedPartners = new Map<string, MatchSide>();
-  for (const pair of scored) {
-    for (const side of [pair.need, pair.offer]) if (!changedIds.has(sideId(side))) unchangedPartners.set(sideId(side), side);
-  }
-  const stored = new Map<string, queries.StoredListEntry[]>();
-  // the best few of each list suffice; a few more stand in for entries of changed sides, which are left out
-  for (const entry of await queries.storedLists(tx, [...unchangedPartners.values()], MATCHES_KEPT_PER_SIDE + changedIds.size)) {
-    if (changedIds.has(entry.partnerPostId ? `p${entry.partnerPostId}` : `${otherKind(unchangedPartners.get(entry.side))}${entry.partnerUserId}`)) continue;
-    const list = `${entry.side} ${entry.partnerPostId ? "post" : "person"}`;
-    (stored.get(list) ?? stored.set(list, []).get(list)!).push(entry);
-  }
-  const newcomersOf = new Map<string, Scored[]>();
-  for (const pair of scored) {
-    for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]] as const) {
-      if (changedIds.has(sideId(side))) continue;
-      const list = `${sideId(side)} ${partnerType(partner)}`;
-      (newcomersOf.get(list) ?? newcomersOf.set(list, []).get(list)!).push(pair);
-    }
-  }
-  const overflowing: Parameters<typeof queries.deleteOverflowingMatches>[1] = [];
-  for (const [list, newcomers] of newcomersOf) {
-    const owner = unchangedPartners.get(list.split(" ")[0])!;
-    const ranked = [
-      ...(stored.get(list) ?? []).map((entry) => ({ score: entry.score, entry, pair: undefined })),
-      ...newcomers.map((pair) => ({ score: pair.score, entry: undefined, pair })),
-    ].sort((a, b) => b.score - a.score);
-    let entered = false;
-    ranked.forEach((item, rank) => {
-      if (item.pair && rank < MATCHES_KEPT_PER_SIDE) {
-        keptPairs.add(item.pair);
-        entered = true;
-      }
-    });
-    if (!entered) continue;
-    // Only entries the newcomers pushed out of the best can go: the ones below it before are kept by their other
-    // side (or they would not be stored), and a newcomer here does not change that side's list.
-    const wasBest = new Set([...(stored.get(list) ?? [])].sort((a, b) => b.score - a.score).slice(0, MATCHES_KEPT_PER_SIDE));
-    for (const { entry } of ranked.slice(MATCHES_KEPT_PER_SIDE)) {
-      if (!entry || !wasBest.has(entry)) continue;
-      const mine = { userId: owner.userId, postId: owner.postId };
-      const theirs = { userId: entry.partnerUserId, postId: entry.partnerPostId };
-      const [need, offer] = owner.kind === "need" ? [mine, theirs] : [theirs, mine];
-      overflowing.push({ needUserId: need.userId, needPostId: need.postId, offerUserId: offer.userId, offerPostId: offer.postId, overflowed: owner.kind });
-    }
-  }
-
-  const kept = [...keptPairs].map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
+  const kept = keptPairs.map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
   const removed = await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds });
   const trimmed = await queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE);
   // Mutual flags can change only between owners a pair was written or removed for, in either direction.

@@ -6,6 +6,7 @@ import { createShadowTable, swapInShadowTable } from "~/lib/table-swap.server";
 import { visiblePost } from "~/modules/posts/queries.server";
 import type { ExchangeMode, Role } from "~/lib/reference";
 import { factsJson, type MatchSide, type StoredFacts } from "./engine";
+import type { OverflowingPair, SideKey, StoredListEntry } from "./incremental";
 import { SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
 
 /*
@@ -140,14 +141,7 @@ export async function pickNewestSides(sql: Db, wanted: { kind: "need" | "offer";
   };
 }
 
-/** A stored match seen from one of its sides. */
-export type StoredListEntry = {
-  /** the side: "p<post id>" or "<need|offer><user id>" */
-  side: string;
-  partnerUserId: string;
-  partnerPostId: string | null;
-  score: number;
-};
+export type { StoredListEntry } from "./incremental";
 
 /**
  * The best `limit` (null: all) stored matches of each of these sides per partner type (post, person), each seen
@@ -156,7 +150,7 @@ export type StoredListEntry = {
  */
 export async function storedLists(sql: Db, sides: MatchSide[], limit: number | null): Promise<StoredListEntry[]> {
   if (sides.length === 0) return [];
-  const rows = await sql<{ side: string; partner_user_id: string; partner_post_id: string | null; score: number }[]>`
+  const rows = await sql<{ side: SideKey; partner_user_id: string; partner_post_id: string | null; score: number }[]>`
     with s (kind, user_id, post_id) as (
       select * from unnest(${sides.map((side) => side.kind)}::text[], ${sides.map((side) => side.userId)}::bigint[],
                            ${sides.map((side) => side.postId)}::bigint[])
@@ -195,7 +189,7 @@ export async function storedLists(sql: Db, sides: MatchSide[], limit: number | n
  */
 export async function deleteOverflowingMatches(
   sql: Db,
-  pairs: { needUserId: string; needPostId: string | null; offerUserId: string; offerPostId: string | null; overflowed: "need" | "offer" }[],
+  pairs: OverflowingPair[],
   kept: number,
 ): Promise<[string, string][]> {
   if (pairs.length === 0) return [];
