@@ -1,5 +1,5 @@
 import type { Db } from "~/lib/db.server";
-import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
+import { skillsOfPostJson, visiblePost, type PostRow } from "~/modules/posts/queries.server";
 
 /**
  * What the feeds publish: open, not hidden, not expired posts by people who are not banned; demo posts only while
@@ -29,11 +29,7 @@ export async function feedPosts(sql: Db, filter: FeedFilter, limit: number, offs
   return sql<FeedPostRow[]>`
     select p.id, p.author_id, p.kind, p.title, p.description, p.category, p.district, p.is_remote, p.exchange_mode,
            p.is_demo, p.created_at, p.updated_at, p.expires_at, pr.display_name as author_name,
-           coalesce((
-             select json_agg(json_build_object('id', s.id::text, 'slug', s.slug, 'label_de', s.label_de, 'label_en', s.label_en)
-                             order by ps.position)
-             from post_skills ps join skills s on s.id = ps.skill_id
-             where ps.post_id = p.id), '[]'::json) as skills
+           ${skillsOfPostJson(sql)} as skills
     from posts p
     join users u on u.id = p.author_id
     left join profiles pr on pr.user_id = p.author_id

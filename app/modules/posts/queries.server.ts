@@ -94,6 +94,17 @@ export async function findPost(sql: Db, postId: string) {
   return row;
 }
 
+/**
+ * The one way a post's skills are attached: in the author's order, with both labels. skillsOfPosts for a batch of
+ * posts, skillsOfPostJson inside a statement that lists posts (alias `post`, default p).
+ */
+export const skillsOfPostJson = (sql: Db, post = "p") => sql`
+  coalesce((
+    select json_agg(json_build_object('id', s.id::text, 'slug', s.slug, 'label_de', s.label_de, 'label_en', s.label_en)
+                    order by ps.position)
+    from post_skills ps join skills s on s.id = ps.skill_id
+    where ps.post_id = ${sql.unsafe(quoteIdentifier(post))}.id), '[]'::json)`;
+
 export async function skillsOfPosts(sql: Db, postIds: string[]) {
   if (postIds.length === 0) return [];
   return sql<PostSkillRow[]>`

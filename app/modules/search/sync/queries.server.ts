@@ -1,6 +1,6 @@
 import type { Db, Sql } from "~/lib/db.server";
 import { LOCK } from "~/lib/locks.server";
-import { visiblePost, type PostRow } from "~/modules/posts/queries.server";
+import { skillsOfPosts as postSkills, visiblePost, type PostRow } from "~/modules/posts/queries.server";
 
 // ---------------------------------------------------------------------------------------------------------
 // Sources of documents: what is visible in the tables right now.
@@ -42,13 +42,9 @@ export async function visiblePersonRows(sql: Db, ids: string[]) {
 
 export type TaggedSkillRow = { owner_id: string; direction: "offer" | "seek"; id: string; slug: string; label_de: string; label_en: string };
 
-export async function skillsOfPosts(sql: Db, postIds: string[]) {
-  if (postIds.length === 0) return [];
-  return sql<TaggedSkillRow[]>`
-    select ps.post_id as owner_id, 'offer' as direction, s.id, s.slug, s.label_de, s.label_en
-    from post_skills ps join skills s on s.id = ps.skill_id
-    where ps.post_id = any(${postIds}::bigint[])
-    order by ps.post_id, ps.position`;
+/** The posts' skills (attached as posts attach them), as tagged rows of their documents. */
+export async function skillsOfPosts(sql: Db, postIds: string[]): Promise<TaggedSkillRow[]> {
+  return (await postSkills(sql, postIds)).map((row) => ({ owner_id: row.post_id, direction: "offer", id: row.id, slug: row.slug, label_de: row.label_de, label_en: row.label_en }));
 }
 
 export async function skillsOfPeople(sql: Db, userIds: string[]) {
