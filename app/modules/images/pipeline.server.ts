@@ -1,0 +1,76 @@
+/**
+ * The image pipeline: decides the real type from the bytes, refuses what is not a photo we can read, and turns an
+ * accepted one into WebP variants with no metadata (EXIF and GPS would reveal where a workshop photo was taken).
+ */
+import crypto from "node:crypto";
+import { fileTypeFromBuffer } from "file-type";
+import sharp from "sharp";
+
+/** The widths a page picks from with srcset; an image narrower than one is stored at its own width, never upscaled. */
+export const IMAGE_WIDTHS = [320, 800, 1600] as const;
+/** A decompression bomb (a small file that decodes to a huge bitmap) is refused before its pixels are decoded. */
+export const MAX_INPUT_PIXELS = 40_000_000;
+/** One uploaded file; phones write 2–8 MB photos. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+/** What file-type may report for a photo; everything else (SVG, GIF, PDF, text …) is refused. */
+const ACCEPTED_MIME = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/heic", "image/heif"]);
+
+/** Variants are encoded with this quality: visually clean photos at about a tenth of a phone JPEG's bytes. */
+const WEBP_QUALITY = 78;
+
+export type ImageVariant = { width: number; height: number; hash: string; bytes: Buffer };
+export type ProcessedImage = { width: number; height: number; variants: ImageVariant[] };
+export type ImageRefusalReason = "type" | "tooManyPixels" | "unreadable" | "tooLarge";
+export type ImageResult = { ok: true; image: ProcessedImage } | { ok: false; reason: ImageRefusalReason };
+
+export function contentHash(bytes: Buffer) {
+  return crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 32);
+}
+
+/** Target widths for an image of this width: the fixed ones below it, plus its own width when it is narrower than the largest. */
+export function variantWidths(originalWidth: number): number[] {
+  const widths = new Set<number>();
+  for (const width of IMAGE_WIDTHS) widths.add(Math.min(width, originalWidth));
+  return [...widths].sort((a, b) => a - b);
+}
+
+export async function processImage(bytes: Buffer): Promise<ImageResult> {
+  if (bytes.length > MAX_IMAGE_BYTES) return { ok: false, reason: "tooLarge" };
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !ACCEPTED_MIME.has(type.mime)) return { ok: false, reason: "type" };
+  // failOn "warning" (sharp's default, named here on purpose): a truncated or corrupt file is refused instead of
+  // stored with a grey lower half.
+  const input = () => sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "warning", sequentialRead: true });
+  let metadata: sharp.Metadata;
+  try {
+    // The header only (no pixels decoded), read without the limit so a bomb is named as such.
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    return { ok: false, reason: "unreadable" };
+  }
+  if (!metadata.width || !metadata.height) return { ok: false, reason: "unreadable" };
+  if (metadata.width * metadata.height > MAX_INPUT_PIXELS) return { ok: false, reason: "tooManyPixels" };
+  // EXIF orientations 5–8 swap width and height once applied.
+  const swapped = (metadata.orientation ?? 1) >= 5;
+  const width = swapped ? metadata.height : metadata.width;
+  const height = swapped ? metadata.width : metadata.height;
+  try {
+    // One decode, shared by every variant (clone); rotate() applies the EXIF orientation, and WebP output carries
+    // no metadata unless withMetadata()/keepExif() asks for it.
+    const decoded = input().rotate();
+    const variants = await Promise.all(
+      variantWidths(width).map(async (targetWidth) => {
+        const { data, info } = await decoded
+          .clone()
+          .resize({ width: targetWidth, withoutEnlargement: true })
+          .webp({ quality: WEBP_QUALITY, effort: 2 })
+          .toBuffer({ resolveWithObject: true });
+        return { width: info.width, height: info.height, hash: contentHash(data), bytes: data };
+      }),
+    );
+    return { ok: true, image: { width, height, variants } };
+  } catch {
+    return { ok: false, reason: "unreadable" };
+  }
+}
