@@ -189,7 +189,8 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : t("error.generic");
+  const message =
+    status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : status === 413 ? t("error.tooLarge") : t("error.generic");
   return (
     <>
       <Header />

@@ -11,6 +11,8 @@ import { forbidden, idParam, notFound, redirectWithNotice } from "~/lib/http.ser
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
 import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
+import { photosOfPost, removeImageAsAdmin } from "~/modules/images/images.server";
+import { Picture } from "~/components/picture";
 import { matchesPendingForPost, postMatchCards } from "~/modules/matching/matching.server";
 import { postStatusActionSchema } from "~/modules/posts/schema";
 
@@ -24,7 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const matches = await postMatchCards(found.post.id, locale, 5);
   // The author, right after publishing or editing, is told when the worker has still to compute the matches.
   const matchesPending = found.isOwner && found.post.status === "open" ? await matchesPendingForPost(found.post.id) : false;
-  return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner, matches, matchesPending };
+  const photos = await photosOfPost(found.post.id);
+  return { post: found.post, photos, canEdit: found.canEdit, isOwner: found.isOwner, isAdmin: Boolean(user?.is_admin), matches, matchesPending };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -33,6 +36,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = postStatusActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) throw redirect(`/posts/${postId}`);
   const actor = { id: user.id, isAdmin: user.is_admin };
+  if (parsed.data.intent === "remove-image") {
+    if (!user.is_admin) forbidden();
+    await removeImageAsAdmin(parsed.data.imageId);
+    return redirectWithNotice(`/posts/${postId}`, "image-removed");
+  }
   if (parsed.data.intent === "renew") {
     if (!(await renewPost(postId, actor))) forbidden();
     return redirectWithNotice(`/posts/${postId}`, "renewed");
@@ -70,7 +78,7 @@ function MatchesPending() {
 }
 
 export default function PostPage() {
-  const { post, canEdit, isOwner, matches, matchesPending } = useLoaderData<typeof loader>();
+  const { post, photos, canEdit, isOwner, isAdmin, matches, matchesPending } = useLoaderData<typeof loader>();
   const { user } = useRootData();
   const [params] = useSearchParams();
   const t = useT();
@@ -81,6 +89,7 @@ export default function PostPage() {
       {notice === "saved" ? <Notice tone="success">{t("post.saved")}</Notice> : null}
       {notice === "status" ? <Notice tone="success">{t("post.statusChanged")}</Notice> : null}
       {notice === "renewed" ? <Notice tone="success">{t("post.renewed", { date: formatDate(locale, post.expires_at) })}</Notice> : null}
+      {notice === "image-removed" ? <Notice tone="success">{t("images.adminRemoved")}</Notice> : null}
       {post.hidden_at ? <Notice tone="error">{t("post.hidden")}</Notice> : null}
       <article>
         <header className="page-header">
@@ -104,6 +113,24 @@ export default function PostPage() {
             {t("post.created", { date: formatDate(locale, post.created_at) })} · {t("post.expires", { date: formatDate(locale, post.expires_at) })}
           </p>
         </header>
+        {photos.length > 0 ? (
+          <section className="gallery" aria-label={t("images.gallery")}>
+            {photos.map((photo, index) => (
+              <figure key={photo.id} className={index === 0 ? "gallery-cover" : "gallery-item"}>
+                {/* the cover is above the fold: loaded at once; the others when scrolled to */}
+                <Picture image={photo} eager={index === 0} sizes={index === 0 ? "(max-width: 60rem) 100vw, 60rem" : "(max-width: 40rem) 50vw, 20rem"} />
+                {isAdmin ? (
+                  <Form method="post">
+                    <input type="hidden" name="imageId" value={photo.id} />
+                    <button className="button secondary small" name="intent" value="remove-image">
+                      {t("images.adminRemove")}
+                    </button>
+                  </Form>
+                ) : null}
+              </figure>
+            ))}
+          </section>
+        ) : null}
         <SkillTags skills={post.skills} />
         <LinkifiedText text={post.description} className="description" />
       </article>

@@ -5,6 +5,7 @@ import { PostCard } from "~/components/post-card";
 import { notFound } from "~/lib/http.server";
 import type { MessageKey } from "~/lib/i18n";
 import { requestLocale } from "~/lib/session.server";
+import { withCovers } from "~/modules/images/images.server";
 import { skillPageActivity } from "~/modules/skills/skill-page.server";
 import { findSkillPage, skillLabel } from "~/modules/skills/skills.server";
 
@@ -21,7 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) notFound();
   if (page.skill.merged_into_slug) throw redirect(`/skills/${page.skill.merged_into_slug}`, 301);
   const locale = await requestLocale(request);
-  const activity = await skillPageActivity(page.skill.id, locale);
+  const found = await skillPageActivity(page.skill.id, locale);
+  const [needs, offers] = await Promise.all([withCovers(found.needs), withCovers(found.offers)]);
+  const activity = { ...found, needs, offers };
   return {
     activity,
     atomUrl: `/feeds/skills/${page.skill.slug}.atom${locale === "en" ? "?lang=en" : ""}`,

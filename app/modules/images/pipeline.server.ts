@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
-import sharp from "sharp";
+import sharp, { type Metadata } from "sharp";
 
 /** The widths a page picks from with srcset; an image narrower than one is stored at its own width, never upscaled. */
 export const IMAGE_WIDTHS = [320, 800, 1600] as const;
@@ -42,7 +42,7 @@ export async function processImage(bytes: Buffer): Promise<ImageResult> {
   // failOn "warning" (sharp's default, named here on purpose): a truncated or corrupt file is refused instead of
   // stored with a grey lower half.
   const input = () => sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "warning", sequentialRead: true });
-  let metadata: sharp.Metadata;
+  let metadata: Metadata;
   try {
     // The header only (no pixels decoded), read without the limit so a bomb is named as such.
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();

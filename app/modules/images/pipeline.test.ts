@@ -1,9 +1,9 @@
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { describe, expect, it } from "vitest";
 import { MAX_INPUT_PIXELS, processImage, variantWidths } from "./pipeline.server";
 
 /** A photo-like test image: a gradient with a bright square in the top-left corner (to see rotation). */
-async function testPhoto(width: number, height: number, format: "jpeg" | "png" | "webp" | "avif" = "jpeg", extra?: (image: sharp.Sharp) => sharp.Sharp) {
+async function testPhoto(width: number, height: number, format: "jpeg" | "png" | "webp" | "avif" = "jpeg", extra?: (image: Sharp) => Sharp) {
   const marker = await sharp({ create: { width: Math.round(width / 4), height: Math.round(height / 4), channels: 3, background: "#ffffff" } }).png().toBuffer();
   let image = sharp({ create: { width, height, channels: 3, background: "#204060" } }).composite([{ input: marker, left: 0, top: 0 }]);
   if (extra) image = extra(image);

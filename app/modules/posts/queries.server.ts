@@ -40,15 +40,15 @@ export async function insertPost(sql: Db, authorId: string, input: PostInput) {
   return row.id;
 }
 
-/** Changes a post only when the actor wrote it (or is an admin); returns false otherwise. */
+/** Changes a post only when the actor wrote it (or is an admin); returns its author, or undefined otherwise. */
 export async function updatePost(sql: Db, postId: string, actor: { id: string; isAdmin: boolean }, input: PostInput) {
-  const rows = await sql`
+  const [row] = await sql<{ author_id: string }[]>`
     update posts set kind = ${input.kind}, title = ${input.title}, description = ${input.description},
            category = ${input.category}, district = ${input.location.district}, is_remote = ${input.location.isRemote},
            exchange_mode = ${input.exchangeMode}, expires_at = ${input.expiresOn}::date + time '23:59:59', updated_at = now()
     where id = ${postId} and (author_id = ${actor.id} or ${actor.isAdmin})
-    returning id`;
-  return rows.length > 0;
+    returning author_id`;
+  return row?.author_id;
 }
 
 export async function replacePostSkills(sql: Db, postId: string, skillIds: string[]) {
