@@ -36,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs): Promise<RootData>
     // The mailbox is linked only in development; in production it still answers at /dev/mail while no
     // RESEND_API_KEY is set, but a visitor is not invited there.
     devMailbox: isDevMailboxActive() && env().NODE_ENV === "development",
+    appUrl: env().APP_URL,
   };
 }
 

@@ -287,3 +287,57 @@ describe("privacy and moderation", () => {
     expect(await db()`select 1 from images where post_id = ${postId}`).toHaveLength(0);
   });
 });
+
+describe("portraits and link previews", () => {
+  it("a portrait uploaded on /profile shows on the person page (initials avatar where there is none) and in og:image", async () => {
+    const person = await createPerson({ displayName: "Paula Porträt" });
+    const personCookie = await sessionCookieFor(person.id);
+    const before = await (await fetch(`${app.url}/people/${person.id}`)).text();
+    expect(before).toContain('class="avatar"');
+    expect(before).toContain('<meta name="twitter:card" content="summary"/>');
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ displayName: "Paula Porträt", role: "artist", bio: "Keramik.", district: "Plagwitz", languages: "de", digestFrequency: "weekly" })) form.set(name, value);
+    form.set("portrait", new Blob([new Uint8Array(await jpeg(900, 1200, { gps: true }))], { type: "image/jpeg" }), "ich.jpg");
+    const saved = await post("/profile", form, personCookie);
+    expect(saved.status, saved.text.slice(0, 300)).toBe(302);
+    const page = await (await fetch(`${app.url}/people/${person.id}`)).text();
+    expect(page).toMatch(/<img class="portrait" src="\/images\/[\w-]{32}\.webp" srcSet="[^"]+" sizes="96px" width="96" height="96" alt="Porträt von Paula Porträt"/);
+    expect(page).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/images\/[\w-]{32}\.webp"\/>/);
+
+    const bad = new FormData();
+    for (const [name, value] of form.entries()) if (name !== "portrait") bad.set(name, value);
+    bad.set("portrait", new Blob(["<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"], { type: "image/svg+xml" }), "x.svg");
+    const refused = await post("/profile", bad, personCookie);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("Diese Datei ist kein Foto, das wir lesen können");
+
+    const remove = new FormData();
+    for (const [name, value] of form.entries()) if (name !== "portrait") remove.set(name, value);
+    remove.set("removePortrait", "on");
+    expect((await post("/profile", remove, personCookie)).status).toBe(302);
+    expect(await db()`select 1 from images where owner_id = ${person.id}`).toHaveLength(0);
+  });
+
+  it("post, home and skill pages carry Open Graph and Twitter card tags with an absolute image", async () => {
+    const created = await post("/posts/new", photoForm([{ bytes: await jpeg(2000, 1000), alt: "Die Drehbank" }], { title: "Drehbank zu teilen", skills: "Drechseln" }));
+    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1];
+    const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
+    expect(page).toContain('<meta property="og:title" content="Drehbank zu teilen · NextLeipzig"/>');
+    expect(page).toContain('<meta property="og:locale" content="de_DE"/>');
+    expect(page).toContain('<meta property="og:type" content="article"/>');
+    expect(page).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    expect(page).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/images\/[\w-]{32}\.webp"\/>/);
+    expect(page).toContain('<meta property="og:image:width" content="1600"/>');
+    expect(page).toContain('<meta property="og:image:height" content="800"/>');
+    expect(page).toContain('<meta property="og:image:alt" content="Die Drehbank"/>');
+    const home = await (await fetch(`${app.url}/`)).text();
+    expect(home).toContain('<meta property="og:title"');
+    expect(home).toContain('<meta name="twitter:card"');
+    const english = await (await fetch(`${app.url}/`, { headers: { "accept-language": "en" } })).text();
+    expect(english).toContain('<meta property="og:locale" content="en_GB"/>');
+    const [skill] = await db()<{ slug: string }[]>`select s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId}`;
+    const skillPage = await (await fetch(`${app.url}/skills/${skill.slug}`)).text();
+    expect(skillPage).toContain('<meta property="og:description"');
+    expect(skillPage).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/images\//);
+  });
+});

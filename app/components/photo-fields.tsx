@@ -10,7 +10,7 @@ function FieldError({ name, error }: { name: string; error?: string }) {
   const t = useT();
   if (!error) return null;
   return (
-    <p className="error" id={`${fieldId(name)}-error`}>
+    <p className="field-error" id={`${fieldId(name)}-error`}>
       {translateFieldMessage(t, error)}
     </p>
   );

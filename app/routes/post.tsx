@@ -4,19 +4,32 @@ import { useEffect } from "react";
 import { Notice } from "~/components/form";
 import { useLocale, useRootData, useT } from "~/components/i18n";
 import { LinkifiedText } from "~/components/linkified-text";
-import { Avatar } from "~/components/avatar";
 import { MatchCard } from "~/components/match-card";
 import { PlaceLabel, SkillTags } from "~/components/post-card";
 import { forbidden, idParam, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
+import { previewImage, rootMetaData, socialMeta } from "~/lib/social-meta";
 import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
 import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
-import { photosOfPost, removeImageAsAdmin } from "~/modules/images/images.server";
+import { photosOfPost, portraitOf, removeImageAsAdmin } from "~/modules/images/images.server";
+import { PersonPicture } from "~/components/person-picture";
 import { Picture } from "~/components/picture";
 import { matchesPendingForPost, postMatchCards } from "~/modules/matching/matching.server";
 import { postStatusActionSchema } from "~/modules/posts/schema";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.post.title} · NextLeipzig` : "NextLeipzig" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: "NextLeipzig" }];
+  const { locale, appUrl } = rootMetaData(matches);
+  return socialMeta({
+    title: `${data.post.title} · NextLeipzig`,
+    description: data.post.description,
+    image: previewImage(data.photos[0]),
+    path: `/posts/${data.post.id}`,
+    locale,
+    appUrl,
+    type: "article",
+  });
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await currentUser(request);
@@ -26,8 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const matches = await postMatchCards(found.post.id, locale, 5);
   // The author, right after publishing or editing, is told when the worker has still to compute the matches.
   const matchesPending = found.isOwner && found.post.status === "open" ? await matchesPendingForPost(found.post.id) : false;
-  const photos = await photosOfPost(found.post.id);
-  return { post: found.post, photos, canEdit: found.canEdit, isOwner: found.isOwner, isAdmin: Boolean(user?.is_admin), matches, matchesPending };
+  const [photos, authorPortrait] = await Promise.all([photosOfPost(found.post.id), portraitOf(found.post.author_id)]);
+  return { post: found.post, photos, authorPortrait, canEdit: found.canEdit, isOwner: found.isOwner, isAdmin: Boolean(user?.is_admin), matches, matchesPending };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -78,7 +91,7 @@ function MatchesPending() {
 }
 
 export default function PostPage() {
-  const { post, photos, canEdit, isOwner, isAdmin, matches, matchesPending } = useLoaderData<typeof loader>();
+  const { post, photos, authorPortrait, canEdit, isOwner, isAdmin, matches, matchesPending } = useLoaderData<typeof loader>();
   const { user } = useRootData();
   const [params] = useSearchParams();
   const t = useT();
@@ -104,7 +117,7 @@ export default function PostPage() {
           <p className="meta">
             {post.author_name ? (
               <>
-                <Avatar name={post.author_name} seed={post.author_id} size={28} />{" "}
+                <PersonPicture portrait={authorPortrait} name={post.author_name} seed={post.author_id} size={28} />{" "}
                 <Link to={`/people/${post.author_id}`}>{post.author_name}</Link>
                 {post.author_role ? <> ({t(`role.${post.author_role}` as MessageKey)})</> : null} ·{" "}
               </>
