@@ -3,20 +3,28 @@
  * ImageViews (content-addressed URLs per width), served with the visibility of what they belong to.
  */
 import { db, type Db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { createS3ImageStore } from "./s3-store.server";
 import { processImage, type ImageResult, type ProcessedImage } from "./pipeline.server";
 import * as queries from "./queries.server";
 import { postgresImageStore, type ImageStore } from "./store.server";
 import { imageUrl, type ImageView } from "./types";
 
-let store: ImageStore = postgresImageStore;
+let chosen: { key: string; store: ImageStore } | undefined;
+let override: ImageStore | undefined;
 
-/** Chosen once at start-up (boot) and by tests. */
-export function useImageStore(next: ImageStore) {
-  store = next;
+/** Tests name a store directly; undefined goes back to the configured one. */
+export function useImageStore(next: ImageStore | undefined) {
+  override = next;
 }
 
-export function imageStore() {
-  return store;
+/** The configured engine: S3 when S3_ENDPOINT (with bucket and keys) is set, else PostgreSQL. */
+export function imageStore(): ImageStore {
+  if (override) return override;
+  const config = env().s3;
+  const key = config ? JSON.stringify(config) : "postgres";
+  if (chosen?.key !== key) chosen = { key, store: config ? createS3ImageStore(config) : postgresImageStore };
+  return chosen.store;
 }
 
 /** The pipeline, as parseUploadForm's file processor. */
@@ -28,7 +36,7 @@ async function insertImage(tx: Db, ownerId: string, postId: string | null, posit
   const imageId = await queries.insertImage(tx, { ownerId, postId, position, alt, width: image.width, height: image.height });
   const variants = [];
   for (const variant of image.variants) {
-    variants.push({ width: variant.width, height: variant.height, hash: variant.hash, byteSize: variant.bytes.length, bytes: await store.save(variant) });
+    variants.push({ width: variant.width, height: variant.height, hash: variant.hash, byteSize: variant.bytes.length, bytes: await imageStore().save(variant) });
   }
   await queries.insertVariants(tx, imageId, variants);
   return imageId;
@@ -52,6 +60,7 @@ export async function applyPostPhotoChanges(tx: Db, ownerId: string, postId: str
 
 /** Drops externally stored bytes no row names any more; called after the deleting transaction committed. */
 export async function forgetImageBytes(hashes: string[]) {
+  const store = imageStore();
   if (hashes.length === 0 || store.engine === "postgres") return;
   await store.forget(await queries.unreferencedHashes(db(), hashes));
 }
@@ -130,7 +139,7 @@ export async function findImageBytes(hash: string): Promise<ServedImage> {
   if (!/^[A-Za-z0-9_-]{32}$/.test(hash)) return { status: "missing" };
   const row = await queries.findVariant(db(), hash);
   if (!row) return { status: "missing" };
-  const bytes = row.bytes ?? (await store.load(hash));
+  const bytes = row.bytes ?? (await imageStore().load(hash));
   if (!bytes) return { status: "missing" };
   return { status: "ok", bytes, restricted: row.restricted, ownerId: row.owner_id };
 }
