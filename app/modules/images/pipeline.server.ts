@@ -7,7 +7,8 @@ import { fileTypeFromBuffer } from "file-type";
 import sharp, { type Metadata } from "sharp";
 
 // Every upload is a different file: libvips' operation cache would only hold memory (up to 50 MB) for nothing.
-// Concurrency stays sharp's default (one libvips thread per core); two uploads at once use both cores.
+// Concurrency stays sharp's default, which on glibc Linux is one libvips thread per image (less memory
+// fragmentation): two uploads at once use both cores of our machines, and one upload cannot starve the other.
 sharp.cache(false);
 
 /** The widths a page picks from with srcset; an image narrower than one is stored at its own width, never upscaled. */
