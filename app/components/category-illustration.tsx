@@ -77,12 +77,14 @@ const DRAWINGS: Record<Category, { background: string; ink: string; shapes: JSX.
   },
 };
 
+/** A band in the category's colour with its drawing in the middle: lower than a photo, so a list stays compact. */
 export function CategoryIllustration({ category, className }: { category: string; className?: string }) {
   const drawing = DRAWINGS[category as Category] ?? DRAWINGS.project;
   return (
-    <svg className={className} viewBox="0 0 120 75" width="120" height="75" aria-hidden="true" focusable="false" preserveAspectRatio="xMidYMid slice">
-      <rect width="120" height="75" fill={drawing.background} />
-      <g stroke={drawing.ink}>{drawing.shapes}</g>
-    </svg>
+    <div className={className} style={{ background: drawing.background }}>
+      <svg viewBox="0 0 120 75" width="120" height="75" aria-hidden="true" focusable="false">
+        <g stroke={drawing.ink}>{drawing.shapes}</g>
+      </svg>
+    </div>
   );
 }

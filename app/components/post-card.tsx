@@ -25,8 +25,8 @@ export type PostCardData = {
 /** The card's picture: the cover photo, or the category's drawing. Cards sit in one column up to 40rem wide. */
 export function CardMedia({ cover, category }: { cover: ImageView | null; category: string }) {
   return (
-    <div className="card-media">
-      {cover ? <Picture image={cover} sizes="(max-width: 40rem) 100vw, 40rem" alt="" /> : <CategoryIllustration category={category} />}
+    <div className={`card-media${cover ? "" : " illustration"}`}>
+      {cover ? <Picture image={cover} sizes="(max-width: 40rem) 100vw, 40rem" alt="" /> : <CategoryIllustration category={category} className="illustration-band" />}
     </div>
   );
 }

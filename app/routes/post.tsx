@@ -131,7 +131,10 @@ export default function PostPage() {
             {photos.map((photo, index) => (
               <figure key={photo.id} className={index === 0 ? "gallery-cover" : "gallery-item"}>
                 {/* the cover is above the fold: loaded at once; the others when scrolled to */}
-                <Picture image={photo} eager={index === 0} sizes={index === 0 ? "(max-width: 60rem) 100vw, 60rem" : "(max-width: 40rem) 50vw, 20rem"} />
+                {/* the largest width opens on its own: the thumbnails are cropped squares */}
+                <a href={photo.sources[photo.sources.length - 1].url}>
+                  <Picture image={photo} eager={index === 0} sizes={index === 0 ? "(max-width: 60rem) 100vw, 60rem" : "(max-width: 40rem) 50vw, 20rem"} />
+                </a>
                 {isAdmin ? (
                   <Form method="post">
                     <input type="hidden" name="imageId" value={photo.id} />
