@@ -278,13 +278,28 @@ describe("privacy and moderation", () => {
     expect((await get(new URL(exported.images[0].variants[0].url).pathname)).status).toBe(404);
   });
 
-  it("deleting a post deletes its images (cascade)", async () => {
+  it("deleting a post (owner, with the confirmation box) deletes its images", async () => {
     const created = await post("/posts/new", photoForm([{ bytes: await jpeg(400, 300) }]));
     const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1];
     const before = await db()`select count(*)::int as n from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
     expect(before[0].n).toBe(2);
-    await db()`delete from posts where id = ${postId}`;
+    const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
+    const [url] = imageUrls(page);
+    const unconfirmed = new FormData();
+    unconfirmed.set("intent", "delete");
+    expect((await post(`/posts/${postId}`, unconfirmed)).status).toBe(302);
+    expect(await db()`select 1 from posts where id = ${postId}`).toHaveLength(1);
+    const confirmed = new FormData();
+    confirmed.set("intent", "delete");
+    confirmed.set("confirm", "on");
+    expect((await post(`/posts/${postId}`, confirmed, adminCookie.replace(/.$/, "x"))).status).toBeGreaterThanOrEqual(300);
+    expect(await db()`select 1 from posts where id = ${postId}`).toHaveLength(1);
+    const deleted = await post(`/posts/${postId}`, confirmed);
+    expect(deleted.status).toBe(302);
+    expect(deleted.location).toContain("notice=post-deleted");
+    expect(await db()`select 1 from posts where id = ${postId}`).toHaveLength(0);
     expect(await db()`select 1 from images where post_id = ${postId}`).toHaveLength(0);
+    expect((await get(url)).status).toBe(404);
   });
 });
 

@@ -26,6 +26,9 @@ export const imagesDe = {
   "images.removePortrait": "Porträtfoto entfernen",
   "images.adminRemove": "Foto entfernen (Admin)",
   "images.adminRemoved": "Das Foto wurde entfernt.",
+  "post.delete": "Beitrag löschen",
+  "post.deleteConfirm": "Ja, den Beitrag mit seinen Fotos endgültig löschen",
+  "post.deleted": "Der Beitrag und seine Fotos sind gelöscht.",
   "home.metaDescription": "Zusammenarbeit in Leipzig: Fähigkeiten, Räume, Maschinen und Material finden und anbieten.",
   "error.tooLarge": "Die Anfrage ist zu groß: höchstens 10 MB pro Foto und 25 MB für alle Fotos zusammen. Bitte wähle kleinere oder weniger Fotos.",
 };
@@ -57,6 +60,9 @@ export const imagesEn: Record<keyof typeof imagesDe, string> = {
   "images.removePortrait": "Remove portrait photo",
   "images.adminRemove": "Remove photo (admin)",
   "images.adminRemoved": "The photo was removed.",
+  "post.delete": "Delete post",
+  "post.deleteConfirm": "Yes, delete this post and its photos for good",
+  "post.deleted": "The post and its photos are deleted.",
   "home.metaDescription": "Working together in Leipzig: find and offer skills, spaces, machines and materials.",
   "error.tooLarge": "The request is too large: at most 10 MB per photo and 25 MB for all photos together. Please choose smaller or fewer photos.",
 };

@@ -82,6 +82,7 @@ export default function PersonPage() {
           {person.remoteOk ? <> · {t("profile.remote")}</> : null} · {t("profile.memberSince", { date: formatDate(locale, person.memberSince) })}
         </p>
       </header>
+      {params.get("notice") === "post-deleted" ? <Notice tone="success">{t("post.deleted")}</Notice> : null}
       {params.get("notice") === "blocked" ? <Notice tone="success">{t("contact.blocked")}</Notice> : null}
       {params.get("notice") === "unblocked" ? <Notice tone="success">{t("contact.unblocked")}</Notice> : null}
       {viewer.signedIn && !viewer.isSelf ? (

@@ -10,7 +10,7 @@ import { forbidden, idParam, notFound, redirectWithNotice } from "~/lib/http.ser
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { previewImage, rootMetaData, socialMeta } from "~/lib/social-meta";
 import { currentUser, requestLocale, requireUser } from "~/lib/session.server";
-import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
+import { changePostStatus, deletePost, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
 import { photosOfPost, portraitOf, removeImageAsAdmin } from "~/modules/images/images.server";
 import { PersonPicture } from "~/components/person-picture";
 import { Picture } from "~/components/picture";
@@ -53,6 +53,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!user.is_admin) forbidden();
     await removeImageAsAdmin(parsed.data.imageId);
     return redirectWithNotice(`/posts/${postId}`, "image-removed");
+  }
+  if (parsed.data.intent === "delete") {
+    if (!(await deletePost(postId, actor))) forbidden();
+    return redirectWithNotice(`/people/${user.id}`, "post-deleted");
   }
   if (parsed.data.intent === "renew") {
     if (!(await renewPost(postId, actor))) forbidden();
@@ -195,6 +199,14 @@ export default function PostPage() {
               </Form>
             )}
           </div>
+          <Form method="post" className="delete-post">
+            <label className="checkbox">
+              <input type="checkbox" name="confirm" /> {t("post.deleteConfirm")}
+            </label>
+            <button className="button secondary danger" name="intent" value="delete">
+              {t("post.delete")}
+            </button>
+          </Form>
         </section>
       ) : null}
       <section className="post-matches" aria-labelledby="post-matches">

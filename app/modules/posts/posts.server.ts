@@ -2,6 +2,7 @@ import { db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
 import { applyPostPhotoChanges, coversOfPosts, forgetImageBytes, type PostPhotoChanges } from "~/modules/images/images.server";
 import type { ImageView } from "~/modules/images/types";
+import { forgetReportsAboutPost } from "~/modules/moderation/moderation.server";
 import { enqueueChange } from "~/modules/outbox/outbox.server";
 import { resolveSkillLabels, skillLabel } from "~/modules/skills/skills.server";
 import * as queries from "./queries.server";
@@ -56,6 +57,22 @@ export async function changePostStatus(postId: string, actor: Actor, status: "op
     await enqueueChange(tx, "post", [postId]);
     return true;
   });
+}
+
+/** Deletes the post with its photos, matches and reports; false when the actor may not. */
+export async function deletePost(postId: string, actor: Actor) {
+  if (!isId(postId)) return false;
+  const hashes = await db().begin(async (tx) => {
+    const hashes = await queries.imageHashesOfPost(tx, postId);
+    if (!(await queries.deletePost(tx, postId, actor))) return undefined;
+    await forgetReportsAboutPost(tx, postId);
+    // the search worker finds the post gone and removes its document
+    await enqueueChange(tx, "post", [postId]);
+    return hashes;
+  });
+  if (!hashes) return false;
+  await forgetImageBytes(hashes);
+  return true;
 }
 
 export async function renewPost(postId: string, actor: Actor) {

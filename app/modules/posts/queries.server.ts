@@ -112,3 +112,15 @@ export async function listPostsOfAuthor(sql: Db, authorId: string) {
     select p.*, null as author_name, null as author_role from posts p
     where p.author_id = ${authorId} order by p.created_at desc`;
 }
+
+/** Deletes a post only when the actor wrote it (or is an admin); its skills, matches, search row and images cascade. */
+export async function deletePost(sql: Db, postId: string, actor: { id: string; isAdmin: boolean }) {
+  const rows = await sql`delete from posts where id = ${postId} and (author_id = ${actor.id} or ${actor.isAdmin}) returning id`;
+  return rows.length > 0;
+}
+
+/** Hashes of the image variants of a post, read before it is deleted (an object store's copies go after the commit). */
+export async function imageHashesOfPost(sql: Db, postId: string) {
+  const rows = await sql<{ hash: string }[]>`select v.hash from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
+  return rows.map((row) => row.hash);
+}
