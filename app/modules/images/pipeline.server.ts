@@ -42,7 +42,32 @@ export function variantWidths(originalWidth: number): number[] {
   return [...widths].sort((a, b) => a - b);
 }
 
+/**
+ * Images decoded at once per process: each holds a decoded bitmap (up to ~6 MB at 1600 px) and libvips buffers, and
+ * two keep both cores busy; more uploads at the same moment wait their turn instead of growing the memory.
+ */
+const MAX_IMAGES_AT_ONCE = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  // a finishing image hands its slot straight to the next in line, so a newcomer cannot slip in between
+  if (running >= MAX_IMAGES_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 export async function processImage(bytes: Buffer): Promise<ImageResult> {
+  return inTurn(() => processNow(bytes));
+}
+
+async function processNow(bytes: Buffer): Promise<ImageResult> {
   if (bytes.length > MAX_IMAGE_BYTES) return { ok: false, reason: "tooLarge" };
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !ACCEPTED_MIME.has(type.mime)) return { ok: false, reason: "type" };

@@ -83,3 +83,11 @@ describe("image pipeline", () => {
     expect(await processImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).toEqual({ ok: false, reason: "unreadable" });
   });
 });
+
+describe("image pipeline under load", () => {
+  it("processes many uploads at once, each with its own result", async () => {
+    const sizes = [320, 400, 500, 600, 700, 800];
+    const results = await Promise.all(sizes.map(async (width) => processImage(await sharp({ create: { width, height: 200, channels: 3, background: "#123456" } }).png().toBuffer())));
+    expect(results.map((result) => result.ok && result.image.width)).toEqual(sizes);
+  });
+});
