@@ -1,3 +1,4 @@
+import { useEffect, useState } from "react";
 import { translateFieldMessage } from "~/lib/forms";
 import { MAX_PHOTOS_PER_POST, type ImageView } from "~/modules/images/types";
 import { fieldId } from "./form";
@@ -13,6 +14,28 @@ function FieldError({ name, error }: { name: string; error?: string }) {
     <p className="field-error" id={`${fieldId(name)}-error`}>
       {translateFieldMessage(t, error)}
     </p>
+  );
+}
+
+/** With JavaScript: a preview of the chosen file, before anything is uploaded. Without it: the plain file input. */
+function FileInputWithPreview({ name, invalid }: { name: string; invalid: boolean }) {
+  const [preview, setPreview] = useState<string | null>(null);
+  useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
+  return (
+    <>
+      <input
+        id={fieldId(name)}
+        name={name}
+        type="file"
+        accept={ACCEPT}
+        aria-invalid={invalid ? true : undefined}
+        onChange={(event) => {
+          const file = event.currentTarget.files?.[0];
+          setPreview(file && file.type.startsWith("image/") && file.type !== "image/svg+xml" ? URL.createObjectURL(file) : null);
+        }}
+      />
+      {preview ? <img src={preview} alt="" className="photo-preview" /> : null}
+    </>
   );
 }
 
@@ -75,7 +98,7 @@ export function PhotoFields({ existing, values, errors }: { existing: ImageView[
           <div key={slot} className="photo-slot">
             <div className={`field${errors?.[file] ? " has-error" : ""}`}>
               <label htmlFor={fieldId(file)}>{t("images.newPhoto", { slot })}</label>
-              <input id={fieldId(file)} name={file} type="file" accept={ACCEPT} aria-invalid={errors?.[file] ? true : undefined} />
+              <FileInputWithPreview name={file} invalid={Boolean(errors?.[file])} />
               <FieldError name={file} error={errors?.[file]} />
             </div>
             <div className={`field${errors?.[alt] ? " has-error" : ""}`}>

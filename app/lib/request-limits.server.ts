@@ -29,9 +29,10 @@ const UPLOAD_TOO_LARGE = `Payload Too Large: at most ${UPLOAD_REQUEST_LIMIT_BYTE
 /** Routes that declare more than a form: provider webhooks send JSON, signed over the raw bytes; forms with photos. */
 const ROUTE_BODY_RULES: [RegExp, BodyRule][] = [
   [/^\/webhooks\//, { maxBytes: 1024 * 1024, accepts: "any" }],
-  [/^\/posts\/new$/, UPLOAD_ROUTE_RULE],
-  [/^\/posts\/[^/]+\/edit$/, UPLOAD_ROUTE_RULE],
-  [/^\/profile$/, UPLOAD_ROUTE_RULE],
+  // with JavaScript, Remix posts the same form to the route's ".data" URL (single fetch)
+  [/^\/posts\/new(\.data)?$/, UPLOAD_ROUTE_RULE],
+  [/^\/posts\/[^/]+\/edit(\.data)?$/, UPLOAD_ROUTE_RULE],
+  [/^\/profile(\.data)?$/, UPLOAD_ROUTE_RULE],
 ];
 const FORM_RULE: BodyRule = { maxBytes: FORM_BODY_LIMIT_BYTES, accepts: "form" };
 
