@@ -126,6 +126,15 @@ describe("photos on posts", () => {
     expect((await db()`select alt from images where post_id = ${postId} order by position`).map((row) => row.alt)).toEqual(["Zwei, neu beschrieben", "Drei"]);
   });
 
+  it("takes photos from a JavaScript submission too (Remix posts to the route's .data URL)", async () => {
+    const before = await counts();
+    const noisy = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 50 } } }).jpeg({ quality: 92 }).toBuffer();
+    expect(noisy.length).toBeGreaterThan(64 * 1024);
+    const result = await post("/posts/new.data", photoForm([{ bytes: noisy, alt: "Rauschen" }]));
+    expect(result.status).toBeLessThan(400);
+    expect(Number((await counts()).images)).toBe(Number(before.images) + 1);
+  });
+
   it("asks for the alt text of every photo (a field error, nothing written)", async () => {
     const before = await counts();
     const result = await post("/posts/new", photoForm([{ bytes: await jpeg(400, 300), alt: "" }]));
