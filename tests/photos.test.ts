@@ -86,6 +86,7 @@ describe("photos on posts", () => {
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("image/webp");
     expect(served.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(served.headers.get("x-content-type-options")).toBe("nosniff");
     const etag = served.headers.get("etag")!;
     expect(etag).toMatch(/^"[\w-]{32}"$/);
     expect((await sharp(served.bytes).metadata()).exif).toBeUndefined();
