@@ -36,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs): Promise<RootData>
     // The mailbox is linked only in development; in production it still answers at /dev/mail while no
     // RESEND_API_KEY is set, but a visitor is not invited there.
     devMailbox: isDevMailboxActive() && env().NODE_ENV === "development",
+    appUrl: env().APP_URL,
   };
 }
 
@@ -189,7 +190,8 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : t("error.generic");
+  const message =
+    status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : status === 413 ? t("error.tooLarge") : t("error.generic");
   return (
     <>
       <Header />

@@ -19,6 +19,7 @@ export default [
   route("posts/new", "routes/post-new.tsx"),
   route("posts/:postId", "routes/post.tsx"),
   route("posts/:postId/edit", "routes/post-edit.tsx"),
+  route("images/:file", "routes/image.ts"),
   route("skills/suggest", "routes/skills-suggest.ts"),
   route("skills/:slug", "routes/skill.tsx"),
   route("dev/mail", "routes/dev-mail.tsx"),

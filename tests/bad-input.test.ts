@@ -179,10 +179,25 @@ function cookieFor(kind: FormRoute["cookie"]) {
   return kind === "member" ? ids.memberCookie : kind === "admin" ? ids.adminCookie : undefined;
 }
 
+/** Files a form with photos may meet: text renamed to .jpg, an SVG with a script, a cut-off JPEG header, random bytes. */
+const BAD_FILES: [string, string, Uint8Array<ArrayBuffer>][] = [
+  ["urlaub.jpg", "image/jpeg", new TextEncoder().encode("Kein Bild.\n".repeat(40))],
+  ["bild.svg", "image/svg+xml", new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
+  ["halb.jpg", "image/jpeg", new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01])],
+  ["zufall.png", "image/png", new Uint8Array(Array.from({ length: 300 }, (_, index) => (index * 151 + 7) % 256))],
+];
+
 function encodeBody(fields: [string, string][], contentType: string): { body: BodyInit | undefined; headers: Record<string, string> } {
-  if (contentType === "multipart") {
+  if (contentType === "multipart" || contentType === "multipart with files") {
     const form = new FormData();
     for (const [name, value] of fields) form.append(name, value);
+    if (contentType === "multipart with files") {
+      // to every route: the photo forms must refuse them, the others ignore them
+      BAD_FILES.forEach(([filename, type, bytes], index) => {
+        form.append(index === 0 ? "portrait" : `newPhoto-${index}`, new Blob([bytes], { type }), filename);
+        form.append(`newPhoto-${index}-alt`, "Ein Foto");
+      });
+    }
     return { body: form, headers: {} };
   }
   if (contentType === "urlencoded") return { body: new URLSearchParams(fields).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } };
@@ -216,7 +231,7 @@ describe("bad input", () => {
         fc.array(badValue, { minLength: 12, maxLength: 12 }),
         fc.array(fc.tuple(fc.nat(), badValue), { maxLength: 2 }),
         fc.array(fc.tuple(fc.string({ unit: "binary", maxLength: 12 }), badValue), { maxLength: 2 }),
-        fc.constantFrom("urlencoded", "urlencoded", "urlencoded", "multipart", "multipart", "json", "text", "empty", "empty multipart"),
+        fc.constantFrom("urlencoded", "urlencoded", "urlencoded", "multipart", "multipart", "multipart with files", "multipart with files", "json", "text", "empty", "empty multipart"),
         fc.constantFrom("POST", "POST", "POST", "POST", "POST", "PUT", "PATCH", "DELETE"),
         fc.boolean(),
         async (route, param, spoilMask, alwaysSpoiled, badValues, repeats, unknownFields, contentType, method, withSession) => {

@@ -5,11 +5,13 @@ export type RootData = {
   locale: Locale;
   user: { id: string; displayName: string | null; isAdmin: boolean } | null;
   devMailbox: boolean;
+  /** the public base URL, for absolute links in Open Graph tags */
+  appUrl: string;
 };
 
 export function useRootData(): RootData {
   const data = useRouteLoaderData("root") as RootData | undefined;
-  return data ?? { locale: "de", user: null, devMailbox: false };
+  return data ?? { locale: "de", user: null, devMailbox: false, appUrl: "http://localhost:3000" };
 }
 
 export function useLocale(): Locale {

@@ -1,7 +1,9 @@
 import { Link } from "@remix-run/react";
 import { formatDate, type MessageKey } from "~/lib/i18n";
 import { useLocale, useT } from "./i18n";
-import { Avatar } from "./avatar";
+import type { ImageView } from "~/modules/images/types";
+import { PersonPicture } from "./person-picture";
+import { Picture } from "./picture";
 import { PlaceLabel } from "./post-card";
 
 /** What a match card shows (the loader's JSON of a MatchListItem). */
@@ -23,6 +25,8 @@ export type MatchCardData = {
   mutual: boolean;
   isNew: boolean;
   reasonText: string;
+  /** a post's cover or a person's portrait */
+  picture?: ImageView | null;
 };
 
 /**
@@ -35,7 +39,13 @@ export function MatchCard({ match, showMine = false }: { match: MatchCardData; s
   const { other } = match;
   const kindLabel = other.kind === "person" ? t("matching.person") : t(`kind.${other.side}` as MessageKey);
   return (
-    <article className={`card post-card kind-${other.side}`}>
+    <article className={`card post-card kind-${other.side}${match.picture ? " with-thumb" : ""}`}>
+      {match.picture && other.kind === "post" ? <Picture image={match.picture} sizes="6rem" className="match-thumb" alt="" /> : null}
+      {match.picture && other.kind === "person" ? (
+        <span className="match-thumb">
+          <PersonPicture portrait={match.picture} name={other.title} seed={other.userId} size={64} />
+        </span>
+      ) : null}
       <p className="eyebrow">
         <span className={`badge kind-${other.side}`}>{kindLabel}</span>
         {match.mutual ? (
@@ -51,7 +61,7 @@ export function MatchCard({ match, showMine = false }: { match: MatchCardData; s
       <p className="meta byline">
         {other.kind === "post" && other.authorName ? (
           <>
-            <Avatar name={other.authorName} seed={other.userId} size={24} /> <Link to={`/people/${other.userId}`}>{other.authorName}</Link> ·{" "}
+            <PersonPicture name={other.authorName} seed={other.userId} size={24} /> <Link to={`/people/${other.userId}`}>{other.authorName}</Link> ·{" "}
           </>
         ) : null}
         {other.role ? <>{t(`role.${other.role}` as MessageKey)} · </> : null}

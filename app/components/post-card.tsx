@@ -2,6 +2,9 @@ import { Link } from "@remix-run/react";
 import { useLocale, useT } from "./i18n";
 import { formatDate } from "~/lib/i18n";
 import type { MessageKey } from "~/lib/i18n";
+import type { ImageView } from "~/modules/images/types";
+import { CategoryIllustration } from "./category-illustration";
+import { Picture } from "./picture";
 
 export type PostCardData = {
   id: string;
@@ -15,7 +18,18 @@ export type PostCardData = {
   is_demo?: boolean;
   author_name?: string | null;
   skills: { id: string; slug: string; label: string }[];
+  /** the first photo; undefined where a list does not load covers, null where the post has none */
+  cover?: ImageView | null;
 };
+
+/** The card's picture: the cover photo, or the category's drawing. Cards sit in one column up to 40rem wide. */
+export function CardMedia({ cover, category }: { cover: ImageView | null; category: string }) {
+  return (
+    <div className={`card-media${cover ? "" : " illustration"}`}>
+      {cover ? <Picture image={cover} sizes="(max-width: 40rem) 100vw, 40rem" alt="" /> : <CategoryIllustration category={category} className="illustration-band" />}
+    </div>
+  );
+}
 
 export function PlaceLabel({ district, isRemote }: { district: string | null; isRemote: boolean }) {
   const t = useT();
@@ -42,7 +56,8 @@ export function PostCard({ post, children }: { post: PostCardData; children?: Re
   const t = useT();
   const locale = useLocale();
   return (
-    <article className={`card post-card kind-${post.kind}`}>
+    <article className={`card post-card kind-${post.kind}${post.cover !== undefined ? " has-media" : ""}`}>
+      {post.cover !== undefined ? <CardMedia cover={post.cover} category={post.category} /> : null}
       <p className="eyebrow">
         <span className={`badge kind-${post.kind}`}>{t(`kind.${post.kind}` as MessageKey)}</span>
         <span>{t(`category.${post.category}` as MessageKey)}</span>

@@ -2,7 +2,9 @@ import { echoedValue } from "~/lib/forms";
 import { Form } from "@remix-run/react";
 import { FormErrorSummary, Honeypot, RadioGroup, SelectField, TextField } from "./form";
 import { useT } from "./i18n";
+import { PhotoFields } from "./photo-fields";
 import { SkillPicker } from "./skill-picker";
+import type { ImageView } from "~/modules/images/types";
 import type { MessageKey } from "~/lib/i18n";
 import { CATEGORIES, EXCHANGE_MODES, LEIPZIG_DISTRICTS, POST_KINDS } from "~/lib/reference";
 
@@ -17,17 +19,30 @@ export type PostFormDefaults = {
   expiresOn?: string;
 };
 
+/** Labels for the error summary: "Neues Foto 2: …", "Bildbeschreibung: …". */
+function photoErrorLabels(errors: Record<string, string> | undefined, t: ReturnType<typeof useT>) {
+  const labels: Record<string, string> = {};
+  for (const name of Object.keys(errors ?? {})) {
+    const slot = /^newPhoto-(\d)$/.exec(name);
+    if (slot) labels[name] = t("images.newPhoto", { slot: slot[1] });
+    else if (/^(newPhoto|photo)-\d+-alt$/.test(name)) labels[name] = t("images.alt");
+    else if (/^photo-\d+-position$/.test(name)) labels[name] = t("images.position");
+  }
+  return labels;
+}
+
 export function PostForm(props: {
   defaults: PostFormDefaults;
   values?: Record<string, string | string[]>;
   errors?: Record<string, string>;
   submitLabel: string;
+  photos?: ImageView[];
 }) {
   const t = useT();
   const { errors } = props;
   const value = (name: keyof PostFormDefaults) => (props.values ? echoedValue(props.values, name) : props.defaults[name]);
   return (
-    <Form method="post" className="stack" noValidate>
+    <Form method="post" encType="multipart/form-data" className="stack" noValidate>
       <FormErrorSummary
         errors={errors}
         labels={{
@@ -39,6 +54,7 @@ export function PostForm(props: {
           location: t("post.location"),
           exchangeMode: t("post.exchangeMode"),
           expiresOn: t("post.expiresAt"),
+          ...photoErrorLabels(errors, t),
         }}
       />
       <RadioGroup
@@ -84,6 +100,7 @@ export function PostForm(props: {
         error={errors?.exchangeMode}
       />
       <TextField name="expiresOn" label={t("post.expiresAt")} type="date" hint={t("post.expiresHint")} defaultValue={value("expiresOn")} error={errors?.expiresOn} />
+      <PhotoFields existing={props.photos ?? []} values={props.values} errors={errors} />
       <Honeypot />
       <button type="submit" className="button">
         {props.submitLabel}

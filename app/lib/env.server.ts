@@ -83,6 +83,19 @@ const envSchema = z
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
     PAGE_CACHE_ENTRIES: positiveInt.max(100_000).default(500),
+    /** unset → image bytes in PostgreSQL; set (with bucket and keys) → an S3-compatible object store */
+    S3_ENDPOINT: optionalString.pipe(z.string().url({ message: "must be a URL such as https://s3.eu-central-1.amazonaws.com" }).optional()),
+    S3_BUCKET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be a bucket name (3–63 of a-z, 0-9, '.', '-')" })
+        .optional(),
+    ),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_REGION: z.string().trim().min(1).default("us-east-1"),
+    /** most S3-compatible stores (MinIO, Ceph, Garage) want path-style URLs; AWS itself takes both */
+    S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("true"),
   })
   .superRefine((env, ctx) => {
     // The development secret is public: in production it would let anyone sign unsubscribe links.
@@ -110,6 +123,12 @@ const envSchema = z
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["RESEND_API_KEY"], message: "is required with MAIL_TRANSPORT=resend" });
     }
+    // A half-configured object store would silently keep images in the database instead.
+    if (env.S3_ENDPOINT || env.S3_BUCKET || env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) {
+      for (const name of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+        if (!env[name]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: "is required when any S3_ variable is set" });
+      }
+    }
     if (env.RESEND_API_KEY && !env.MAIL_FROM.includes("@")) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["MAIL_FROM"], message: "must contain an email address" });
     }
@@ -129,6 +148,17 @@ const envSchema = z
       APP_SECRET: env.APP_SECRET ?? DEV_SECRET,
       isProduction: env.NODE_ENV === "production",
       trustProxy: env.TRUST_PROXY === "true",
+      s3:
+        env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+          ? {
+              endpoint: env.S3_ENDPOINT,
+              bucket: env.S3_BUCKET,
+              accessKeyId: env.S3_ACCESS_KEY_ID,
+              secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+              region: env.S3_REGION,
+              forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
+            }
+          : undefined,
     };
   });
 

@@ -3,7 +3,9 @@
  * fill its memory: the method, the body's size (counted while it arrives, whatever Content-Length claims), its
  * type and its number of fields. A body that passes is kept in `res.locals.body` for the Remix handler.
  */
+import { PassThrough } from "node:stream";
 import type { NextFunction, Request, Response } from "express";
+import { BodyTooLargeError, UPLOAD_REQUEST_LIMIT_BYTES } from "./uploads.server";
 
 /** Forms are small: the longest (a post) is a few kilobytes of text. */
 export const FORM_BODY_LIMIT_BYTES = 64 * 1024;
@@ -14,10 +16,24 @@ const MAX_DISCARDED_BYTES = 1024 * 1024;
 
 export const ALLOWED_METHODS = ["GET", "HEAD", "POST"] as const;
 
-type BodyRule = { maxBytes: number; accepts: "form" | "any" };
+/**
+ * `streamed`: a multipart body is not read here but handed to the route as a stream, counted while it flows
+ * (parseUploadForm reads it part by part); a urlencoded body on the same route keeps the form limit.
+ */
+type BodyRule = { maxBytes: number; accepts: "form" | "any"; streamed?: boolean };
 
-/** Routes that declare more than a form: provider webhooks send JSON, signed over the raw bytes. */
-const ROUTE_BODY_RULES: [RegExp, BodyRule][] = [[/^\/webhooks\//, { maxBytes: 1024 * 1024, accepts: "any" }]];
+/** Forms with photos (posts, the profile's portrait). */
+const UPLOAD_ROUTE_RULE: BodyRule = { maxBytes: UPLOAD_REQUEST_LIMIT_BYTES, accepts: "form", streamed: true };
+const UPLOAD_TOO_LARGE = `Payload Too Large: at most ${UPLOAD_REQUEST_LIMIT_BYTES / 1024 / 1024} MB per upload (photos together). / Höchstens ${UPLOAD_REQUEST_LIMIT_BYTES / 1024 / 1024} MB pro Upload (alle Fotos zusammen).`;
+
+/** Routes that declare more than a form: provider webhooks send JSON, signed over the raw bytes; forms with photos. */
+const ROUTE_BODY_RULES: [RegExp, BodyRule][] = [
+  [/^\/webhooks\//, { maxBytes: 1024 * 1024, accepts: "any" }],
+  // with JavaScript, Remix posts the same form to the route's ".data" URL (single fetch)
+  [/^\/posts\/new(\.data)?$/, UPLOAD_ROUTE_RULE],
+  [/^\/posts\/[^/]+\/edit(\.data)?$/, UPLOAD_ROUTE_RULE],
+  [/^\/profile(\.data)?$/, UPLOAD_ROUTE_RULE],
+];
 const FORM_RULE: BodyRule = { maxBytes: FORM_BODY_LIMIT_BYTES, accepts: "form" };
 
 export function bodyRuleFor(path: string): BodyRule {
@@ -55,7 +71,7 @@ export function countFormFields(body: Buffer, contentType: string | undefined, s
   return Math.max(0, countOccurrences(body, Buffer.from(`--${boundary}`), stopAfter + 1) - 1);
 }
 
-function refuse(req: Request, res: Response, status: number, message: string) {
+function refuse(req: Request, res: Response, status: number, message: string, maxDiscardedBytes = MAX_DISCARDED_BYTES) {
   if (res.headersSent) return;
   res.status(status).set("Connection", "close").type("text/plain").send(message);
   // Read and drop what the client still sends, so it gets to read the answer; cut off a large remainder.
@@ -63,7 +79,7 @@ function refuse(req: Request, res: Response, status: number, message: string) {
   req.removeAllListeners("data");
   req.on("data", (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > MAX_DISCARDED_BYTES) req.socket.destroy();
+    if (discarded > maxDiscardedBytes) req.socket.destroy();
   });
   req.resume();
 }
@@ -96,17 +112,20 @@ export function requestLimits(req: Request, res: Response, next: NextFunction) {
   const rule = bodyRuleFor(req.path);
   const contentType = req.headers["content-type"];
   const type = mediaType(contentType);
-  if (Number(req.headers["content-length"] ?? 0) > rule.maxBytes) return refuse(req, res, 413, "Payload Too Large");
+  const streamed = rule.streamed && type === MULTIPART;
+  const maxBytes = rule.streamed && !streamed ? FORM_BODY_LIMIT_BYTES : rule.maxBytes;
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) return refuse(req, res, 413, streamed ? UPLOAD_TOO_LARGE : "Payload Too Large");
   if (rule.accepts === "form") {
     if (type !== URLENCODED && type !== MULTIPART) return refuse(req, res, 415, "Unsupported Media Type: send a form");
     if (type === MULTIPART && !multipartBoundary(contentType)) return refuse(req, res, 400, "Bad Request: multipart body without a boundary");
   }
+  if (streamed) return streamBody(req, res, next, maxBytes);
   const chunks: Buffer[] = [];
   let received = 0;
   let refused = false;
   const onData = (chunk: Buffer) => {
     received += chunk.length;
-    if (received > rule.maxBytes) {
+    if (received > maxBytes) {
       refused = true;
       req.off("data", onData);
       chunks.length = 0;
@@ -141,4 +160,29 @@ export function requestLimits(req: Request, res: Response, next: NextFunction) {
     res.locals.body = body;
     next();
   });
+}
+
+/**
+ * Hands the body on as a stream (res.locals.bodyStream) that counts what flows through. Past `maxBytes` the client
+ * gets 413 at once and the stream fails with BodyTooLargeError, so the route's parser stops mid-body.
+ */
+function streamBody(req: Request, res: Response, next: NextFunction, maxBytes: number) {
+  const body = new PassThrough();
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > maxBytes) {
+      req.off("data", onData);
+      req.unpipe(body);
+      body.destroy(new BodyTooLargeError());
+      // An upload is still streaming in: read on as far again before cutting the connection, so a client that
+      // sends a little too much (a browser reads the answer only after sending) sees the 413 and its message.
+      refuse(req, res, 413, UPLOAD_TOO_LARGE, maxBytes);
+    }
+  };
+  req.on("data", onData);
+  req.on("error", (error) => body.destroy(error));
+  req.pipe(body);
+  res.locals.bodyStream = body;
+  next();
 }

@@ -43,7 +43,8 @@ export function documentSecurityPolicy(nonce: string) {
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    // blob: the photo form previews a chosen file from a URL the page made itself (URL.createObjectURL)
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     // `npm run dev` only: the browser talks to Vite's hot-reload socket on its own port.
     process.env.NL_VITE_DEV === "1" ? "connect-src 'self' ws://localhost:24678 ws://127.0.0.1:24678" : "connect-src 'self'",

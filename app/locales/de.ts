@@ -2,6 +2,7 @@ import { searchDe } from "./search";
 import { matchingDe } from "./matching";
 import { digestDe } from "./digest";
 import { contactDe } from "./contact";
+import { imagesDe } from "./images";
 import { statsDe } from "./stats";
 
 export const de = {
@@ -251,4 +252,5 @@ export const de = {
   ...digestDe,
   ...contactDe,
   ...statsDe,
+  ...imagesDe,
 } as const;

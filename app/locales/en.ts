@@ -3,6 +3,7 @@ import { searchEn } from "./search";
 import { matchingEn } from "./matching";
 import { digestEn } from "./digest";
 import { contactEn } from "./contact";
+import { imagesEn } from "./images";
 import { statsEn } from "./stats";
 
 
@@ -253,4 +254,5 @@ export const en: Record<keyof typeof de, string> = {
   ...digestEn,
   ...contactEn,
   ...statsEn,
+  ...imagesEn,
 };

@@ -4,12 +4,17 @@ import { Notice } from "~/components/form";
 import { useRootData, useT } from "~/components/i18n";
 import { PostCard } from "~/components/post-card";
 import { requestLocale } from "~/modules/accounts/session.server";
+import { translator } from "~/lib/i18n";
+import { previewImage, rootMetaData, socialMeta } from "~/lib/social-meta";
 import { newestPosts } from "~/modules/posts/posts.server";
 
-export const meta: MetaFunction = () => [
-  { title: "NextLeipzig – Angebote und Gesuche aus Leipzig" },
-  { name: "description", content: "Zusammenarbeit in Leipzig: Fähigkeiten, Räume, Maschinen und Material finden und anbieten." },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const { locale, appUrl } = rootMetaData(matches);
+  const t = translator(locale);
+  // the newest offer with a photo gives the preview its picture
+  const cover = data?.offers.find((post) => post.cover)?.cover ?? data?.needs.find((post) => post.cover)?.cover;
+  return socialMeta({ title: `NextLeipzig – ${t("home.title")}`, description: t("home.metaDescription"), image: previewImage(cover), path: "/", locale, appUrl });
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const locale = await requestLocale(request);

@@ -1,5 +1,8 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Avatar } from "~/components/avatar";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { previewImage, rootMetaData, socialMeta } from "~/lib/social-meta";
+import { translator } from "~/lib/i18n";
+import { PersonPicture } from "~/components/person-picture";
+import { portraitOf } from "~/modules/images/images.server";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { useLocale, useT } from "~/components/i18n";
@@ -11,6 +14,22 @@ import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { hasBlocked } from "~/modules/contact/contact.server";
 import { visiblePostsOfAuthor } from "~/modules/posts/posts.server";
 import { findPublicProfile } from "~/modules/profiles/profiles.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: "NextLeipzig" }];
+  const { locale, appUrl } = rootMetaData(matches);
+  const t = translator(locale);
+  const role = t(`role.${data.person.role}` as MessageKey);
+  return socialMeta({
+    title: `${data.person.displayName} · NextLeipzig`,
+    description: data.person.bio || `${role}${data.person.district ? ` · ${data.person.district}` : ""}`,
+    image: previewImage(data.portrait, t("images.portraitAlt", { name: data.person.displayName })),
+    path: `/people/${data.person.id}`,
+    locale,
+    appUrl,
+    type: "profile",
+  });
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await requestLocale(request);
@@ -37,12 +56,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     skills,
     posts,
+    portrait: await portraitOf(profile.user_id),
     viewer: { signedIn: Boolean(viewer), isSelf, blocked },
   };
 }
 
 export default function PersonPage() {
-  const { person, skills, posts, viewer } = useLoaderData<typeof loader>();
+  const { person, skills, posts, portrait, viewer } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
@@ -54,7 +74,7 @@ export default function PersonPage() {
           {person.isDemo ? <span className="badge demo">{t("common.demo")}</span> : null}
         </p>
         <div className="person-heading">
-          <Avatar name={person.displayName} seed={String(person.id)} size={56} />
+          <PersonPicture portrait={portrait} name={person.displayName} seed={String(person.id)} size={96} eager />
           <h1>{person.displayName}</h1>
         </div>
         <p className="meta">
@@ -62,6 +82,7 @@ export default function PersonPage() {
           {person.remoteOk ? <> · {t("profile.remote")}</> : null} · {t("profile.memberSince", { date: formatDate(locale, person.memberSince) })}
         </p>
       </header>
+      {params.get("notice") === "post-deleted" ? <Notice tone="success">{t("post.deleted")}</Notice> : null}
       {params.get("notice") === "blocked" ? <Notice tone="success">{t("contact.blocked")}</Notice> : null}
       {params.get("notice") === "unblocked" ? <Notice tone="success">{t("contact.unblocked")}</Notice> : null}
       {viewer.signedIn && !viewer.isSelf ? (

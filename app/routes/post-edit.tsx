@@ -2,7 +2,10 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useT } from "~/components/i18n";
 import { PostForm } from "~/components/post-form";
-import { parseForm } from "~/lib/forms";
+import { formValues, parseForm } from "~/lib/forms";
+import { parseUploadForm } from "~/lib/uploads.server";
+import { photosOfPost, processUpload } from "~/modules/images/images.server";
+import { parsePostPhotoForm } from "~/modules/images/photo-form.server";
 import { forbidden, notFound } from "~/lib/http.server";
 import { requestLocale, requireUser } from "~/modules/accounts/session.server";
 import { findEditablePost, updatePost } from "~/modules/posts/posts.server";
@@ -14,6 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!post) notFound();
   return {
     postId: post.id,
+    photos: await photosOfPost(post.id),
     defaults: {
       kind: post.kind,
       title: post.title,
@@ -29,21 +33,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = parseForm(postSchema(), await request.formData());
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  const changed = await updatePost(params.postId ?? "0", { id: user.id, isAdmin: user.is_admin }, form.data);
+  const actor = { id: user.id, isAdmin: user.is_admin };
+  const post = await findEditablePost(params.postId ?? "", actor, "de");
+  if (!post) forbidden();
+  const upload = await parseUploadForm(request, processUpload);
+  const form = parseForm(postSchema(), upload.formData);
+  const photos = parsePostPhotoForm(upload.formData, upload.files, await photosOfPost(post.id));
+  if (!form.ok || !photos.ok) {
+    const errors = { ...(form.ok ? {} : form.errors), ...(photos.ok ? {} : photos.errors) };
+    return data({ errors, values: formValues(upload.formData) }, { status: 400 });
+  }
+  const changed = await updatePost(post.id, actor, form.data, photos.changes);
   if (!changed) forbidden();
-  return redirect(`/posts/${params.postId}?notice=saved`);
+  return redirect(`/posts/${post.id}?notice=saved`);
 }
 
 export default function EditPost() {
-  const { defaults } = useLoaderData<typeof loader>();
+  const { defaults, photos } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   return (
     <div className="narrow">
       <h1>{t("post.editTitle")}</h1>
-      <PostForm defaults={defaults} values={actionData?.values} errors={actionData?.errors} submitLabel={t("post.submitEdit")} />
+      <PostForm defaults={defaults} values={actionData?.values} errors={actionData?.errors} submitLabel={t("post.submitEdit")} photos={photos} />
     </div>
   );
 }

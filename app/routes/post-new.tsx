@@ -2,7 +2,10 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useT } from "~/components/i18n";
 import { PostForm } from "~/components/post-form";
-import { parseForm } from "~/lib/forms";
+import { formValues, parseForm } from "~/lib/forms";
+import { parseUploadForm } from "~/lib/uploads.server";
+import { processUpload } from "~/modules/images/images.server";
+import { parsePostPhotoForm } from "~/modules/images/photo-form.server";
 import { DISTRICTS } from "~/lib/reference";
 import { requireUser } from "~/modules/accounts/session.server";
 import { matchPostNow } from "~/modules/matching/matching.server";
@@ -32,9 +35,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   if (!(await findOwnProfile(user.id, "de"))) throw redirect("/profile");
-  const form = parseForm(postSchema(), await request.formData());
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  const postId = await createPost(user.id, form.data);
+  const upload = await parseUploadForm(request, processUpload);
+  const form = parseForm(postSchema(), upload.formData);
+  const photos = parsePostPhotoForm(upload.formData, upload.files, []);
+  if (!form.ok || !photos.ok) {
+    const errors = { ...(form.ok ? {} : form.errors), ...(photos.ok ? {} : photos.errors) };
+    return data({ errors, values: formValues(upload.formData) }, { status: 400 });
+  }
+  const postId = await createPost(user.id, form.data, photos.changes);
   // Its matches within this request when that fits the budget; otherwise the post page says they are coming.
   await matchPostNow(postId);
   return redirect(`/posts/${postId}?notice=saved`);

@@ -4,17 +4,32 @@ import { useEffect } from "react";
 import { Notice } from "~/components/form";
 import { useLocale, useRootData, useT } from "~/components/i18n";
 import { LinkifiedText } from "~/components/linkified-text";
-import { Avatar } from "~/components/avatar";
 import { MatchCard } from "~/components/match-card";
 import { PlaceLabel, SkillTags } from "~/components/post-card";
 import { forbidden, idParam, notFound, redirectWithNotice } from "~/lib/http.server";
 import { formatDate, type MessageKey } from "~/lib/i18n";
+import { previewImage, rootMetaData, socialMeta } from "~/lib/social-meta";
 import { currentUser, requestLocale, requireUser } from "~/modules/accounts/session.server";
-import { changePostStatus, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
+import { changePostStatus, deletePost, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
+import { photosOfPost, portraitOf, removeImageAsAdmin } from "~/modules/images/images.server";
+import { PersonPicture } from "~/components/person-picture";
+import { Picture } from "~/components/picture";
 import { matchesPendingForPost, postMatchCards } from "~/modules/matching/matching.server";
 import { postStatusActionSchema } from "~/modules/posts/schema";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.post.title} · NextLeipzig` : "NextLeipzig" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: "NextLeipzig" }];
+  const { locale, appUrl } = rootMetaData(matches);
+  return socialMeta({
+    title: `${data.post.title} · NextLeipzig`,
+    description: data.post.description,
+    image: previewImage(data.photos[0]),
+    path: `/posts/${data.post.id}`,
+    locale,
+    appUrl,
+    type: "article",
+  });
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await currentUser(request);
@@ -24,7 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const matches = await postMatchCards(found.post.id, locale, 5);
   // The author, right after publishing or editing, is told when the worker has still to compute the matches.
   const matchesPending = found.isOwner && found.post.status === "open" ? await matchesPendingForPost(found.post.id) : false;
-  return { post: found.post, canEdit: found.canEdit, isOwner: found.isOwner, matches, matchesPending };
+  const [photos, authorPortrait] = await Promise.all([photosOfPost(found.post.id), portraitOf(found.post.author_id)]);
+  return { post: found.post, photos, authorPortrait, canEdit: found.canEdit, isOwner: found.isOwner, isAdmin: Boolean(user?.is_admin), matches, matchesPending };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -33,6 +49,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = postStatusActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) throw redirect(`/posts/${postId}`);
   const actor = { id: user.id, isAdmin: user.is_admin };
+  if (parsed.data.intent === "remove-image") {
+    if (!user.is_admin) forbidden();
+    await removeImageAsAdmin(parsed.data.imageId);
+    return redirectWithNotice(`/posts/${postId}`, "image-removed");
+  }
+  if (parsed.data.intent === "delete") {
+    if (!(await deletePost(postId, actor))) forbidden();
+    return redirectWithNotice(`/people/${user.id}`, "post-deleted");
+  }
   if (parsed.data.intent === "renew") {
     if (!(await renewPost(postId, actor))) forbidden();
     return redirectWithNotice(`/posts/${postId}`, "renewed");
@@ -70,7 +95,7 @@ function MatchesPending() {
 }
 
 export default function PostPage() {
-  const { post, canEdit, isOwner, matches, matchesPending } = useLoaderData<typeof loader>();
+  const { post, photos, authorPortrait, canEdit, isOwner, isAdmin, matches, matchesPending } = useLoaderData<typeof loader>();
   const { user } = useRootData();
   const [params] = useSearchParams();
   const t = useT();
@@ -81,6 +106,7 @@ export default function PostPage() {
       {notice === "saved" ? <Notice tone="success">{t("post.saved")}</Notice> : null}
       {notice === "status" ? <Notice tone="success">{t("post.statusChanged")}</Notice> : null}
       {notice === "renewed" ? <Notice tone="success">{t("post.renewed", { date: formatDate(locale, post.expires_at) })}</Notice> : null}
+      {notice === "image-removed" ? <Notice tone="success">{t("images.adminRemoved")}</Notice> : null}
       {post.hidden_at ? <Notice tone="error">{t("post.hidden")}</Notice> : null}
       <article>
         <header className="page-header">
@@ -95,7 +121,7 @@ export default function PostPage() {
           <p className="meta">
             {post.author_name ? (
               <>
-                <Avatar name={post.author_name} seed={post.author_id} size={28} />{" "}
+                <PersonPicture portrait={authorPortrait} name={post.author_name} seed={post.author_id} size={28} />{" "}
                 <Link to={`/people/${post.author_id}`}>{post.author_name}</Link>
                 {post.author_role ? <> ({t(`role.${post.author_role}` as MessageKey)})</> : null} ·{" "}
               </>
@@ -104,6 +130,27 @@ export default function PostPage() {
             {t("post.created", { date: formatDate(locale, post.created_at) })} · {t("post.expires", { date: formatDate(locale, post.expires_at) })}
           </p>
         </header>
+        {photos.length > 0 ? (
+          <section className="gallery" aria-label={t("images.gallery")}>
+            {photos.map((photo, index) => (
+              <figure key={photo.id} className={index === 0 ? "gallery-cover" : "gallery-item"}>
+                {/* the cover is above the fold: loaded at once; the others when scrolled to */}
+                {/* the largest width opens on its own: the thumbnails are cropped squares */}
+                <a href={photo.sources[photo.sources.length - 1].url}>
+                  <Picture image={photo} eager={index === 0} sizes={index === 0 ? "(max-width: 60rem) 100vw, 60rem" : "(max-width: 40rem) 50vw, 20rem"} />
+                </a>
+                {isAdmin ? (
+                  <Form method="post">
+                    <input type="hidden" name="imageId" value={photo.id} />
+                    <button className="button secondary small" name="intent" value="remove-image">
+                      {t("images.adminRemove")}
+                    </button>
+                  </Form>
+                ) : null}
+              </figure>
+            ))}
+          </section>
+        ) : null}
         <SkillTags skills={post.skills} />
         <LinkifiedText text={post.description} className="description" />
       </article>
@@ -152,6 +199,14 @@ export default function PostPage() {
               </Form>
             )}
           </div>
+          <Form method="post" className="delete-post">
+            <label className="checkbox">
+              <input type="checkbox" name="confirm" /> {t("post.deleteConfirm")}
+            </label>
+            <button className="button secondary danger" name="intent" value="delete">
+              {t("post.delete")}
+            </button>
+          </Form>
         </section>
       ) : null}
       <section className="post-matches" aria-labelledby="post-matches">

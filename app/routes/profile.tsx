@@ -3,7 +3,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { Checkbox, CheckboxGroup, FormErrorSummary, Notice, RadioGroup, SelectField, TextField } from "~/components/form";
 import { useT } from "~/components/i18n";
 import { SkillPicker } from "~/components/skill-picker";
-import { echoedValue, parseForm } from "~/lib/forms";
+import { echoedValue, fieldMessage, formValues, parseForm, translateFieldMessage } from "~/lib/forms";
+import { parseUploadForm } from "~/lib/uploads.server";
+import { portraitOf, processUpload } from "~/modules/images/images.server";
+import { PersonPicture } from "~/components/person-picture";
 import { redirectWithNotice } from "~/lib/http.server";
 import type { MessageKey } from "~/lib/i18n";
 import { DIGEST_FREQUENCIES, ELSEWHERE, LANGUAGES_SPOKEN, LEIPZIG_DISTRICTS, ROLES } from "~/lib/reference";
@@ -14,19 +17,27 @@ import { profileSchema } from "~/modules/profiles/schema";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const own = await findOwnProfile(user.id, await requestLocale(request));
-  return { own, userId: user.id };
+  return { own, userId: user.id, portrait: await portraitOf(user.id) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = parseForm(profileSchema, await request.formData());
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  await saveProfile(user.id, form.data);
+  const upload = await parseUploadForm(request, processUpload);
+  const form = parseForm(profileSchema, upload.formData);
+  const errors = form.ok ? {} : { ...form.errors };
+  const file = upload.files.get("portrait");
+  for (const name of upload.files.keys()) if (name !== "portrait") errors[name] = fieldMessage("field.invalidChoice");
+  if (file && !file.ok) errors.portrait = fieldMessage("images.refused.tooLarge");
+  else if (file?.ok && !file.value.ok) errors.portrait = fieldMessage(`images.refused.${file.value.reason}`);
+  if (!form.ok || Object.keys(errors).length > 0) return data({ errors, values: formValues(upload.formData) }, { status: 400 });
+  const remove = upload.formData.get("removePortrait") === "on";
+  const portrait = file?.ok && file.value.ok ? { image: file.value.image, alt: form.data.displayName } : remove ? null : undefined;
+  await saveProfile(user.id, form.data, portrait);
   return redirectWithNotice("/profile", "saved");
 }
 
 export default function ProfilePage() {
-  const { own, userId } = useLoaderData<typeof loader>();
+  const { own, userId, portrait } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -57,7 +68,7 @@ export default function ProfilePage() {
           <Link to={`/people/${userId}`}>{t("profile.publicLink")}</Link> · <Link to="/account">{t("account.link")}</Link>
         </p>
       ) : null}
-      <Form method="post" className="stack" noValidate>
+      <Form method="post" encType="multipart/form-data" className="stack" noValidate>
         <FormErrorSummary
           errors={errors}
           labels={{
@@ -69,6 +80,7 @@ export default function ProfilePage() {
             website: t("profile.website"),
             skillsOffered: t("profile.skillsOffered"),
             skillsSought: t("profile.skillsSought"),
+            portrait: t("images.portrait"),
           }}
         />
         <TextField name="displayName" label={t("profile.displayName")} required maxLength={60} defaultValue={value("displayName", profile?.display_name)} error={errors?.displayName} autoComplete="name" />
@@ -97,6 +109,24 @@ export default function ProfilePage() {
           ]}
           error={errors?.district}
         />
+        <div className={`field portrait-field${errors?.portrait ? " has-error" : ""}`}>
+          <label htmlFor="field-portrait">
+            {t("images.portrait")} <span className="optional">({t("common.optional")})</span>
+          </label>
+          <div className="person-heading">
+            <PersonPicture portrait={portrait} name={profile?.display_name ?? "?"} seed={String(userId)} size={64} />
+            <input id="field-portrait" name="portrait" type="file" accept="image/jpeg,image/png,image/webp,image/avif,image/heic,image/heif" aria-describedby="field-portrait-hint" />
+          </div>
+          <p className="hint" id="field-portrait-hint">
+            {t("images.portraitHint")}
+          </p>
+          {errors?.portrait ? (
+            <p className="field-error" id="field-portrait-error">
+              {translateFieldMessage(t, errors.portrait)}
+            </p>
+          ) : null}
+          {portrait ? <Checkbox name="removePortrait" label={t("images.removePortrait")} /> : null}
+        </div>
         <Checkbox name="remoteOk" label={t("profile.remoteOk")} defaultChecked={values ? values.remoteOk === "on" : profile?.remote_ok} />
         <CheckboxGroup
           name="languages"

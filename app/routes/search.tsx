@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
 import { useLocale, useT } from "~/components/i18n";
-import { PlaceLabel } from "~/components/post-card";
+import { CardMedia, PlaceLabel } from "~/components/post-card";
+import { withCovers } from "~/modules/images/images.server";
+import type { ImageView } from "~/modules/images/types";
 import { useSuggestions } from "~/components/suggestions";
 import { formatDate, translator, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale } from "~/modules/accounts/session.server";
@@ -17,7 +19,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = await requestLocale(request);
   // People who blocked the viewer, or whom the viewer blocked, never appear (nor their posts).
   const viewer = await currentUser(request);
-  const view = await searchPage(params, locale, { excludeUserIds: viewer ? await blockedEitherWay(viewer.id) : [] });
+  const found = await searchPage(params, locale, { excludeUserIds: viewer ? await blockedEitherWay(viewer.id) : [] });
+  const view = { ...found, posts: await withCovers(found.posts) };
   const t = translator(locale);
   return {
     params,
@@ -58,11 +61,12 @@ function SkillTagList({ skills }: { skills: SkillTagView[] }) {
   );
 }
 
-function PostResult({ post }: { post: PostResultView }) {
+function PostResult({ post }: { post: PostResultView & { cover: ImageView | null } }) {
   const t = useT();
   const locale = useLocale();
   return (
-    <article className={`card post-card kind-${post.kind}`}>
+    <article className={`card post-card has-media kind-${post.kind}`}>
+      <CardMedia cover={post.cover} category={post.category} />
       <p className="eyebrow">
         <span className={`badge kind-${post.kind}`}>{t(`kind.${post.kind}` as MessageKey)}</span>
         <span>{t(`category.${post.category}` as MessageKey)}</span>

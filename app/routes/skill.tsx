@@ -3,25 +3,33 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "~/components/i18n";
 import { PostCard } from "~/components/post-card";
 import { notFound } from "~/lib/http.server";
-import type { MessageKey } from "~/lib/i18n";
+import { translator, type MessageKey } from "~/lib/i18n";
+import { previewImage, rootMetaData, socialMeta } from "~/lib/social-meta";
 import { requestLocale } from "~/modules/accounts/session.server";
+import { withCovers } from "~/modules/images/images.server";
 import { skillPageActivity } from "~/modules/skills/skill-page.server";
 import { findSkillPage, skillLabel } from "~/modules/skills/skills.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
-    ? [
-        { title: `${data.label} | NextLeipzig` },
-        { tagName: "link", rel: "alternate", type: "application/atom+xml", title: data.label, href: data.atomUrl },
-      ]
-    : [];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [];
+  const { locale, appUrl } = rootMetaData(matches);
+  const t = translator(locale);
+  const description = (locale === "en" ? data.skill.description_en : data.skill.description_de) || t("stats.skillCounts", { needs: data.activity.needsTotal, offers: data.activity.offersTotal, people: data.activity.peopleTotal });
+  const cover = [...data.activity.offers, ...data.activity.needs].find((post) => post.cover)?.cover;
+  return [
+    ...socialMeta({ title: `${data.label} | NextLeipzig`, description, image: previewImage(cover), path: `/skills/${data.skill.slug}`, locale, appUrl }),
+    { tagName: "link", rel: "alternate", type: "application/atom+xml", title: data.label, href: data.atomUrl },
+  ];
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await findSkillPage(params.slug ?? "");
   if (!page) notFound();
   if (page.skill.merged_into_slug) throw redirect(`/skills/${page.skill.merged_into_slug}`, 301);
   const locale = await requestLocale(request);
-  const activity = await skillPageActivity(page.skill.id, locale);
+  const found = await skillPageActivity(page.skill.id, locale);
+  const [needs, offers] = await Promise.all([withCovers(found.needs), withCovers(found.offers)]);
+  const activity = { ...found, needs, offers };
   return {
     activity,
     atomUrl: `/feeds/skills/${page.skill.slug}.atom${locale === "en" ? "?lang=en" : ""}`,

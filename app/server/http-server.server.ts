@@ -1,5 +1,6 @@
 import http from "node:http";
 import path from "node:path";
+import { Readable } from "node:stream";
 import compression from "compression";
 import express from "express";
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
@@ -29,8 +30,13 @@ function remixRequest(req: express.Request, res: express.Response): Request {
   let controller: AbortController | null = new AbortController();
   res.on("finish", () => (controller = null));
   res.on("close", () => controller?.abort());
-  const init: RequestInit = { method: req.method, headers, signal: controller.signal };
-  if (req.method !== "GET" && req.method !== "HEAD") {
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  const bodyStream = res.locals.bodyStream as Readable | undefined;
+  if (bodyStream) {
+    // a form with photos, counted by requestLimits while it streams in
+    init.body = Readable.toWeb(bodyStream) as ReadableStream<Uint8Array>;
+    init.duplex = "half";
+  } else if (req.method !== "GET" && req.method !== "HEAD") {
     const body = (res.locals.body as Buffer | undefined) ?? Buffer.alloc(0);
     init.body = new Uint8Array(body);
   }
@@ -52,7 +58,10 @@ function remixHandler(build: BuildSource): express.RequestHandler {
   const handle = createRequestHandler(build, process.env.NODE_ENV);
   return async (req, res, next) => {
     try {
-      await sendRemixResponse(res, await handle(remixRequest(req, res)));
+      const response = await handle(remixRequest(req, res));
+      // requestLimits already answered (413 for an upload that grew too large while it streamed)
+      if (res.headersSent) return;
+      await sendRemixResponse(res, response);
     } catch (error) {
       next(error);
     }

@@ -27,11 +27,14 @@ export async function createTestDatabase(): Promise<Database & { url: string }> 
   };
 }
 
+const NO_OBJECT_STORE = { S3_ENDPOINT: undefined, S3_BUCKET: undefined, S3_ACCESS_KEY_ID: undefined, S3_SECRET_ACCESS_KEY: undefined };
+
 /** Registers beforeAll/afterAll that give the file its own database and a test configuration. */
 export function useTestDatabase(envOverrides: Record<string, string | undefined> = {}) {
   const holder: { database: Database & { url: string } } = {} as { database: Database & { url: string } };
   beforeAll(async () => {
-    setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, ...envOverrides });
+    // external services only where a test names them (the live suites read process.env themselves)
+    setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, ...NO_OBJECT_STORE, ...envOverrides });
     holder.database = await createTestDatabase();
     useDatabase(holder.database);
   });

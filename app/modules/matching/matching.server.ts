@@ -6,6 +6,8 @@ import { db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
 import type { Role } from "~/lib/reference";
 import { completeWaitingEvents, isWaiting, processOutbox, type OutboxEvent } from "~/modules/outbox/outbox.server";
+import { coversOfPosts, portraitsOf } from "~/modules/images/images.server";
+import type { ImageView } from "~/modules/images/types";
 import * as queries from "./queries.server";
 import { describeReason } from "./reasons";
 import type { MATCH_FILTER_KINDS } from "./schema";
@@ -416,7 +418,18 @@ export async function countNewMatchesForUser(userId: string, since: Date | null)
   return queries.countMatchesOfUser(db(), userId, since);
 }
 
-export type MatchListItem = UserMatch & { reasonText: string; isNew: boolean };
+export type MatchListItem = UserMatch & { reasonText: string; isNew: boolean; picture?: ImageView | null };
+
+/** The counterpart's picture on each card: a post's cover, a person's portrait (null: the card draws its own). */
+async function withPictures<T extends { other: UserMatch["other"] }>(items: T[]): Promise<(T & { picture: ImageView | null })[]> {
+  const postIds = items.filter((item) => item.other.kind === "post").map((item) => item.other.id);
+  const userIds = items.filter((item) => item.other.kind === "person").map((item) => item.other.userId);
+  const [covers, portraits] = await Promise.all([coversOfPosts(postIds), portraitsOf(userIds)]);
+  return items.map((item) => ({
+    ...item,
+    picture: (item.other.kind === "post" ? covers.get(item.other.id) : portraits.get(item.other.userId)) ?? null,
+  }));
+}
 
 /** /matches: one section per side of mine (a post of mine, or my profile as need or offer). */
 export type MatchSection = {
@@ -476,6 +489,7 @@ export async function matchesForUser(
       ...section,
       items: open ? section.items.slice((page - 1) * MATCH_PAGE_SIZE, page * MATCH_PAGE_SIZE) : section.items.slice(0, MATCHES_PER_SECTION),
     }));
+  for (const section of shown) section.items = await withPictures(section.items);
   // districts and roles of the counterparts, for the filter choices
   const unfiltered = options.filters && (kind || role || district) ? await toUserMatches(rows, (row) => row.need_user_id === userId, userId) : all;
   return {
@@ -502,7 +516,9 @@ export async function postMatchCards(postId: string, locale: Locale, limit = 5):
   if (!isId(postId)) return [];
   const rows = await queries.listAllMatchesOfPost(db(), postId, limit * ROWS_PER_CARD);
   const matches = await toUserMatches(rows, (row) => row.need_post_id === postId, null);
-  return oneCardPerCounterpart(matches)
-    .slice(0, limit)
-    .map((match) => ({ ...match, reasonText: describeReason(match.reason, locale, match.mine.side), isNew: false }));
+  return withPictures(
+    oneCardPerCounterpart(matches)
+      .slice(0, limit)
+      .map((match) => ({ ...match, reasonText: describeReason(match.reason, locale, match.mine.side), isNew: false })),
+  );
 }

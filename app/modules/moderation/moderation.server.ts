@@ -63,3 +63,7 @@ export async function moderate(intent: "hide" | "restore" | "ban" | "dismiss", t
 }
 
 export const openReportQueue = () => queries.openReportQueue(db());
+
+export async function forgetReportsAboutPost(tx: Db, postId: string) {
+  await queries.deleteReportsAboutPost(tx, postId);
+}

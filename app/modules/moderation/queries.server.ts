@@ -95,3 +95,8 @@ export async function openReportQueue(sql: Db) {
     group by r.target_type, r.target_id, p.title, pr.display_name, p.hidden_at, pu.banned_at, u.banned_at
     order by count(*) desc, min(r.created_at)`;
 }
+
+/** Reports about a post that is being deleted: nothing is left to review. */
+export async function deleteReportsAboutPost(sql: Db, postId: string) {
+  await sql`delete from reports where target_type = 'post' and target_id = ${postId}`;
+}

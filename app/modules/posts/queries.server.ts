@@ -53,15 +53,15 @@ export async function insertPost(sql: Db, authorId: string, input: PostInput) {
   return row.id;
 }
 
-/** Changes a post only when the actor wrote it (or is an admin); returns false otherwise. */
+/** Changes a post only when the actor wrote it (or is an admin); returns its author, or undefined otherwise. */
 export async function updatePost(sql: Db, postId: string, actor: { id: string; isAdmin: boolean }, input: PostInput) {
-  const rows = await sql`
+  const [row] = await sql<{ author_id: string }[]>`
     update posts set kind = ${input.kind}, title = ${input.title}, description = ${input.description},
            category = ${input.category}, district = ${input.location.district}, is_remote = ${input.location.isRemote},
            exchange_mode = ${input.exchangeMode}, expires_at = ${input.expiresOn}::date + time '23:59:59', updated_at = now()
     where id = ${postId} and (author_id = ${actor.id} or ${actor.isAdmin})
-    returning id`;
-  return rows.length > 0;
+    returning author_id`;
+  return row?.author_id;
 }
 
 export async function replacePostSkills(sql: Db, postId: string, skillIds: string[]) {
@@ -135,4 +135,16 @@ export async function listPostsOfAuthor(sql: Db, authorId: string) {
   return sql<PostRow[]>`
     select p.*, null as author_name, null as author_role from posts p
     where p.author_id = ${authorId} order by p.created_at desc`;
+}
+
+/** Deletes a post only when the actor wrote it (or is an admin); its skills, matches, search row and images cascade. */
+export async function deletePost(sql: Db, postId: string, actor: { id: string; isAdmin: boolean }) {
+  const rows = await sql`delete from posts where id = ${postId} and (author_id = ${actor.id} or ${actor.isAdmin}) returning id`;
+  return rows.length > 0;
+}
+
+/** Hashes of the image variants of a post, read before it is deleted (an object store's copies go after the commit). */
+export async function imageHashesOfPost(sql: Db, postId: string) {
+  const rows = await sql<{ hash: string }[]>`select v.hash from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
+  return rows.map((row) => row.hash);
 }

@@ -55,6 +55,10 @@ export function postSchema(now = new Date()) {
 
 export type PostInput = z.output<ReturnType<typeof postSchema>>;
 
-export const postStatusActionSchema = z.object({
-  intent: z.enum(["fulfil", "close", "reopen", "renew"]),
-});
+export const postStatusActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.enum(["fulfil", "close", "reopen", "renew"]) }),
+  // deleting asks for a ticked confirmation box, so one stray click cannot do it
+  z.object({ intent: z.literal("delete"), confirm: z.literal("on") }),
+  // an admin takes down one photo of someone else's post
+  z.object({ intent: z.literal("remove-image"), imageId: z.string().regex(/^\d{1,18}$/) }),
+]);
