@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
+import sharp from "sharp";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { freePort } from "../../scripts/lib/servers";
 
@@ -238,6 +239,38 @@ async function main() {
             location: "remote",
             exchange: "barter",
           });
+        },
+      },
+      {
+        name: "a photo on a post: chosen in the edit form with its description, shown in the gallery and as the card's cover, at 1280 and 390 px",
+        run: async () => {
+          assert(state.offerUrl, "the offer exists");
+          // A 12-megapixel-like photo of a workbench would do; a generated 2400 × 1600 JPEG is enough for the pipeline.
+          const photo = path.join(os.tmpdir(), `nl-e2e-photo-${process.pid}.jpg`);
+          await sharp({ create: { width: 2400, height: 1600, channels: 3, background: { r: 150, g: 110, b: 70 } } })
+            .composite([{ input: Buffer.from('<svg width="2400" height="1600"><rect x="300" y="500" width="1800" height="220" fill="#5b3a1e"/><rect x="400" y="720" width="120" height="700" fill="#3d2712"/><rect x="1880" y="720" width="120" height="700" fill="#3d2712"/></svg>'), top: 0, left: 0 }])
+            .jpeg()
+            .toFile(photo);
+          await a.goto(`${state.offerUrl}/edit`);
+          await a.getByLabel("Neues Foto 1").setInputFiles(photo);
+          await a.locator("#field-newPhoto-1-alt").fill("Werkbank aus Eiche in der Werkstatt");
+          await a.getByRole("button", { name: "Änderungen speichern" }).click();
+          await expectText(a, "Beitrag gespeichert");
+          const gallery = a.getByRole("img", { name: "Werkbank aus Eiche in der Werkstatt" }).first();
+          await gallery.waitFor();
+          assert(await gallery.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), "the photo loads");
+          await screenshot(a, "photo-post-1280");
+          await a.goto(base);
+          const cover = a.locator(".card-list img[src^='/images/']").first();
+          await cover.waitFor();
+          await screenshot(a, "photo-home-1280");
+          await a.setViewportSize({ width: 390, height: 844 });
+          await a.goto(state.offerUrl);
+          await a.getByRole("img", { name: "Werkbank aus Eiche in der Werkstatt" }).first().waitFor();
+          assert(await a.evaluate(() => document.documentElement.scrollWidth <= 390), "the gallery fits the 390 px screen");
+          await screenshot(a, "photo-post-390");
+          await a.setViewportSize({ width: 1280, height: 800 });
+          fs.rmSync(photo, { force: true });
         },
       },
       {
