@@ -26,10 +26,10 @@ describe("posting an offer and a need", () => {
     const offerDe = await findPostForViewer(offerId, undefined, "de");
     const needEn = await findPostForViewer(needId, undefined, "en");
     const needDe = await findPostForViewer(needId, undefined, "de");
-    expect(offerDe?.post!.skills[0]!.id).toBe(needEn?.post!.skills[0]!.id);
-    expect(offerDe?.post!.skills[0]!.label).toBe("Holzbearbeitung");
-    expect(needEn?.post!.skills[0]!.label).toBe("woodworking");
-    expect(needDe?.post!.skills[0]!.label).toBe("Holzbearbeitung");
+    expect(offerDe?.post.skills[0]!.id).toBe(needEn?.post.skills[0]!.id);
+    expect(offerDe?.post.skills[0]!.label).toBe("Holzbearbeitung");
+    expect(needEn?.post.skills[0]!.label).toBe("woodworking");
+    expect(needDe?.post.skills[0]!.label).toBe("Holzbearbeitung");
   });
 
   it("creates a post through the form action and redirects to it", async () => {
@@ -123,7 +123,7 @@ describe("expiry", () => {
     expect((await newestPosts("offer", "de", 50)).map((post) => post.id)).not.toContain(postId);
     expect(await findPostForViewer(postId, undefined, "de")).toBeUndefined();
     const ownView = await findPostForViewer(postId, { id: author.id, isAdmin: false }, "de");
-    expect(ownView?.post!.isExpired).toBe(true);
+    expect(ownView?.post.isExpired).toBe(true);
 
     const cookie = await sessionCookieFor(author.id);
     await settle(() => postAction({ request: formRequest(`/posts/${postId}`, { intent: "renew" }, cookie), params: { postId }, context: {} }));
