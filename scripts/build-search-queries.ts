@@ -33,12 +33,12 @@ function seededRandom(seed: number) {
   };
 }
 const random = seededRandom(2026);
-const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)];
+const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
 function shuffled<T>(values: readonly T[]): T[] {
   const copy = [...values];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
   }
   return copy;
 }
@@ -119,10 +119,10 @@ function typo(word: string, at: number): { word: string; edit: string } | undefi
     else if (edit === "insert") copy.splice(at, 0, pick([...LETTERS]));
     else if (edit === "swap") {
       if (at + 1 >= copy.length) continue;
-      [copy[at], copy[at + 1]] = [copy[at + 1], copy[at]];
-    } else copy[at] = pick([...LETTERS].filter((letter) => letter !== copy[at].toLowerCase()));
+      [copy[at], copy[at + 1]] = [copy[at + 1]!, copy[at]!];
+    } else copy[at] = pick([...LETTERS].filter((letter) => letter !== copy[at]!.toLowerCase()));
     // Keep the capital where the word had one.
-    if (at === 0 && letters[0] !== letters[0].toLowerCase()) copy[0] = copy[0].toUpperCase();
+    if (at === 0 && letters[0] !== letters[0]!.toLowerCase()) copy[0] = copy[0]!.toUpperCase();
     const result = copy.join("");
     if (fold(result) !== fold(word) && !vocabulary.has(fold(result))) return { word: result, edit };
   }
@@ -160,7 +160,7 @@ for (const [index, skill] of [...curated, ...esco.slice(600, 900)].entries()) {
   const labels = [lang === "de" ? skill.de : skill.en, ...(lang === "de" ? skill.altDe : skill.altEn)].filter((label) => reasonable(label) && unique(label));
   if (labels.length === 0) continue;
   const label = pick(labels);
-  const words = contentWords(label);
+  const words = contentWords(label!);
   const variant = taken % 3;
   let query: string | undefined;
   let detail = "";

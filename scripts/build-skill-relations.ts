@@ -199,15 +199,15 @@ export function buildSkillRelations(pillar: Record<string, string>[], skills: Ta
   const children = new Map<string, string[]>();
   for (const row of pillar) {
     if (row.conceptType !== "KnowledgeSkillCompetence") continue;
-    const list = children.get(row.broaderUri) ?? [];
-    list.push(row.conceptUri);
-    children.set(row.broaderUri, list);
+    const list = children.get(row.broaderUri!) ?? [];
+    list.push(row.conceptUri!);
+    children.set(row.broaderUri!, list);
   }
   for (const [broader, narrower] of children) {
     if (broader.includes("/isced-f/") || narrower.length > ESCO_FAMILY_MAX) continue;
     const members = narrower.filter((uri) => known.has(uri));
     const sibling = narrower.length <= ESCO_SMALL_FAMILY ? ESCO_WEIGHT.smallFamily : ESCO_WEIGHT.family;
-    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) propose(members[i], members[j], sibling, "esco");
+    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) propose(members[i]!, members[j]!, sibling, "esco");
     if (known.has(broader)) for (const member of members) propose(broader, member, ESCO_WEIGHT.broader, "esco");
   }
 
@@ -232,7 +232,7 @@ export function buildSkillRelations(pillar: Record<string, string>[], skills: Ta
   for (const k of [...weights.keys()].sort()) {
     const [a, b] = k.split("\t");
     const { weight, source } = weights.get(k)!;
-    (relations[a] ??= []).push([b, weight, source]);
+    (relations[a!] ??= []).push([b!, weight, source]);
   }
   return {
     seed: { source: "ESCO v1.2.0 broaderRelationsSkillPillar (CC BY 4.0, European Commission), modified; plus NextLeipzig curated relations", generatedBy: "scripts/build-skill-relations.ts", rule: RULE, relations },

@@ -136,12 +136,12 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
   // ---- groups
   const groupRows = readCsv(path.join(escoDir, FILES.groups));
   const groups: TaxonomyGroup[] = groupRows.map((r) => ({
-    uri: r.conceptUri.trim(),
-    code: r.code.trim(),
-    level: Number.parseInt(r.level, 10),
+    uri: r.conceptUri!.trim(),
+    code: r.code!.trim(),
+    level: Number.parseInt(r.level!, 10),
     parent: r.parentUri?.trim() ? r.parentUri.trim() : null,
-    de: r.preferredLabel_de.trim(),
-    en: r.preferredLabel_en.trim(),
+    de: r.preferredLabel_de!.trim(),
+    en: r.preferredLabel_en!.trim(),
   }));
   groups.sort(byUri);
   const groupUris = new Set(groups.map((g) => g.uri));
@@ -186,10 +186,10 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
   // ---- esco skills
   const skillRows = readCsv(path.join(escoDir, FILES.skills));
   const esco = skillRows.map((r) => {
-    const de = r.preferredLabel_de.trim();
-    const en = r.preferredLabel_en.trim();
+    const de = r.preferredLabel_de!.trim();
+    const en = r.preferredLabel_en!.trim();
     return {
-      uri: r.conceptUri.trim(),
+      uri: r.conceptUri!.trim(),
       de,
       en,
       altDe: cleanAltLabels(splitList(r.altLabels_de), de),
@@ -204,10 +204,10 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
   // ---- occupations
   const occRows = readCsv(path.join(escoDir, FILES.occupations));
   const occupations = occRows.map((r) => {
-    const de = r.preferredLabel_de.trim();
-    const en = r.preferredLabel_en.trim();
+    const de = r.preferredLabel_de!.trim();
+    const en = r.preferredLabel_en!.trim();
     return {
-      uri: r.conceptUri.trim(),
+      uri: r.conceptUri!.trim(),
       de,
       en,
       altDe: cleanAltLabels(splitList(r.altLabels_de), de),

@@ -4,8 +4,8 @@ import { seedDemo } from "../app/modules/demo/demo.server";
 import { progressBar, runCli } from "./lib/cli";
 
 await runCli(async () => {
-  const [{ count }] = await db()<{ count: number }[]>`select count(*)::int as count from users where not is_demo`;
-  const [{ demo }] = await db()<{ demo: number }[]>`select count(*)::int as demo from users where is_demo`;
+  const [{ count }] = await db()<[{ count: number }]>`select count(*)::int as count from users where not is_demo`;
+  const [{ demo }] = await db()<[{ demo: number }]>`select count(*)::int as demo from users where is_demo`;
   if (demo > 0) {
     console.log(`Demo data is already there (${demo} demo people). Run npm run demo:clear first to seed it again.`);
     return;

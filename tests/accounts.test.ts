@@ -21,19 +21,19 @@ describe("magic-link sign-in", () => {
     const token = await latestLinkTo(email);
     const stored = await db()<{ token_hash: string }[]>`select token_hash from login_tokens where email = ${email}`;
     expect(stored).toHaveLength(1);
-    expect(stored[0].token_hash).toBe(hashToken(token));
-    expect(stored[0].token_hash).not.toContain(token);
+    expect(stored[0]!.token_hash).toBe(hashToken(token!));
+    expect(stored[0]!.token_hash).not.toContain(token);
 
-    const first = await signInWithToken(token, "de");
+    const first = await signInWithToken(token!, "de");
     expect(first.ok).toBe(true);
-    const second = await signInWithToken(token, "de");
+    const second = await signInWithToken(token!, "de");
     expect(second).toEqual({ ok: false, reason: "invalid" });
 
     if (!first.ok) throw new Error("unreachable");
     const user = await findUserBySessionId(first.sessionId);
     expect(user?.email).toBe(email);
     const sessions = await db()`select id_hash from sessions where user_id = ${first.userId}`;
-    expect(sessions[0].id_hash).toBe(hashToken(first.sessionId));
+    expect(sessions[0]!.id_hash).toBe(hashToken(first.sessionId));
 
     await signOut(first.sessionId);
     expect(await findUserBySessionId(first.sessionId)).toBeUndefined();
@@ -44,8 +44,8 @@ describe("magic-link sign-in", () => {
     const email = "late@example.org";
     await requestLoginLink({ email, clientIp: "10.0.0.2", locale: "en" });
     const token = await latestLinkTo(email);
-    await db()`update login_tokens set expires_at = now() - interval '1 second' where token_hash = ${hashToken(token)}`;
-    expect(await signInWithToken(token, "en")).toEqual({ ok: false, reason: "invalid" });
+    await db()`update login_tokens set expires_at = now() - interval '1 second' where token_hash = ${hashToken(token!)}`;
+    expect(await signInWithToken(token!, "en")).toEqual({ ok: false, reason: "invalid" });
     expect(await db()`select 1 from users where email = ${email}`).toHaveLength(0);
   });
 
@@ -68,7 +68,7 @@ describe("magic-link sign-in", () => {
     await db()`insert into users (email, banned_at) values (${email}, now())`;
     await requestLoginLink({ email, clientIp: "10.3.0.1", locale: "de" });
     const token = await latestLinkTo(email);
-    expect(await signInWithToken(token, "de")).toEqual({ ok: false, reason: "banned" });
+    expect(await signInWithToken(token!, "de")).toEqual({ ok: false, reason: "banned" });
     expect(await db()`select 1 from sessions s join users u on u.id = s.user_id where u.email = ${email}`).toHaveLength(0);
   });
 });

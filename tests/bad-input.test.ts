@@ -239,12 +239,12 @@ describe("bad input", () => {
           const strict = valid.map(([name]) => name).filter((name) => !route.lenient?.includes(name));
           // at least one field that must refuse bad text gets it; the others stay valid (or get it too)
           const spoiled = new Set(route.spoilAll ? strict : strict.filter((_, index) => spoilMask[index]));
-          spoiled.add(strict[alwaysSpoiled % strict.length]);
+          spoiled.add(strict[alwaysSpoiled % strict.length]!);
           const fields: [string, string][] = valid.map(([name, value], index) =>
-            spoiled.has(name) || (route.lenient?.includes(name) && spoilMask[index]) ? [name, badValues[index]] : [name, value],
+            spoiled.has(name) || (route.lenient?.includes(name) && spoilMask[index]) ? [name, badValues[index]!] : [name, value],
           );
           // repeated fields (a second value for a field that takes one) and unknown fields
-          for (const [index, value] of repeats) fields.push([valid[index % valid.length][0], value]);
+          for (const [index, value] of repeats) fields.push([valid[index % valid.length]![0], value]);
           fields.push(...unknownFields);
           const path = route.path(param === "real" && route.realParam ? route.realParam() : param);
           const { body, headers } = encodeBody(fields, contentType);

@@ -34,13 +34,13 @@ describe("the demo city", () => {
              count(*) filter (where status = 'fulfilled')::int as fulfilled
       from posts where is_demo`;
     expect(posts).toMatchObject({ count: 200, titles: 200, newest: 0, weeks: 8 });
-    expect(posts.oldest).toBeLessThan(56);
-    expect(posts.fulfilled).toBeGreaterThanOrEqual(3);
+    expect(posts!.oldest).toBeLessThan(56);
+    expect(posts!.fulfilled).toBeGreaterThanOrEqual(3);
     // Every skill the demo names is a known one: the demo makes no skills of its own.
     expect(await db()<{ label_de: string }[]>`select label_de from skills where source = 'user' order by 1`).toEqual([]);
     const [mutual] = await db()<{ count: number }[]>`
       select count(*)::int as count from matches where mutual and need_post_id is not null and offer_post_id is not null`;
-    expect(mutual.count).toBeGreaterThanOrEqual(5);
+    expect(mutual!.count).toBeGreaterThanOrEqual(5);
 
     const cleared = await clearDemo();
     expect(cleared).toEqual({ people: DEMO_PEOPLE.length, posts: 200 });

@@ -19,7 +19,7 @@ async function deliveredMailId(key: string, html: string) {
   await enqueueEmail(db(), { userId: null, to: `${key}@example.org`, kind: "test", subject: key, html, text: "x", idempotencyKey: key });
   await deliverDueEmails();
   const [row] = await db()<{ id: string }[]>`select id::text as id from dev_mailbox where idempotency_key = ${key}`;
-  return row.id;
+  return row!.id;
 }
 
 describe("dev mailbox: the HTML part as a framed document", () => {
@@ -74,7 +74,7 @@ describe("dev mailbox: the HTML part as a framed document", () => {
       MEILI_HOST: undefined,
     });
     expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(false);
-    const id = (await db()<{ id: string }[]>`select id::text as id from dev_mailbox limit 1`)[0].id;
+    const id = (await db()<{ id: string }[]>`select id::text as id from dev_mailbox limit 1`)[0]!.id;
     expect((await settle(() => htmlLoader({ request: getRequest(`/dev/mail/${id}/html`), params: { mailId: id }, context: {} }))).status).toBe(404);
     setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
     // Tests keep the mailbox, but the header invites to it only in development.

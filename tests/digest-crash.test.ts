@@ -65,14 +65,14 @@ describe("digest runs across crashes", () => {
     const recovery = await runOnceTheLockIsFree();
     expect(recovery).toMatchObject({ planned: 0, sent: 3, failed: 0 });
     const runs = await recentDigestRuns(2);
-    expect(runs[1]).toMatchObject({ id: killed.id, planned: 5, sent: 2 });
-    expect(runs[1].finished_at).not.toBeNull();
-    expect(runs[1].error).toMatch(/^interrupted: .*run #\d+ carried on/);
+    expect(runs[1]).toMatchObject({ id: killed!.id, planned: 5, sent: 2 });
+    expect(runs[1]!.finished_at).not.toBeNull();
+    expect(runs[1]!.error).toMatch(/^interrupted: .*run #\d+ carried on/);
     expect(runs[0]).toMatchObject({ id: recovery.runId, planned: 0, sent: 3, error: null });
     // the stored counts agree with the live ones
     const stored = await db()`select id, planned, sent, skipped, failed from digest_runs order by id`;
     expect(stored.map((run) => ({ ...run }))).toEqual([
-      { id: killed.id, planned: 5, sent: 2, skipped: 0, failed: 0 },
+      { id: killed!.id, planned: 5, sent: 2, skipped: 0, failed: 0 },
       { id: recovery.runId, planned: 0, sent: 3, skipped: 0, failed: 0 },
     ]);
 
@@ -90,7 +90,7 @@ describe("digest runs across crashes", () => {
     expect(failedFirst?.last_error).toMatch(/\(500\)/);
 
     // the retry is claimed and accepted by the provider, then the process dies before it records the answer
-    await db()`update digests set next_attempt_at = now() where to_address = ${address}`;
+    await db()`update digests set next_attempt_at = now() where to_address = ${address!}`;
     let duringRetry: string | null | undefined;
     const crashed = runDigests({
       trigger: "test",
@@ -104,15 +104,15 @@ describe("digest runs across crashes", () => {
     await expect(crashed).rejects.toThrow("simulated crash");
     expect(duringRetry).toMatch(/\(500\)/);
     const [afterCrash] = await db()<{ status: string; last_error: string | null; attempts: number }[]>`
-      select status, last_error, attempts from digests where to_address = ${address}`;
+      select status, last_error, attempts from digests where to_address = ${address!}`;
     expect(afterCrash).toMatchObject({ status: "sending", attempts: 2 });
-    expect(afterCrash.last_error).toMatch(/\(500\)/);
+    expect(afterCrash!.last_error).toMatch(/\(500\)/);
     expect((await failedDigestList()).map((entry) => entry.last_error)).toContainEqual(expect.stringMatching(/\(500\)/));
 
     // the next run picks the batch up at once and sends it; now the error is gone
     const next = await runDigests({ trigger: "test", plan: false, transport });
     expect(next).toMatchObject({ ran: true, sent: 1 });
-    const [sent] = await db()<{ status: string; last_error: string | null }[]>`select status, last_error from digests where to_address = ${address}`;
+    const [sent] = await db()<{ status: string; last_error: string | null }[]>`select status, last_error from digests where to_address = ${address!}`;
     expect(sent).toEqual({ status: "sent", last_error: null });
     expect(standIn.delivered.filter((entry) => entry.to === address)).toHaveLength(1);
   });
@@ -134,12 +134,12 @@ describe("digest runs across crashes", () => {
       plan: false,
       transport,
       afterProviderAccepted: async () => {
-        [{ last_error: duringRetry }] = await db()<{ last_error: string | null }[]>`select last_error from digests where to_address = ${address}`;
+        [{ last_error: duringRetry }] = await db()<[{ last_error: string | null }]>`select last_error from digests where to_address = ${address!}`;
       },
     });
     expect(duringRetry).toMatch(/^interrupted: run #\d+ stopped while sending this batch$/);
     expect(next).toMatchObject({ ran: true, sent: 1 });
-    const [row] = await db()<{ status: string; last_error: string | null }[]>`select status, last_error from digests where to_address = ${address}`;
+    const [row] = await db()<{ status: string; last_error: string | null }[]>`select status, last_error from digests where to_address = ${address!}`;
     expect(row).toEqual({ status: "sent", last_error: null });
   });
 });

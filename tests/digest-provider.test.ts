@@ -71,19 +71,19 @@ describe("digests through Resend's batch API", () => {
       from digests where user_id = ${maker.id}`;
     expect(digest).toEqual({ status: "sending", attempts: 0, tomorrow: true });
     const [run] = await db()<{ error: string | null }[]>`select error from digest_runs where id = ${result.ran ? result.runId : "0"}`;
-    expect(run.error).toMatch(/quota/);
+    expect(run!.error).toMatch(/quota/);
     // the admin page says so
     const admin = await createUser({ isAdmin: true });
     const page = await adminDigestsLoader({ request: getRequest("/admin/digests", await sessionCookieFor(admin.id)), params: {}, context: {} });
     expect(page.quotaStopped).toBe(true);
     expect(page.runs[0]).toMatchObject({ stop_reason: "quota", sent: 0 });
-    expect(page.runs[0].error).toMatch(/Sending quota used up.*daily_quota_exceeded/);
+    expect(page.runs[0]!.error).toMatch(/Sending quota used up.*daily_quota_exceeded/);
     // the next day
     await db()`update digests set next_attempt_at = now() where user_id = ${maker.id}`;
     const nextDay = await runDigests({ trigger: "test", plan: false, transport });
     expect(nextDay.ran).toBe(true);
     const [after] = await db()<{ status: string }[]>`select status from digests where user_id = ${maker.id}`;
-    expect(after.status).toBe("sent");
+    expect(after!.status).toBe("sent");
     const pageNextDay = await adminDigestsLoader({ request: getRequest("/admin/digests", await sessionCookieFor(admin.id)), params: {}, context: {} });
     expect(pageNextDay.quotaStopped).toBe(false);
   });

@@ -52,7 +52,7 @@ describe("digest schedules", () => {
       ]),
     );
     const [run] = await db()<{ frequencies: string[] }[]>`select frequencies from digest_runs where planned > 0`;
-    expect([...run.frequencies].sort()).toEqual(["daily", "weekly"]);
+    expect([...run!.frequencies].sort()).toEqual(["daily", "weekly"]);
   });
 
   it("a firing that arrives while its own process runs is planned by the next run, not dropped", async () => {

@@ -47,25 +47,25 @@ describe("weekly digest", () => {
 
     const toMaker = deliveredTo(maker.email);
     expect(toMaker).toHaveLength(1);
-    expect(toMaker[0].subject).toMatch(/neue[s]? Match/);
-    expect(toMaker[0].headers["List-Unsubscribe"]).toMatch(/^<https:\/\/nextleipzig\.example\/unsubscribe\/\d+\.[\w-]+>$/);
-    expect(toMaker[0].headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(toMaker[0]!.subject).toMatch(/neue[s]? Match/);
+    expect(toMaker[0]!.headers["List-Unsubscribe"]).toMatch(/^<https:\/\/nextleipzig\.example\/unsubscribe\/\d+\.[\w-]+>$/);
+    expect(toMaker[0]!.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const [row] = await db()`select html, text from digests where user_id = ${maker.id}`;
-    expect(row.text).toContain("Gesuche, die zu dir passen");
-    expect(row.text).toContain(`/posts/${needId}`);
-    expect(row.text).toContain("Need a welder");
+    expect(row!.text).toContain("Gesuche, die zu dir passen");
+    expect(row!.text).toContain(`/posts/${needId}`);
+    expect(row!.text).toContain("Need a welder");
     // which of mine it fits: Mara has no post, the need fits her profile
-    expect(row.text).toContain("zu deinem Profil");
+    expect(row!.text).toContain("zu deinem Profil");
 
     expect(deliveredTo(seeker.email)).toHaveLength(1);
-    expect(deliveredTo(seeker.email)[0].subject).toMatch(/new match/);
+    expect(deliveredTo(seeker.email)[0]!.subject).toMatch(/new match/);
     const [seekerRow] = await db()`select text from digests where user_id = ${seeker.id}`;
     // A person never gets their own post suggested.
-    expect(seekerRow.text).not.toContain(`/posts/${needId}`);
+    expect(seekerRow!.text).not.toContain(`/posts/${needId}`);
 
     expect(deliveredTo(quiet.email)).toHaveLength(0);
     const [quietRow] = await db()`select status from digests where user_id = ${quiet.id}`;
-    expect(quietRow.status).toBe("skipped");
+    expect(quietRow!.status).toBe("skipped");
 
     // The same week again: nothing is sent twice.
     await runDigests({ trigger: "test", frequencies: ["weekly"], transport, now: new Date() });
@@ -127,14 +127,14 @@ describe("exactly once", () => {
     standIn.failNext({ status: 429, retryAfter: 1 }, { status: 500 });
     await runDigests({ trigger: "test", frequencies: ["weekly"], transport });
     const [row] = await db()`select status, last_error from digests where user_id = ${maker.id}`;
-    expect(row.status).toBe("sending");
-    expect(row.last_error).toMatch(/500/);
+    expect(row!.status).toBe("sending");
+    expect(row!.last_error).toMatch(/500/);
     expect(deliveredTo(maker.email)).toHaveLength(0);
     await db()`update digests set next_attempt_at = now() where status = 'sending'`;
     await runDigests({ trigger: "test", plan: false, transport });
     expect(deliveredTo(maker.email)).toHaveLength(1);
     const [after] = await db()`select status from digests where user_id = ${maker.id}`;
-    expect(after.status).toBe("sent");
+    expect(after!.status).toBe("sent");
   });
 });
 
@@ -153,11 +153,11 @@ describe("unsubscribe", () => {
     for (const bad of [forged, other.replace(/^\d+/, person.id), "garbage"]) {
       await post(bad);
       const [row] = await db()`select digest_frequency from profiles where user_id = ${person.id}`;
-      expect(row.digest_frequency).toBe("weekly");
+      expect(row!.digest_frequency).toBe("weekly");
     }
     await post(token);
     const [row] = await db()`select digest_frequency from profiles where user_id = ${person.id}`;
-    expect(row.digest_frequency).toBe("off");
+    expect(row!.digest_frequency).toBe("off");
   });
 });
 
@@ -183,7 +183,7 @@ describe("provider webhooks", () => {
 
     const forged = signed(event("email.bounced", "bounce@example.org", "Permanent"), `whsec_${Buffer.from("wrong-secret").toString("base64")}`);
     expect(((await webhookAction({ request: forged, params: {}, context: {} })) as Response).status).toBe(401);
-    const frequency = async (userId: string) => (await db()`select digest_frequency from profiles where user_id = ${userId}`)[0].digest_frequency;
+    const frequency = async (userId: string) => (await db()`select digest_frequency from profiles where user_id = ${userId}`)[0]!.digest_frequency;
     expect(await frequency(bounced.id)).toBe("weekly");
 
     expect(((await webhookAction({ request: signed(event("email.bounced", "bounce@example.org", "Permanent")), params: {}, context: {} })) as Response).status).toBe(200);

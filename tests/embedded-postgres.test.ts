@@ -74,9 +74,9 @@ describe("embedded PostgreSQL", () => {
       select current_setting('listen_addresses') as listen, current_setting('password_encryption') as method,
              current_setting('server_version') as version`;
     expect(row).toMatchObject({ listen: "127.0.0.1", method: "scram-sha-256" });
-    expect(row.version).toMatch(/^17\./);
+    expect(row!.version).toMatch(/^17\./);
     const [rule] = await sql<{ methods: string[] }[]>`select array_agg(distinct auth_method) as methods from pg_hba_file_rules where type = 'host'`;
-    expect(rule.methods).toEqual(["scram-sha-256"]);
+    expect(rule!.methods).toEqual(["scram-sha-256"]);
     await sql.end();
     for (const wrong of ["postgres", "", `${password}x`]) {
       const intruder = postgres({ host: "127.0.0.1", port: cluster.port, user: "postgres", password: wrong, database: "postgres", max: 1, connect_timeout: 5 });
@@ -94,9 +94,9 @@ describe("embedded PostgreSQL", () => {
     const [row] = await sql<{ german: string; similar: number; plain: string }[]>`
       select to_tsvector('german', 'Tischlereien')::text as german, similarity('Keramik', 'Keramk') as similar,
              unaccent('Grünau') as plain`;
-    expect(row.german).toContain("tischler");
-    expect(row.similar).toBeGreaterThan(0.3);
-    expect(row.plain).toBe("Grunau");
+    expect(row!.german).toContain("tischler");
+    expect(row!.similar).toBeGreaterThan(0.3);
+    expect(row!.plain).toBe("Grunau");
     await sql.end();
   });
 
@@ -141,7 +141,7 @@ describe("embedded PostgreSQL", () => {
     fs.writeFileSync(pidFile, `${dead}\n${path.join(root, "postgres")}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
     const restarted = await openEmbeddedCluster(root, "server");
     const sql = connect(restarted.url, 1);
-    expect((await sql`select 1 as one`)[0].one).toBe(1);
+    expect((await sql`select 1 as one`)[0]!.one).toBe(1);
     await restarted.release(sql);
   });
 
@@ -161,7 +161,7 @@ describe("crashes of the app", () => {
     await waitFor(() => (output.stdout.match(/^committed /gm)?.length ?? 0) >= minimumPosts || writer.exitCode !== null, "posts to be written");
     writer.kill("SIGKILL");
     await exited;
-    const committed = [...output.stdout.matchAll(/^committed (\d+)$/gm)].map((match) => match[1]);
+    const committed = [...output.stdout.matchAll(/^committed (\d+)$/gm)].map((match) => match[1]!);
     expect(committed.length, output.stderr).toBeGreaterThanOrEqual(minimumPosts);
     return committed;
   }
@@ -248,12 +248,12 @@ describe("commands beside the running server", () => {
         select (select sum(planned)::int from digest_runs) as planned, (select sum(sent)::int from digest_runs) as sent,
                (select sum(skipped)::int from digest_runs) as skipped, (select sum(failed)::int from digest_runs) as failed,
                (select count(*)::int from digests) as digests`;
-      expect(totals.planned).toBe(totals.digests);
-      expect(totals.sent + totals.skipped + totals.failed).toBe(totals.planned);
-      expect(totals.sent).toBe(perPerson.length);
+      expect(totals!.planned).toBe(totals!.digests);
+      expect(totals!.sent + totals!.skipped + totals!.failed).toBe(totals!.planned);
+      expect(totals!.sent).toBe(perPerson.length);
       // the command wrote its links with the running server's address, not its own default
       const [mail] = await db()<{ text: string }[]>`select text from dev_mailbox where subject ~* 'match' limit 1`;
-      expect(mail.text).toContain("http://127.0.0.1:3999/");
+      expect(mail!.text).toContain("http://127.0.0.1:3999/");
     } finally {
       await services.stop();
       useDatabase(undefined);

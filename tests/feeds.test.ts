@@ -74,8 +74,8 @@ beforeAll(async () => {
     select s.id::text, s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${offer}`;
   const [otherSkill] = await db()<{ id: string; slug: string }[]>`
     select s.id::text, s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${other}`;
-  fixture.skill = skill;
-  fixture.otherSkill = otherSkill;
+  fixture.skill = skill!;
+  fixture.otherSkill = otherSkill!;
   fixture.visible = [other, offer, need];
   fixture.invisible = [hidden, closed, expired, byBanned];
 });
@@ -146,14 +146,14 @@ describe("GET /feeds/posts.json", () => {
   });
 
   it("follows a merged skill to the skill it was merged into", async () => {
-    const alias = await post(fixture.people.bea, { kind: "offer", title: "Alias", skills: "Feed Lehmputz Alias" });
+    const alias = await post(fixture.people.bea!, { kind: "offer", title: "Alias", skills: "Feed Lehmputz Alias" });
     const [aliasSkill] = await db()<{ id: string; slug: string }[]>`
       select s.id::text, s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${alias}`;
     await db()`update posts set status = 'closed' where id = ${alias}`;
-    expect((await mergeSkill(aliasSkill.id, fixture.skill.id)).ok).toBe(true);
-    const feed = postsFeedSchema.parse(await (await getJson(`?skill=${aliasSkill.slug}`)).json());
+    expect((await mergeSkill(aliasSkill!.id, fixture.skill.id)).ok).toBe(true);
+    const feed = postsFeedSchema.parse(await (await getJson(`?skill=${aliasSkill!.slug}`)).json());
     expect(feed.items.map((item) => item.id)).toEqual(await directlyVisible({ skillId: fixture.skill.id }));
-    const atom = await getAtom(`${aliasSkill.slug}.atom`);
+    const atom = await getAtom(`${aliasSkill!.slug}.atom`);
     expect(atom.status).toBe(301);
     expect(atom.headers.get("location")).toBe(`/feeds/skills/${fixture.skill.slug}.atom`);
   });
@@ -312,7 +312,7 @@ describe("GET /feeds/skills/<slug>.atom", () => {
     for (const entry of feed.entry) {
       expect(entry.title["#text"]).toMatch(/^(Angebot|Gesuch): /);
       expect(Number.isNaN(Date.parse(entry.updated))).toBe(false);
-      expect(entry.link[0]["@href"]).toBe(entry.id);
+      expect(entry.link[0]!["@href"]).toBe(entry.id);
       expect(entry.summary["#text"].length).toBeGreaterThan(0);
       expect(entry.author.name).toMatch(/Feed$/);
     }

@@ -37,9 +37,9 @@ describe("matches visible at once", () => {
 
     const author = await createPerson({ displayName: "Nora Neu", role: "startup" });
     const cookie = await sessionCookieFor(author.id);
-    const result = await publish(cookie, { kind: "need", title: "Wer schneidet uns Sperrholz?", skills: "Lasercutting", location: "Plagwitz" });
+    const result = await publish(cookie!, { kind: "need", title: "Wer schneidet uns Sperrholz?", skills: "Lasercutting", location: "Plagwitz" });
     expect(result.status).toBe(302);
-    const postId = (result.headers.get("location") ?? "").split("/")[2].split("?")[0];
+    const postId = (result.headers.get("location") ?? "").split("/")[2]!.split("?")[0]!;
 
     // No worker ran, yet the page shows the match, and nothing is left waiting for this post.
     expect(await matchesPendingForPost(postId)).toBe(false);
@@ -99,7 +99,7 @@ describe("long titles", () => {
     const cookie = await sessionCookieFor(author.id);
     const title = `${"Sehr langer Titel ".repeat(7)}Ende`;
     expect(title.length).toBeGreaterThan(120);
-    const result = await publish(cookie, { title });
+    const result = await publish(cookie!, { title });
     expect(result.status).toBe(400);
     const body = result.body as { errors: Record<string, string>; values: Record<string, string> };
     expect(body.errors.title).toBe("field.tooLong?max=120");

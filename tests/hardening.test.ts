@@ -72,7 +72,7 @@ describe("point 2: the development mailbox", () => {
 describe("point 6: moderation cannot be abused", () => {
   async function hidden(postId: string) {
     const [row] = await db()<{ hidden: boolean }[]>`select hidden_at is not null as hidden from posts where id = ${postId}`;
-    return row.hidden;
+    return row!.hidden;
   }
 
   it("lets three fresh accounts or accounts without a profile report, but not hide a post", async () => {
@@ -165,7 +165,7 @@ describe("point 7: bad text is a field error, never a 500", () => {
     const kept = await run(newPostAction, "/posts/new", postForm({ description: "Zeile eins\r\n\tZeile zwei" }));
     expect(kept.status).toBe(302);
     const [post] = await db()<{ description: string }[]>`select description from posts where author_id = ${person.id}`;
-    expect(post.description).toBe("Zeile eins\n\tZeile zwei");
+    expect(post!.description).toBe("Zeile eins\n\tZeile zwei");
   });
 
   it("answers malformed path parameters, unknown people and bad redirect targets with 4xx or a safe redirect", async () => {

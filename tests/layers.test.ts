@@ -58,7 +58,7 @@ describe("layering", () => {
     const against: string[] = [];
     for (const file of sourceFiles(APP)) {
       const from = layerOf(path.relative(APP, file));
-      const rule = ALLOWED[from.startsWith("modules/") ? "modules" : from.includes(".") ? "app" : from];
+      const rule = ALLOWED[from!.startsWith("modules/") ? "modules" : from!.includes(".") ? "app" : from!];
       if (!rule) {
         against.push(`${path.relative(APP, file)}: unknown folder`);
         continue;
@@ -68,11 +68,11 @@ describe("layering", () => {
         if (to === undefined || to.startsWith("..")) continue; // packages, and data outside app/ (db/seed)
         const toLayer = layerOf(to);
         // A component may import a module's browser-safe files (schemas, pure functions), never a .server file.
-        if (from === "components" && toLayer.startsWith("modules/")) {
+        if (from === "components" && toLayer!.startsWith("modules/")) {
           if (/\.server$/.test(to)) against.push(`${path.relative(APP, file)} → ${to}`);
           continue;
         }
-        if (!rule(toLayer)) against.push(`${path.relative(APP, file)} → ${to}`);
+        if (!rule(toLayer!)) against.push(`${path.relative(APP, file)} → ${to}`);
       }
     }
     expect(against).toEqual([]);

@@ -33,7 +33,7 @@ describe("limits under concurrency", () => {
     );
     expect(results.filter((result) => result.ok)).toHaveLength(30);
     const [row] = await db()<{ count: number }[]>`select count(*)::int as count from login_tokens where client_ip = '198.51.100.9'`;
-    expect(row.count).toBe(30);
+    expect(row!.count).toBe(30);
   });
 
   it("sign-in links: 20 requests at once for one address give exactly 5 links", async () => {

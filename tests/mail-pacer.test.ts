@@ -33,7 +33,7 @@ async function sendAllDueEmails() {
   for (;;) {
     await deliverDueEmails(5);
     const [left] = await db()<{ count: number }[]>`select count(*)::int as count from email_messages where status in ('pending', 'sending')`;
-    if (left.count === 0) return;
+    if (left!.count === 0) return;
   }
 }
 
@@ -58,7 +58,7 @@ describe("one mail pacer for every instance", () => {
     expect(standIn.requests.filter((request) => request.status === 429)).toEqual([]);
     expect(standIn.requests).toHaveLength(22);
     const sentBy = await db()<{ count: number }[]>`select count(*)::int as count from email_messages where status = 'sent'`;
-    expect(sentBy[0].count).toBe(18);
+    expect(sentBy[0]!.count).toBe(18);
     // The pacer spaces request starts 1/RATE apart; one request more than RATE in a second is allowed for the
     // network's jitter between the slot and the request's arrival.
     expect(mostRequestsInOneSecond(standIn.requests.map((request) => request.at))).toBeLessThanOrEqual(RATE + 1);
@@ -103,10 +103,10 @@ describe("one mail pacer for every instance", () => {
       const [state] = await db()<{ status: string; attempts: number; last_error: string }[]>`
         select status, attempts, last_error from email_messages where idempotency_key = 'last-attempt'`;
       expect(state).toMatchObject({ status: "pending", attempts: 7 });
-      expect(state.last_error).toMatch(/rate_limit_exceeded.*\(429\)/);
+      expect(state!.last_error).toMatch(/rate_limit_exceeded.*\(429\)/);
       // the shared slot moved past retry-after, for every instance
       const [pacer] = await db()<{ held: boolean }[]>`select next_at > now() + interval '1 second' as held from mail_send_pacer where name = 'resend'`;
-      expect(pacer.held).toBe(true);
+      expect(pacer!.held).toBe(true);
       await db()`update email_messages set next_attempt_at = now() where idempotency_key = 'last-attempt'`;
     }
     await deliverDueEmails();
@@ -119,7 +119,7 @@ describe("one mail pacer for every instance", () => {
     standIn.failNext({ status: 429, retryAfter: 1 }, { status: 429, retryAfter: 1 });
     const result = await runDigests({ trigger: "test", plan: false, transport });
     expect(result).toMatchObject({ ran: true, sent: 1 });
-    const [row] = await db()<{ status: string; attempts: number }[]>`select status, attempts from digests where to_address = ${address}`;
+    const [row] = await db()<{ status: string; attempts: number }[]>`select status, attempts from digests where to_address = ${address!}`;
     expect(row).toEqual({ status: "sent", attempts: 1 });
     expect(new Set(standIn.requests.map((request) => request.idempotencyKey)).size).toBe(1);
   });
@@ -146,9 +146,9 @@ describe("one mail pacer for every instance", () => {
     expect(result).toMatchObject({ ran: true, sent: 0 });
     expect(result.ran && result.stoppedBy).toMatch(/^Rate limited 5 times in a row/);
     const [row] = await db()<{ status: string; attempts: number; last_error: string }[]>`
-      select status, attempts, last_error from digests where to_address = ${address}`;
+      select status, attempts, last_error from digests where to_address = ${address!}`;
     expect(row).toMatchObject({ status: "sending", attempts: 0 });
-    expect(row.last_error).toMatch(/rate_limit_exceeded/);
+    expect(row!.last_error).toMatch(/rate_limit_exceeded/);
     const next = await runDigests({ trigger: "test", plan: false, transport });
     expect(next).toMatchObject({ ran: true, sent: 1 });
     expect(standIn.requests.filter((request) => request.status === 429)).toHaveLength(5);

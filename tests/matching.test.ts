@@ -44,7 +44,7 @@ async function matchBetween(needPostId: string, offerPostId: string) {
 
 async function skillId(label: string) {
   const [row] = await db()<{ id: string }[]>`select id from skills where label_de = ${label}`;
-  return Number(row.id);
+  return Number(row!.id);
 }
 
 async function postInput(fields: Parameters<typeof postForm>[0]) {
@@ -63,19 +63,19 @@ describe("incremental matching through the outbox", () => {
 
     const match = await matchBetween(needId, offerId);
     expect(match).toBeDefined();
-    expect(match.reasons.shared).toEqual([await skillId("Möbelbau")]);
-    expect(match.need_user_id).toBe(anna.id);
-    expect(match.offer_user_id).toBe(ben.id);
+    expect(match!.reasons.shared).toEqual([await skillId("Möbelbau")]);
+    expect(match!.need_user_id).toBe(anna.id);
+    expect(match!.offer_user_id).toBe(ben.id);
 
     const [forPostDe] = await postMatchCards(needId, "de");
-    expect(forPostDe.other.id).toBe(offerId);
-    expect(forPostDe.reasonText).toBe("bietet Möbelbau · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
+    expect(forPostDe!.other.id).toBe(offerId);
+    expect(forPostDe!.reasonText).toBe("bietet Möbelbau · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
     const [forPostEn] = await postMatchCards(offerId, "en");
-    expect(forPostEn.other.id).toBe(needId);
-    expect(forPostEn.reasonText).toBe("looks for furniture making · same neighbourhood (Plagwitz) · volunteer");
+    expect(forPostEn!.other.id).toBe(needId);
+    expect(forPostEn!.reasonText).toBe("looks for furniture making · same neighbourhood (Plagwitz) · volunteer");
 
     // The SQL computes the same score as scoring.ts for the same facts.
-    const [{ visible, withSkill }] = await db()<{ visible: number; withSkill: number }[]>`
+    const [{ visible, withSkill }] = await db()<[{ visible: number; withSkill: number }]>`
       select (select count(*)::int from posts where status = 'open') as visible,
              (select count(*)::int from post_skills ps join posts p on p.id = ps.post_id
               where p.status = 'open' and ps.skill_id = ${await skillId("Möbelbau")}) as "withSkill"`;
@@ -87,7 +87,7 @@ describe("incremental matching through the outbox", () => {
       freshness: freshness(0),
       exchange: "same",
     });
-    expect(match.score).toBeCloseTo(expected, 3);
+    expect(match!.score).toBeCloseTo(expected, 3);
   });
 
   it("ranks an offer sharing a rare skill above one sharing a common skill", async () => {
@@ -100,7 +100,7 @@ describe("incremental matching through the outbox", () => {
 
     const rare = await matchBetween(needId, rareOffer);
     const common = await matchBetween(needId, commonOffer);
-    expect(rare.score).toBeGreaterThan(common.score);
+    expect(rare!.score).toBeGreaterThan(common!.score);
     const best = await postMatchCards(needId, "de");
     expect(best.map((match) => match.other.id).slice(0, 2)).toEqual([rareOffer, commonOffer]);
   });
@@ -110,13 +110,13 @@ describe("incremental matching through the outbox", () => {
     const relatedOffer = await createTestPost((await createPerson()).id, { kind: "offer", skills: "Laserschneiden", location: "Lindenau" });
     await syncMatches();
     const match = await matchBetween(needId, relatedOffer);
-    expect(match.reasons.shared).toEqual([]);
-    expect(match.reasons.near).toEqual([[await skillId("3D-Druck"), await skillId("Laserschneiden")]]);
-    expect(match.score).toBeLessThan(EXACT_TIER);
+    expect(match!.reasons.shared).toEqual([]);
+    expect(match!.reasons.near).toEqual([[await skillId("3D-Druck"), await skillId("Laserschneiden")]]);
+    expect(match!.score).toBeLessThan(EXACT_TIER);
     const [shown] = await postMatchCards(needId, "de");
-    expect(shown.reasonText).toContain("bietet Laserschneiden – verwandt mit 3D-Druck");
+    expect(shown!.reasonText).toContain("bietet Laserschneiden – verwandt mit 3D-Druck");
     const [fromOffer] = await postMatchCards(relatedOffer, "en");
-    expect(fromOffer.reasonText).toContain("looks for 3D printing – related to laser cutting");
+    expect(fromOffer!.reasonText).toContain("looks for 3D printing – related to laser cutting");
   });
 
   it("does not match on a weak relation alone or on a broad group, so a list may stay short", async () => {
@@ -141,7 +141,7 @@ describe("incremental matching through the outbox", () => {
     await createTestPost(near.id, { kind: "need", skills: "Imkerei", location: "Gohlis-Süd" });
     const exactOffer = await createTestPost(exact.id, { kind: "offer", skills: "Holzbau", location: "Probstheida", exchangeMode: "paid" });
     await syncMatches();
-    expect((await matchBetween(myNeed, relatedOffer)).mutual).toBe(true);
+    expect((await matchBetween(myNeed, relatedOffer))!.mutual).toBe(true);
     const shown = await postMatchCards(myNeed, "de");
     expect(shown.map((match) => match.other.id)).toEqual([exactOffer, relatedOffer]);
     const page = await matchesForUser(me.id, "de");
@@ -195,8 +195,8 @@ describe("incremental matching through the outbox", () => {
     expect(await updatePost(offerId, { id: other.id, isAdmin: false }, await postInput({ kind: "offer", title: "Polsterwerkstatt (neu)", skills: "Polsterei" }))).toBe(true);
     await syncMatches();
     const edited = await matchBetween(needId, offerId);
-    expect(edited.first_seen_at.getTime()).toBe(first.first_seen_at.getTime());
-    expect(edited.updated_at.getTime()).toBeGreaterThanOrEqual(first.updated_at.getTime());
+    expect(edited!.first_seen_at.getTime()).toBe(first!.first_seen_at.getTime());
+    expect(edited!.updated_at.getTime()).toBeGreaterThanOrEqual(first!.updated_at.getTime());
 
     expect(await changePostStatus(offerId, { id: other.id, isAdmin: false }, "closed")).toBe(true);
     await syncMatches();
@@ -287,13 +287,13 @@ describe("incremental matching through the outbox", () => {
 
     const withB = await matchBetween(aNeed, bOffer);
     const withC = await matchBetween(aNeed, cOffer);
-    expect(withB.mutual).toBe(true);
-    expect((await matchBetween(bNeed, aOffer)).mutual).toBe(true);
-    expect(withC.mutual).toBe(false);
-    expect(withC.score).toBeGreaterThan(withB.score);
+    expect(withB!.mutual).toBe(true);
+    expect((await matchBetween(bNeed, aOffer))!.mutual).toBe(true);
+    expect(withC!.mutual).toBe(false);
+    expect(withC!.score).toBeGreaterThan(withB!.score);
 
     // one order everywhere: by score (c fits better), mutual only as a badge, the same on the post page and for a
-    const forA = (await matchesForUser(a.id, "de", { section: `p${aNeed}` })).sections[0].items.map((match) => match.other.id);
+    const forA = (await matchesForUser(a.id, "de", { section: `p${aNeed}` })).sections[0]!.items.map((match) => match.other.id);
     const onPage = await postMatchCards(aNeed, "de", 10);
     expect(onPage.map((match) => match.other.id)).toEqual(forA);
     expect(forA.indexOf(cOffer)).toBeLessThan(forA.indexOf(bOffer));
@@ -302,7 +302,7 @@ describe("incremental matching through the outbox", () => {
     // Once b's need is closed, the pair is no longer mutual.
     await changePostStatus(bNeed, { id: b.id, isAdmin: false }, "closed");
     await syncMatches();
-    expect((await matchBetween(aNeed, bOffer)).mutual).toBe(false);
+    expect((await matchBetween(aNeed, bOffer))!.mutual).toBe(false);
   });
 
   it("answers what is new since a point in time", async () => {
@@ -321,7 +321,7 @@ describe("incremental matching through the outbox", () => {
     const fresh = await newMatchesForUser(person.id, since, 10);
     expect(fresh.map((match) => match.other.id)).toEqual([laterOffer]);
     expect(fresh[0]).toMatchObject({ group: "offers_for_your_needs", mine: { postId: needId, side: "need" } });
-    expect(fresh[0].reason.shared.map((skill) => skill.label_en)).toEqual(["grant writing"]);
+    expect(fresh[0]!.reason.shared.map((skill) => skill.label_en)).toEqual(["grant writing"]);
     expect(await countNewMatchesForUser(person.id, since)).toBe(1);
     expect(await countNewMatchesForUser(person.id, null)).toBe(2);
   });
@@ -334,8 +334,8 @@ describe("full recompute", () => {
     const everything = await db()<{ posts: string[]; people: string[] }[]>`
       select array(select id::text from posts) as posts, array(select user_id::text from profiles) as people`;
     await db().begin(async (tx) => {
-      await enqueueChange(tx, "post", everything[0].posts);
-      await enqueueChange(tx, "person", everything[0].people);
+      await enqueueChange(tx, "post", everything[0]!.posts);
+      await enqueueChange(tx, "person", everything[0]!.people);
     });
     await syncMatches();
     const before = await db()<{ key: string; score: number; mutual: boolean; first_seen_at: Date; shared: string }[]>`
@@ -355,10 +355,10 @@ describe("full recompute", () => {
       from matches order by 1`;
     expect(after.map((row) => row.key)).toEqual(before.map((row) => row.key));
     after.forEach((row, index) => {
-      expect(row.shared).toBe(before[index].shared);
-      expect(row.mutual).toBe(before[index].mutual);
-      expect(row.first_seen_at.getTime()).toBe(before[index].first_seen_at.getTime());
-      expect(row.score).toBeCloseTo(before[index].score, 4);
+      expect(row.shared).toBe(before[index]!.shared);
+      expect(row.mutual).toBe(before[index]!.mutual);
+      expect(row.first_seen_at.getTime()).toBe(before[index]!.first_seen_at.getTime());
+      expect(row.score).toBeCloseTo(before[index]!.score, 4);
     });
   });
 
@@ -410,7 +410,7 @@ describe("full recompute", () => {
     }
     // six offers in one outbox batch, while the best-placed older offer closes in the same batch
     for (let i = 0; i < 6; i++) await add("offer", i);
-    await changePostStatus(first, { id: (await db()<{ author_id: string }[]>`select author_id::text from posts where id = ${first}`)[0].author_id, isAdmin: false }, "closed");
+    await changePostStatus(first, { id: (await db()<{ author_id: string }[]>`select author_id::text from posts where id = ${first}`)[0]!.author_id, isAdmin: false }, "closed");
     expect(await processMatchOutbox()).toBeGreaterThan(6);
     await syncMatches();
     const pairs = async () =>
@@ -447,7 +447,7 @@ describe("full recompute", () => {
     // freshness moves between the two runs, so scores may differ in their last digit; first_seen_at is kept
     const again = await snapshot();
     expect(again.map(({ score: _score, ...row }) => row)).toEqual(written.map(({ score: _score, ...row }) => row));
-    again.forEach((row, index) => expect(row.score).toBeCloseTo(written[index].score, 4));
+    again.forEach((row, index) => expect(row.score).toBeCloseTo(written[index]!.score, 4));
   });
 
   it("keeps the districts table in step with the reference list", async () => {
@@ -468,15 +468,15 @@ describe("/matches", () => {
     const page = await settle(() => matchesLoader({ request: getRequest("/matches", cookie), params: {}, context: {} }));
     const data = page.body as Awaited<ReturnType<typeof matchesForUser>>;
     expect(data.sections).toHaveLength(1);
-    expect(data.sections[0].items).toHaveLength(1);
-    expect(data.sections[0].items[0]).toMatchObject({ isNew: true, other: { title: "Fotokurs" } });
-    expect(data.sections[0].items[0].reasonText).toBe("bietet Fotografie · gleicher Stadtteil (Plagwitz) · bezahlt");
+    expect(data.sections[0]!.items).toHaveLength(1);
+    expect(data.sections[0]!.items[0]).toMatchObject({ isNew: true, other: { title: "Fotokurs" } });
+    expect(data.sections[0]!.items[0]!.reasonText).toBe("bietet Fotografie · gleicher Stadtteil (Plagwitz) · bezahlt");
 
     const marked = await settle(() => matchesAction({ request: formRequest("/matches", { intent: "mark-seen" }, cookie), params: {}, context: {} }));
     expect(marked.status).toBe(302);
     const again = (await settle(() => matchesLoader({ request: getRequest("/matches", cookie), params: {}, context: {} }))).body as typeof data;
     expect(again.newCount).toBe(0);
-    expect(again.sections[0].items[0].isNew).toBe(false);
+    expect(again.sections[0]!.items[0]!.isNew).toBe(false);
   });
 
   it("groups by my post and profile, shows the best few with 'more', filters and pages", async () => {
@@ -500,10 +500,10 @@ describe("/matches", () => {
 
     const opened = await load(`?section=p${needId}`);
     expect(opened.sections).toHaveLength(1);
-    expect(opened.sections[0].items.length).toBe(Math.min(20, postSection.total));
+    expect(opened.sections[0]!.items.length).toBe(Math.min(20, postSection.total));
     if (postSection.total > 20) {
       const second = await load(`?section=p${needId}&page=2`);
-      expect(second.sections[0].items.map((item) => item.other.id)).not.toContain(opened.sections[0].items[0].other.id);
+      expect(second.sections[0]!.items.map((item) => item.other.id)).not.toContain(opened.sections[0]!.items[0]!.other.id);
     }
 
     const artistsInConnewitz = await load("?role=artist&district=Connewitz&kind=post");

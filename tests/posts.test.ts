@@ -26,10 +26,10 @@ describe("posting an offer and a need", () => {
     const offerDe = await findPostForViewer(offerId, undefined, "de");
     const needEn = await findPostForViewer(needId, undefined, "en");
     const needDe = await findPostForViewer(needId, undefined, "de");
-    expect(offerDe?.post.skills[0].id).toBe(needEn?.post.skills[0].id);
-    expect(offerDe?.post.skills[0].label).toBe("Holzbearbeitung");
-    expect(needEn?.post.skills[0].label).toBe("woodworking");
-    expect(needDe?.post.skills[0].label).toBe("Holzbearbeitung");
+    expect(offerDe?.post.skills[0]!.id).toBe(needEn?.post.skills[0]!.id);
+    expect(offerDe?.post.skills[0]!.label).toBe("Holzbearbeitung");
+    expect(needEn?.post.skills[0]!.label).toBe("woodworking");
+    expect(needDe?.post.skills[0]!.label).toBe("Holzbearbeitung");
   });
 
   it("creates a post through the form action and redirects to it", async () => {
@@ -39,7 +39,7 @@ describe("posting an offer and a need", () => {
     expect(result.status).toBe(302);
     const location = result.headers.get("location") ?? "";
     expect(location).toMatch(/^\/posts\/\d+/);
-    const postId = location.split("/")[2].split("?")[0];
+    const postId = location.split("/")[2]!.split("?")[0]!;
     const skills = await db()`select s.label_de from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId} order by position`;
     expect(skills.map((row) => row.label_de)).toEqual(["Lastenradbau", "Fahrradreparatur"]);
   });
@@ -68,11 +68,11 @@ describe("only the author changes a post", () => {
     const postId = await createTestPost(owner.id);
     const ownerCookie = await sessionCookieFor(owner.id);
     expect((await settle(() => postAction({ request: formRequest(`/posts/${postId}`, { intent: "close" }, ownerCookie), params: { postId }, context: {} }))).status).toBe(302);
-    expect((await postRow(postId)).status).toBe("closed");
+    expect((await postRow(postId))!.status).toBe("closed");
     const adminCookie = await sessionCookieFor(admin.id);
     const edit = await settle(() => editPostAction({ request: formRequest(`/posts/${postId}/edit`, postForm({ title: "Vom Admin korrigiert" }), adminCookie), params: { postId }, context: {} }));
     expect(edit.status).toBe(302);
-    expect((await postRow(postId)).title).toBe("Vom Admin korrigiert");
+    expect((await postRow(postId))!.title).toBe("Vom Admin korrigiert");
   });
 
   it("answers 404 for malformed ids instead of failing", async () => {

@@ -78,7 +78,7 @@ describe("sign-in link", () => {
     const person = await createPerson();
     await requestLoginLink({ email: person.email, clientIp: "127.0.0.1", locale: "de", redirectTo });
     const [mail] = await db()<{ text: string }[]>`select text from email_messages where to_address = ${person.email} order by id desc limit 1`;
-    const link = new URL(mail.text.match(/https?:\/\/\S+\/login\/verify\S*/)![0]);
+    const link = new URL(mail!.text.match(/https?:\/\/\S+\/login\/verify\S*/)![0]);
     const fields = { token: link.searchParams.get("token") ?? "", redirectTo: link.searchParams.get("redirectTo") ?? "" };
     return settle(() => verifyAction({ request: formRequest("/login/verify", fields), params: {}, context: {} }));
   }

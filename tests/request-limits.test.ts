@@ -164,7 +164,7 @@ describe("one-click unsubscribe", () => {
       const headers: Record<string, string> = { ...FORM, ...(origin ? { origin } : {}) };
       expect(await status(`/unsubscribe/${token}`, { method: "POST", headers, body: "List-Unsubscribe=One-Click" })).toBe(200);
       const [profile] = await db()<{ digest_frequency: string }[]>`select digest_frequency from profiles where user_id = ${person.id}`;
-      expect(profile.digest_frequency).toBe("off");
+      expect(profile!.digest_frequency).toBe("off");
     }
   });
 
@@ -178,7 +178,7 @@ describe("one-click unsubscribe", () => {
     });
     expect(answer).toBe(400);
     const [profile] = await db()<{ digest_frequency: string }[]>`select digest_frequency from profiles where user_id = ${person.id}`;
-    expect(profile.digest_frequency).toBe("weekly");
+    expect(profile!.digest_frequency).toBe("weekly");
   });
 
   it("keeps refusing cross-origin POSTs everywhere else", async () => {

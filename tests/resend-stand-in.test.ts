@@ -19,7 +19,7 @@ describe("Resend stand-in", () => {
     const RATE = 2;
     standIn = await startResendStandIn({ requestsPerSecond: RATE, apiKey: "re_test_key" });
     const clients = [new ResendTransport("re_test_key", standIn.url), new ResendTransport("re_test_key", standIn.url)];
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => clients[i % 2].send(message(`burst-${i}@example.org`, `burst-${i}`))));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => clients[i % 2]!.send(message(`burst-${i}@example.org`, `burst-${i}`))));
 
     const limited = results.filter((result) => !result.ok);
     expect(limited.length).toBeGreaterThan(0);

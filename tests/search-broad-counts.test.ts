@@ -56,13 +56,13 @@ describe("counts of broad searches", () => {
       // page 1 remembers the counts; pages 2 and 7 then read only their hits
       await engine.search(request(query, 1, sort));
       const remembered = [await engine.search(request(query, 2, sort)), await engine.search(request(query, 7, sort))];
-      expect(counted[0].total).toBe(POSTS);
+      expect(counted[0]!.total).toBe(POSTS);
       expect(remembered.map((result) => result.total)).toEqual([POSTS, POSTS]);
       expect(remembered.map((result) => (result.hits as PostHit[]).map((hit) => hit.id))).toEqual(
         counted.slice(1).map((result) => (result.hits as PostHit[]).map((hit) => hit.id)),
       );
-      expect(remembered[0].facets.kind).toEqual(counted[0].facets.kind);
-      expect((remembered[1].hits as PostHit[])[0].title).toMatch(/^Lastenrad Nummer \d+$/);
+      expect(remembered[0]!.facets.kind).toEqual(counted[0]!.facets.kind);
+      expect((remembered[1]!.hits as PostHit[])[0]!.title).toMatch(/^Lastenrad Nummer \d+$/);
     }
   });
 

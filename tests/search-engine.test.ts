@@ -40,7 +40,7 @@ beforeAll(async () => {
   await db()`update posts set hidden_at = now() where id = ${ids.hidden}`;
   // Sequential creation times, so "newest" has one right answer.
   for (const [offset, key] of ["workshop", "roof", "csharp", "cpp", "openWorkshop", "printing"].entries()) {
-    await db()`update posts set created_at = now() - make_interval(hours => ${10 - offset}) where id = ${ids[key]}`;
+    await db()`update posts set created_at = now() - make_interval(hours => ${10 - offset}) where id = ${ids[key]!}`;
   }
   while ((await processOutbox("search", applySearchChanges)) > 0);
 });
@@ -179,7 +179,7 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
     expect(await postIds("", { remote: true })).toEqual([ids.csharp]);
     expect(await postIds("", { borough: ["Alt-West"], mode: ["barter"] })).toEqual([ids.roof]);
     const [printingSkill] = (await db()<{ id: string }[]>`select id from skills where slug = '3d-druck'`).map((row) => row.id);
-    expect(new Set(await postIds("", { skill: [printingSkill] }))).toEqual(new Set([ids.openWorkshop, ids.printing]));
+    expect(new Set(await postIds("", { skill: [printingSkill!] }))).toEqual(new Set([ids.openWorkshop, ids.printing]));
     const narrowed = await searchPosts("Holz", { kind: ["offer"] });
     expect(narrowed.facets.kind).toEqual([{ value: "offer", count: narrowed.total }]);
   });
@@ -200,16 +200,16 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
   });
 
   it("leaves out the people the viewer does not see, and their posts", async () => {
-    const result = await searchPosts("", {}, { excludeUserIds: [people.ben] });
+    const result = await searchPosts("", {}, { excludeUserIds: [people.ben!] });
     expect(result.hits.map((hit: PostHit) => hit.author_id)).not.toContain(people.ben);
     expect(result.total).toBe(4);
-    const persons = await engine().search({ index: "people", query: "", filters: {}, sort: "relevance", page: 1, perPage: 10, excludeUserIds: [people.ben] });
+    const persons = await engine().search({ index: "people", query: "", filters: {}, sort: "relevance", page: 1, perPage: 10, excludeUserIds: [people.ben!] });
     expect(persons.hits.map((hit) => hit.id)).not.toContain(people.ben);
   });
 
   it("drops an expired post at query time", async () => {
-    const { documents } = await buildPostDocuments(db(), [ids.cpp]);
-    const expired = { ...documents[0], id: documents[0].id, expires_at: new Date(Date.now() - 1000).toISOString(), expires_at_ts: Math.floor(Date.now() / 1000) - 1 };
+    const { documents } = await buildPostDocuments(db(), [ids.cpp!]);
+    const expired = { ...documents[0]!, id: documents[0]!.id, expires_at: new Date(Date.now() - 1000).toISOString(), expires_at_ts: Math.floor(Date.now() / 1000) - 1 };
     await engine().index("posts", [expired]);
     expect(await postIds("Firmware")).not.toContain(ids.cpp);
     await engine().index("posts", documents);

@@ -63,7 +63,7 @@ describe("typos anywhere in a word", () => {
 
   it("corrects a typo that matches something literally, and ranks the literal hit first", async () => {
     const result = await search("Kermik");
-    expect(result.hits[0].id).toBe(ids.literal);
+    expect(result.hits[0]!.id).toBe(ids.literal);
     expect(result.hits.map((hit) => hit.id)).toEqual(expect.arrayContaining([ids.pottery, ids.potteryDay]));
     expect(result.correctedQuery).toBe("Keramik");
   });
@@ -79,7 +79,7 @@ describe("typos anywhere in a word", () => {
   it("corrects each word of a multi-word query on its own", async () => {
     const result = await search("Kramik Brenofen");
     expect(result.correctedQuery).toBe("Keramik Brennofen");
-    expect(result.hits[0].id).toBe(ids.pottery);
+    expect(result.hits[0]!.id).toBe(ids.pottery);
   });
 });
 
@@ -110,7 +110,7 @@ describe("neighbouring skills", () => {
     expect(order).not.toContain(ids.pottery);
     const timber = result.hits.find((hit) => hit.id === ids.timber);
     const [zimmerei] = await db()<{ id: string }[]>`select id::text from skills where slug = 'zimmerei'`;
-    expect(result.relatedTo?.[timber?.related_skill_id ?? ""]).toBe(zimmerei.id);
+    expect(result.relatedTo?.[timber?.related_skill_id ?? ""]).toBe(zimmerei!.id);
     expect(result.hits.find((hit) => hit.id === ids.roofing)?.related_skill_id).toBeNull();
   });
 });

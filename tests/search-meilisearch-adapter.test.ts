@@ -70,9 +70,9 @@ describe("Meilisearch adapter", () => {
   it("sends documents in the agreed shape", async () => {
     await engine().index("posts", postDocuments);
     const [request] = standIn.requestsTo("POST", /^\/indexes\/t_posts\/documents$/);
-    expect(request.query).toEqual({ primaryKey: "id" });
-    const [sent] = request.body as Record<string, unknown>[];
-    expect(Object.keys(sent).sort()).toEqual(
+    expect(request!.query).toEqual({ primaryKey: "id" });
+    const [sent] = request!.body as Record<string, unknown>[];
+    expect(Object.keys(sent!).sort()).toEqual(
       [
         "id", "kind", "title", "description", "category", "district", "borough", "is_remote", "exchange_mode", "status",
         "author_id", "author_name", "author_role", "skill_ids", "skill_labels_de", "skill_labels_en", "skill_alt_labels",
@@ -80,15 +80,15 @@ describe("Meilisearch adapter", () => {
       ].sort(),
     );
     expect(sent).toMatchObject({ kind: "offer", district: "Plagwitz", borough: "Südwest", author_name: "Ada", author_role: "craftsperson", status: "open" });
-    expect(sent.skill_labels_de).toEqual(["C#", "Holzbau"]);
-    expect(sent.skill_labels_en).toEqual(["C#", "timber construction"]);
-    expect(sent.skill_alt_labels).toEqual(expect.arrayContaining(["C Sharp", "Holzbauweise", "wood construction"]));
-    expect(sent.skill_keys).toEqual(expect.arrayContaining(["c#", "holzbau", "timberconstruction"]));
-    expect(typeof sent.expires_at_ts).toBe("number");
-    expect((sent.skill_ids as unknown[]).every((id) => typeof id === "string")).toBe(true);
+    expect(sent!.skill_labels_de).toEqual(["C#", "Holzbau"]);
+    expect(sent!.skill_labels_en).toEqual(["C#", "timber construction"]);
+    expect(sent!.skill_alt_labels).toEqual(expect.arrayContaining(["C Sharp", "Holzbauweise", "wood construction"]));
+    expect(sent!.skill_keys).toEqual(expect.arrayContaining(["c#", "holzbau", "timberconstruction"]));
+    expect(typeof sent!.expires_at_ts).toBe("number");
+    expect((sent!.skill_ids as unknown[]).every((id) => typeof id === "string")).toBe(true);
 
-    await engine().remove("posts", [postDocuments[0].id]);
-    expect(standIn.requestsTo("POST", /^\/indexes\/t_posts\/documents\/delete-batch$/)[0].body).toEqual([postDocuments[0].id]);
+    await engine().remove("posts", [postDocuments[0]!.id]);
+    expect(standIn.requestsTo("POST", /^\/indexes\/t_posts\/documents\/delete-batch$/)[0]!.body).toEqual([postDocuments[0]!.id]);
   });
 
   it("builds filters from facets with user values quoted and escaped", async () => {
@@ -104,7 +104,7 @@ describe("Meilisearch adapter", () => {
       excludeUserIds: ["7"],
     });
     const [request] = standIn.requestsTo("POST", /^\/indexes\/t_posts\/search$/);
-    const body = request.body as Record<string, unknown>;
+    const body = request!.body as Record<string, unknown>;
     expect(body.q).toBe("Holz");
     expect(body.page).toBe(2);
     expect(body.hitsPerPage).toBe(10);
@@ -126,24 +126,24 @@ describe("Meilisearch adapter", () => {
   it("lists the newest for an empty query and reads hits and facet counts", async () => {
     await engine().index("posts", postDocuments);
     const result = await engine().search({ index: "posts", query: "", filters: {}, sort: "relevance", page: 1, perPage: 10 });
-    const body = standIn.requestsTo("POST", /\/search$/)[0].body as Record<string, unknown>;
+    const body = standIn.requestsTo("POST", /\/search$/)[0]!.body as Record<string, unknown>;
     expect(body.q).toBeNull();
     expect(body.sort).toEqual(["created_at_ts:desc"]);
     expect(result.total).toBe(1);
     expect(result.hits[0]).toEqual({
-      id: postDocuments[0].id,
+      id: postDocuments[0]!.id,
       kind: "offer",
       title: "C#-Hilfe gesucht",
-      description: postDocuments[0].description,
-      category: postDocuments[0].category,
+      description: postDocuments[0]!.description,
+      category: postDocuments[0]!.category,
       district: "Plagwitz",
       is_remote: false,
-      exchange_mode: postDocuments[0].exchange_mode,
-      author_id: postDocuments[0].author_id,
+      exchange_mode: postDocuments[0]!.exchange_mode,
+      author_id: postDocuments[0]!.author_id,
       author_name: "Ada",
       author_role: "craftsperson",
-      skills: postDocuments[0].skills,
-      created_at: postDocuments[0].created_at,
+      skills: postDocuments[0]!.skills,
+      created_at: postDocuments[0]!.created_at,
     });
     expect(result.facets.role).toEqual([{ value: "craftsperson", count: 1 }]);
     expect(result.facets.remote).toEqual([{ value: "false", count: 1 }]);
@@ -158,32 +158,32 @@ describe("Meilisearch adapter", () => {
   });
 
   it("reindexes into a fresh index and swaps it in", async () => {
-    await engine().index("posts", [{ ...postDocuments[0], id: "999999" }]);
+    await engine().index("posts", [{ ...postDocuments[0]!, id: "999999" }]);
     async function* batches() {
       yield postDocuments;
     }
     await engine().reindex("posts", batches(), { synonyms: {} });
     const [swap] = standIn.requestsTo("POST", /^\/swap-indexes$/);
-    const [pair] = swap.body as { indexes: [string, string]; rename: boolean }[];
-    expect(pair.indexes[0]).toBe("t_posts");
-    expect(pair.indexes[1]).toMatch(/^t_posts_reindex_\d+$/);
-    expect(pair.rename).toBe(false);
-    expect([...(standIn.documents.get("t_posts")?.keys() ?? [])]).toEqual([postDocuments[0].id]);
-    expect(standIn.documents.has(pair.indexes[1])).toBe(false);
+    const [pair] = swap!.body as { indexes: [string, string]; rename: boolean }[];
+    expect(pair!.indexes[0]).toBe("t_posts");
+    expect(pair!.indexes[1]).toMatch(/^t_posts_reindex_\d+$/);
+    expect(pair!.rename).toBe(false);
+    expect([...(standIn.documents.get("t_posts")?.keys() ?? [])]).toEqual([postDocuments[0]!.id]);
+    expect(standIn.documents.has(pair!.indexes[1])).toBe(false);
     // The fresh index got the settings before any document.
-    const freshWrites = standIn.requests.filter((request) => request.path.startsWith(`/indexes/${pair.indexes[1]}/`));
+    const freshWrites = standIn.requests.filter((request) => request.path.startsWith(`/indexes/${pair!.indexes[1]}/`));
     expect(freshWrites.map((request) => request.path.split("/").pop())).toEqual(["settings", "documents"]);
   });
 
   it("keeps the live index when a reindex fails", async () => {
     await engine().index("posts", postDocuments);
     async function* failing(): AsyncGenerator<PostDocument[]> {
-      yield [{ ...postDocuments[0], id: "5" }];
+      yield [{ ...postDocuments[0]!, id: "5" }];
       throw new Error("database went away");
     }
     await expect(engine().reindex("posts", failing(), { synonyms: {} })).rejects.toThrow("database went away");
     expect(standIn.requestsTo("POST", /^\/swap-indexes$/)).toHaveLength(0);
-    expect([...(standIn.documents.get("t_posts")?.keys() ?? [])]).toEqual([postDocuments[0].id]);
+    expect([...(standIn.documents.get("t_posts")?.keys() ?? [])]).toEqual([postDocuments[0]!.id]);
   });
 
   it("reports an unreachable server, and searches fall back to the embedded engine", async () => {
@@ -229,11 +229,11 @@ describe("Meilisearch server versions (point 8)", () => {
       await meili.applySettings({ synonyms: {} });
       await meili.reindex("posts", inBatches(postDocuments, 1), { synonyms: {} });
       const [swap] = old.requestsTo("POST", /^\/swap-indexes$/);
-      expect(swap.body).toEqual([{ indexes: ["v_posts", expect.stringMatching(/^v_posts_reindex_\d+$/)] }]);
-      expect([...(old.documents.get("v_posts")?.keys() ?? [])]).toEqual([postDocuments[0].id]);
+      expect(swap!.body).toEqual([{ indexes: ["v_posts", expect.stringMatching(/^v_posts_reindex_\d+$/)] }]);
+      expect([...(old.documents.get("v_posts")?.keys() ?? [])]).toEqual([postDocuments[0]!.id]);
       // And searches (with `locales`, which 1.12 knows) work on it.
       const found = await meili.search({ index: "posts", query: "Hilfe", filters: {}, sort: "relevance", page: 1, perPage: 10 });
-      expect(found.hits.map((hit) => hit.id)).toEqual([postDocuments[0].id]);
+      expect(found.hits.map((hit) => hit.id)).toEqual([postDocuments[0]!.id]);
     });
   });
 
@@ -242,7 +242,7 @@ describe("Meilisearch server versions (point 8)", () => {
       const meili = createMeilisearchEngine({ host: current.url, indexPrefix: "v_", timeoutMs: 5000, taskTimeoutMs: 5000 });
       await meili.reindex("posts", inBatches(postDocuments, 1), { synonyms: {} });
       const [swap] = current.requestsTo("POST", /^\/swap-indexes$/);
-      expect((swap.body as { rename?: boolean }[])[0].rename).toBe(false);
+      expect((swap!.body as { rename?: boolean }[])[0]!.rename).toBe(false);
     });
   });
 
@@ -288,7 +288,7 @@ describe("Meilisearch requests (point 11)", () => {
   it("keeps several document batches in Meilisearch's queue at once during a reindex, never more than the limit", async () => {
     await withStandIn({ taskDelayMs: 20 }, async (server) => {
       const meili = createMeilisearchEngine({ host: server.url, indexPrefix: "b_", timeoutMs: 5000, taskTimeoutMs: 5000 });
-      const many = Array.from({ length: 12 }, (_, i) => ({ ...postDocuments[0], id: String(1000 + i) }));
+      const many = Array.from({ length: 12 }, (_, i) => ({ ...postDocuments[0]!, id: String(1000 + i) }));
       let mostPending = 0;
       server.onRequest(async (request) => {
         if (request.method !== "POST" || !/_reindex_\d+\/documents$/.test(request.path)) return;
@@ -309,7 +309,7 @@ describe("Meilisearch requests (point 11)", () => {
   it("stops a reindex whose batch failed, without swapping", async () => {
     await withStandIn({}, async (server) => {
       const meili = createMeilisearchEngine({ host: server.url, indexPrefix: "b_", timeoutMs: 5000, taskTimeoutMs: 5000 });
-      const bad = [{ ...postDocuments[0], id: "not an id!" }];
+      const bad = [{ ...postDocuments[0]!, id: "not an id!" }];
       await expect(meili.reindex("posts", inBatches([...postDocuments, ...bad, ...postDocuments], 1), { synonyms: {} })).rejects.toThrow(/invalid/);
       expect(server.requestsTo("POST", /^\/swap-indexes$/)).toHaveLength(0);
     });
@@ -325,7 +325,7 @@ describe("Meilisearch requests (point 11)", () => {
       expect(found.total).toBe(1);
       const searches = server.requestsTo("POST", /\/search$/);
       expect(searches.map((request) => request.authorization)).toEqual([`Bearer ${keys.search}`]);
-      expect((searches[0].body as { locales?: string[] }).locales).toEqual(["deu", "eng"]);
+      expect((searches[0]!.body as { locales?: string[] }).locales).toEqual(["deu", "eng"]);
       const others = server.requests.filter((request) => !request.path.endsWith("/search"));
       expect(others.length).toBeGreaterThan(3);
       expect(new Set(others.map((request) => request.authorization))).toEqual(new Set([`Bearer ${keys.admin}`]));

@@ -27,14 +27,14 @@ beforeAll(async () => {
   workshop = await createTestPost(ada.id, { title: "Holzwerkstatt mit Hobelbank", skills: "Holzbearbeitung, Holzbau" });
   await createTestPost(ada.id, { kind: "need", title: "Suche Lötstation", skills: "Löten", category: "equipment" });
   while ((await processOutbox("search", applySearchChanges)) > 0);
-  [{ id: holzbauSkill }] = await db()<{ id: string }[]>`select id from skills where slug = 'holzbau'`;
+  [{ id: holzbauSkill }] = await db()<[{ id: string }]>`select id from skills where slug = 'holzbau'`;
 });
 
 describe("/search", () => {
   it("highlights matches as segments and counts facets", async () => {
     const data = await load("/search?q=Holzbearbeitng");
     expect(data.view.posts.map((post) => post.id)).toEqual([workshop]);
-    const skillTag = data.view.posts[0].skills.find((skill) => skill.slug === "holzbearbeitung");
+    const skillTag = data.view.posts[0]!.skills.find((skill) => skill.slug === "holzbearbeitung");
     expect(skillTag?.label).toEqual([{ text: "Holzbearbeitung", mark: true }]);
     expect(data.view.facets.find((group) => group.name === "kind")?.options).toEqual([{ value: "offer", label: null, count: 1, selected: false }]);
     expect(data.view.degraded).toBe(false);
@@ -44,7 +44,7 @@ describe("/search", () => {
   it("lists the newest for an empty query", async () => {
     const data = await load("/search");
     expect(data.view.total).toBe(2);
-    expect(data.view.posts[0].title).toEqual([{ text: "Suche Lötstation" }]);
+    expect(data.view.posts[0]!.title).toEqual([{ text: "Suche Lötstation" }]);
   });
 
   it("filters by ?skill=<id> and shows that skill as a chosen facet with its name", async () => {

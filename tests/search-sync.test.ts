@@ -121,7 +121,7 @@ describe("search sync", () => {
       const [row] = await db()<{ count: number }[]>`
         select count(*)::int as count from pg_stat_activity
         where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`;
-      openTransactions.push(row.count);
+      openTransactions.push(row!.count);
     });
     try {
       expect(await drainMeilisearch()).toBe(2);
@@ -198,7 +198,7 @@ describe("search sync", () => {
   it("rebuilds everything with progress, without emptying the index first", async () => {
     useStandIn();
     await drain();
-    const [{ visible }] = await db()<{ visible: number }[]>`
+    const [{ visible }] = await db()<[{ visible: number }]>`
       select count(*)::int as visible from posts p join users u on u.id = p.author_id
       where p.status = 'open' and p.hidden_at is null and p.expires_at > now() and u.banned_at is null`;
     await db()`update search_posts set title = 'stale' where true`;

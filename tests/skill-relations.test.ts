@@ -9,7 +9,7 @@ useTestDatabase();
 
 async function idOf(slug: string) {
   const [row] = await db()<{ id: string }[]>`select id::text from skills where slug = ${slug}`;
-  return row.id;
+  return row!.id;
 }
 
 async function relatedSlugs(slug: string) {
@@ -18,7 +18,7 @@ async function relatedSlugs(slug: string) {
 
 describe("skill relation", () => {
   it("is loaded with the taxonomy, every pair in both directions, with its weight", async () => {
-    const [{ oneWay }] = await db()<{ oneWay: number }[]>`
+    const [{ oneWay }] = await db()<[{ oneWay: number }]>`
       select count(*)::int as "oneWay" from skill_relations r
       where not exists (select 1 from skill_relations b where b.skill_id = r.related_skill_id and b.related_skill_id = r.skill_id and b.weight = r.weight)`;
     expect(oneWay).toBe(0);
@@ -41,7 +41,7 @@ describe("skill relation", () => {
   it("relates ESCO skills only within a narrow family of the hierarchy", async () => {
     // "write Polish" and "understand spoken Polish" sit below "Polish" (a handful of skills)
     const [write] = await db()<{ id: string }[]>`select id::text from skills where label_en = 'write Polish'`;
-    const labels = (await relatedSkills(db(), [write.id])).map((row) => row.label_en);
+    const labels = (await relatedSkills(db(), [write!.id])).map((row) => row.label_en);
     expect(labels).toEqual(expect.arrayContaining(["understand spoken Polish", "Polish"]));
     expect(labels).not.toContain("write Czech");
   });
@@ -64,10 +64,10 @@ describe("skill relation", () => {
     const again = await loadTaxonomySeed(db());
     expect(again.relations).toBeNull();
     await db()`delete from seed_runs where name = 'skill-relations'`;
-    const [{ before }] = await db()<{ before: number }[]>`select count(*)::int as before from skill_relations`;
+    const [{ before }] = await db()<[{ before: number }]>`select count(*)::int as before from skill_relations`;
     const reloaded = await loadTaxonomySeed(db());
     expect(reloaded.relations).toBe(before);
-    const [{ after }] = await db()<{ after: number }[]>`select count(*)::int as after from skill_relations`;
+    const [{ after }] = await db()<[{ after: number }]>`select count(*)::int as after from skill_relations`;
     expect(after).toBe(before);
   });
 });

@@ -20,7 +20,7 @@ async function post(authorId: string, fields: PostFields) {
 
 async function skillIdOf(postId: string, position = 0) {
   const [row] = await db()<{ skill_id: string }[]>`select skill_id::text from post_skills where post_id = ${postId} and position = ${position}`;
-  return row.skill_id;
+  return row!.skill_id;
 }
 
 beforeAll(async () => {
@@ -139,7 +139,7 @@ describe("the city picture", () => {
   it("counts demo posts only while the demo is on", async () => {
     const { rare } = fixture.skill;
     const withDemo = await cityPicture({}, "de", { includeDemo: true });
-    expect(withDemo.totals.needs).toBe(5);
+    expect(withDemo.totals!.needs).toBe(5);
     expect(withDemo.largestGap.find((row) => row.id === rare)).toMatchObject({ needs: 1, offers: 0, gap: 1 });
     expect(withDemo.districts).toContainEqual({ district: "Zentrum", needs: 1 });
     const withoutDemo = await cityPicture({}, "de", { includeDemo: false });
@@ -162,7 +162,7 @@ describe("the city picture", () => {
   });
 
   it("counts matches first seen in the last four weeks between people who are not banned", async () => {
-    const { ada, bea, banned } = fixture.people;
+    const { ada, bea, banned } = fixture.people as Record<"ada" | "bea" | "banned", string>;
     await db()`
       insert into matches (need_user_id, need_person_id, offer_user_id, offer_person_id, score, reasons, first_seen_at)
       values (${ada}, ${ada}, ${bea}, ${bea}, 0.8, '[]', now() - interval '2 days'),
@@ -178,8 +178,8 @@ describe("the city picture", () => {
     await db()`update skills set label_en = 'Stat clay plaster' where id = ${fixture.skill.lehm}`;
     const de = await cityPicture({}, "de", { includeDemo: false });
     const en = await cityPicture({}, "en", { includeDemo: false });
-    expect(de.mostNeeded[0].label).toBe("Stat Lehmputz");
-    expect(en.mostNeeded[0].label).toBe("Stat clay plaster");
+    expect(de.mostNeeded[0]!.label).toBe("Stat Lehmputz");
+    expect(en.mostNeeded[0]!.label).toBe("Stat clay plaster");
     await db()`update skills set label_en = 'Stat Lehmputz' where id = ${fixture.skill.lehm}`;
   });
 });
@@ -206,10 +206,10 @@ describe("/stats", () => {
   it("applies valid filters and ignores unknown values instead of failing", async () => {
     const filtered = await load("?category=space&role=startup");
     expect(filtered.filter).toEqual({ category: "space", role: "startup" });
-    expect(filtered.picture.totals.needs).toBe(1);
+    expect(filtered.picture.totals!.needs).toBe(1);
     const bogus = await load("?category=%3Cscript%3E&role=king");
     expect(bogus.filter).toEqual({ category: undefined, role: undefined });
-    expect(bogus.picture.totals.needs).toBeGreaterThanOrEqual(4);
+    expect(bogus.picture.totals!.needs).toBeGreaterThanOrEqual(4);
   });
 });
 
@@ -225,6 +225,6 @@ describe("the skill page", () => {
 
     const solar = await skillPageActivity(fixture.skill.solar, "de");
     expect([solar.needsTotal, solar.offersTotal]).toEqual([2, 1]);
-    expect(solar.offers[0].author_name).toBe("Bea");
+    expect(solar.offers[0]!.author_name).toBe("Bea");
   });
 });

@@ -38,8 +38,8 @@ describe("contact requests", () => {
     if (!sent.ok) return;
     await deliverDueEmails();
     const [mail] = await db()`select subject, text from dev_mailbox where to_address = 'ben@example.org'`;
-    expect(mail.subject).toContain("Anna");
-    expect(mail.text).toContain(message);
+    expect(mail!.subject).toContain("Anna");
+    expect(mail!.text).toContain(message);
 
     const senderView = await threadFor(sent.requestId, anna.id);
     expect(JSON.stringify(senderView)).not.toContain("ben@example.org");
@@ -105,7 +105,7 @@ describe("contact requests", () => {
     // The sender cannot accept their own request either.
     expect(await respondToContactRequest(sent.requestId, a.id, "A", "accept")).toBe(false);
     const [row] = await db()`select status from contact_requests where id = ${sent.requestId}`;
-    expect(row.status).toBe("pending");
+    expect(row!.status).toBe("pending");
   });
 });
 
@@ -137,7 +137,7 @@ describe("moderation", () => {
     await requestLoginLink({ email: "troll@example.org", clientIp: "10.7.7.7", locale: "de" });
     await deliverDueEmails();
     const [mail] = await db()<{ text: string }[]>`select text from dev_mailbox where to_address = 'troll@example.org' order by id desc limit 1`;
-    const token = mail.text.match(/token=([A-Za-z0-9_-]+)/)?.[1] ?? "";
+    const token = mail!.text.match(/token=([A-Za-z0-9_-]+)/)?.[1] ?? "";
     expect(await signInWithToken(token, "de")).toEqual({ ok: false, reason: "banned" });
   });
 
@@ -153,7 +153,7 @@ describe("moderation", () => {
     const merge = await settle(() => adminSkillsAction({ request: formRequest("/admin/skills", { fromId: "1", into: "Holzbau" }, cookie), params: {}, context: {} }));
     expect(merge.status).toBe(403);
     const [post] = await db()`select hidden_at from posts where id = ${postId}`;
-    expect(post.hidden_at).toBeNull();
+    expect(post!.hidden_at).toBeNull();
   });
 });
 
@@ -182,7 +182,7 @@ describe("privacy", () => {
     await deliverDueEmails();
     await drainOutbox();
     const indexed = await db()`select count(*)::int as count from search_posts where title like '%Zoras%'`.catch(() => [{ count: -1 }]);
-    expect(indexed[0].count, "the person's post was in the search index before").toBeGreaterThan(0);
+    expect(indexed[0]!.count, "the person's post was in the search index before").toBeGreaterThan(0);
 
     expect(await deleteAccount(person.id)).toBe(true);
     await drainOutbox();

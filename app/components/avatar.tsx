@@ -11,16 +11,18 @@ export function initialsOf(name: string): string {
     .replace(/^(Dr\.|Prof\.)\s+/i, "")
     .split(/[\s-]+/)
     .filter((word) => /\p{L}/u.test(word));
-  if (words.length === 0) return "?";
-  const first = [...words[0]][0] ?? "";
-  const last = words.length > 1 ? ([...words[words.length - 1]][0] ?? "") : "";
+  const [firstWord] = words;
+  if (firstWord === undefined) return "?";
+  const lastWord = words.length > 1 ? words[words.length - 1] : undefined;
+  const first = [...firstWord][0] ?? "";
+  const last = lastWord === undefined ? "" : ([...lastWord][0] ?? "");
   return `${first}${last}`.toUpperCase();
 }
 
 export function avatarColour(seed: string): string {
   let hash = 0;
   for (const char of seed) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return PALETTE[hash % PALETTE.length];
+  return PALETTE[hash % PALETTE.length]!; // the remainder is an index of the (non-empty) palette
 }
 
 export function Avatar({ name, seed, size = 40 }: { name: string; seed?: string; size?: number }) {

@@ -104,9 +104,10 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
       }
       return;
     }
-    if (event.key === "Backspace" && text === "" && chips.length > 0) {
+    const lastChip = chips[chips.length - 1];
+    if (event.key === "Backspace" && text === "" && lastChip !== undefined) {
       event.preventDefault();
-      removeChip(chips[chips.length - 1]);
+      removeChip(lastChip);
       return;
     }
     if (event.key === "Escape" && !expanded) return;

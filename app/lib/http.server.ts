@@ -6,7 +6,7 @@ import { isId } from "./ids";
 export function clientAddress(request: Request): string {
   if (env().trustProxy) {
     const forwarded = request.headers.get("x-forwarded-for");
-    if (forwarded) return forwarded.split(",")[0].trim();
+    if (forwarded) return (forwarded.split(",")[0] ?? "").trim();
   }
   return request.headers.get("x-nl-client-ip") ?? "unknown";
 }
@@ -47,7 +47,7 @@ const UNSAFE_DECODED_PATH = /[\x00-\x20\x7f\\]|^\/\//;
 export function safeRedirectTarget(target: unknown, fallback = "/"): string {
   if (typeof target !== "string" || target.length > 2048 || !PRINTABLE_ASCII.test(target)) return fallback;
   if (!target.startsWith("/") || target.startsWith("//") || target.includes("\\")) return fallback;
-  let path = target.split(/[?#]/, 1)[0];
+  let path = target.split(/[?#]/, 1)[0] ?? "";
   for (let round = 0; round < 4; round++) {
     if (UNSAFE_DECODED_PATH.test(path)) return fallback;
     let decoded: string;

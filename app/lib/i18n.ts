@@ -32,7 +32,7 @@ export function localeFromAcceptLanguage(header: string | null): Locale | undefi
   const ranked = header
     .split(",")
     .map((part) => {
-      const [tag, ...rest] = part.trim().split(";");
+      const [tag = "", ...rest] = part.trim().split(";");
       const quality = rest.find((param) => param.trim().startsWith("q="));
       return { tag: tag.trim().toLowerCase(), q: quality ? Number(quality.trim().slice(2)) || 0 : 1 };
     })

@@ -21,7 +21,7 @@ export class SharedSendPacer {
   /** Takes the next free slot of all instances and waits until it has come. */
   async takeSlot(): Promise<void> {
     const interval = this.intervalSeconds;
-    const [row] = await this.sql()<{ wait_ms: number }[]>`
+    const [row] = await this.sql()<[{ wait_ms: number }]>`
       insert into mail_send_pacer as pacer (name, next_at)
       values (${this.name}, clock_timestamp() + make_interval(secs => ${interval}::float8))
       on conflict (name) do update

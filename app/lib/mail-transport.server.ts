@@ -44,7 +44,7 @@ export class OutboxTransport implements MailTransport {
   constructor(private readonly sql: () => Db) {}
 
   async send(email: OutgoingEmail): Promise<DeliveryResult> {
-    const [row] = await this.sql()<{ id: string }[]>`
+    const [row] = await this.sql()<[{ id: string }]>`
       insert into dev_mailbox (idempotency_key, to_address, subject, html, text, headers)
       values (${email.idempotencyKey}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
               ${this.sql().json(email.headers ?? {})})

@@ -11,7 +11,7 @@ export type RateLimit = { scope: string; limit: number; windowSeconds: number };
 export async function takeRateLimit(sql: Db, rule: RateLimit, key: string, now = new Date()): Promise<RateDecision> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  const [row] = await sql<{ count: number }[]>`
+  const [row] = await sql<[{ count: number }]>`
     insert into rate_limit_windows (scope, key, window_start, count)
     values (${rule.scope}, ${key}, ${windowStart}, 1)
     on conflict (scope, key, window_start) do update set count = rate_limit_windows.count + 1

@@ -44,7 +44,7 @@ const URLENCODED = "application/x-www-form-urlencoded";
 const MULTIPART = "multipart/form-data";
 
 function mediaType(header: string | undefined) {
-  return (header ?? "").split(";", 1)[0].trim().toLowerCase();
+  return ((header ?? "").split(";", 1)[0] ?? "").trim().toLowerCase();
 }
 
 function multipartBoundary(header: string | undefined): string | undefined {
@@ -90,7 +90,7 @@ const CONTROL_IN_QUERY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** A path that decodes to control characters or is not valid percent-encoded UTF-8 names nothing here. */
 export function isMalformedUrl(originalUrl: string) {
-  const [path, query = ""] = originalUrl.split(/\?(.*)/s, 2);
+  const [path = "", query = ""] = originalUrl.split(/\?(.*)/s, 2);
   try {
     if (CONTROL_IN_PATH.test(decodeURIComponent(path))) return true;
   } catch {

@@ -5,5 +5,5 @@ const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;
 
 /** Text safe inside an XML element or a quoted attribute. */
 export function escapeXml(text: string): string {
-  return text.replace(FORBIDDEN_IN_XML, "").replace(/[&<>"']/g, (char) => ENTITIES[char]);
+  return text.replace(FORBIDDEN_IN_XML, "").replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
 }

@@ -55,6 +55,7 @@ function SkillTable({ caption, rows, showGap, hideCaption }: { caption: string; 
 function GapChart({ rows }: { rows: SkillCount[] }) {
   const t = useT();
   const [largest] = rows;
+  if (!largest) return null;
   const svg = horizontalBarChart({
     id: "gap-chart",
     title: t("stats.chartTitle"),

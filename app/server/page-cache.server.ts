@@ -49,7 +49,7 @@ function cookieNames(header: string | undefined): string[] {
   if (!header) return [];
   return header
     .split(";")
-    .map((part) => part.split("=")[0].trim())
+    .map((part) => (part.split("=")[0] ?? "").trim())
     .filter(Boolean);
 }
 

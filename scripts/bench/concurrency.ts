@@ -28,7 +28,7 @@ type Taxonomy = { skills: { source: string; de: string; en: string }[] };
 const taxonomy = JSON.parse(fs.readFileSync("db/seed/taxonomy.json", "utf8")) as Taxonomy;
 const labels = taxonomy.skills.filter((skill) => skill.source !== "occupation").flatMap((skill) => [skill.de, skill.en]);
 // Deterministic variety: every search URL differs within a phase, so the page micro-cache does not answer.
-const searchWords = labels.filter((label) => label.length >= 5).map((label) => label.split(/\s+/)[0].toLowerCase());
+const searchWords = labels.filter((label) => label.length >= 5).map((label) => label.split(/\s+/)[0]!.toLowerCase());
 const typedWords = labels.filter((label) => label.length >= 6 && label.length <= 18);
 
 function percentile(values: number[], p: number) {
@@ -93,7 +93,7 @@ async function searchLoop(base: string, until: number, offset: number) {
   const times: number[] = [];
   let errors = 0;
   for (let i = offset; performance.now() < until; i++) {
-    const word = searchWords[(i * 7919) % searchWords.length];
+    const word = searchWords[(i * 7919) % searchWords.length]!;
     try {
       const { ms, ok } = await timedGet(`${base}/search?q=${encodeURIComponent(word)}`);
       if (ok) times.push(ms);
@@ -111,7 +111,7 @@ async function typist(base: string, person: number, until: number) {
   let errors = 0;
   const pending: Promise<void>[] = [];
   for (let w = person; performance.now() < until; w += TYPISTS) {
-    const word = typedWords[(w * 104729) % typedWords.length];
+    const word = typedWords[(w * 104729) % typedWords.length]!;
     for (let n = 2; n <= word.length && performance.now() < until; n++) {
       const url = `${base}/skills/suggest?q=${encodeURIComponent(word.slice(0, n))}&lang=de`;
       // a browser does not wait for the answer before the next keystroke
@@ -148,7 +148,7 @@ async function main() {
     const errors = idle.errors + busy.errors + typists.reduce((sum, t) => sum + t.errors, 0);
 
     const row = (name: string, times: number[]) =>
-      `${name.padEnd(28)} ${String(times.length).padStart(7)} ${percentile(times, 50).toFixed(1).padStart(9)} ${percentile(times, 95).toFixed(1).padStart(9)}`;
+      `${name.padEnd(28)} ${String(times.length).padStart(7)} ${percentile(times, 50)!.toFixed(1).padStart(9)} ${percentile(times, 95)!.toFixed(1).padStart(9)}`;
     console.log("");
     console.log(`${"".padEnd(28)} ${"requests".padStart(7)} ${"p50 ms".padStart(9)} ${"p95 ms".padStart(9)}`);
     console.log(row("search, nobody typing", idle.times));
@@ -156,7 +156,7 @@ async function main() {
     console.log(row("skill suggest (typing)", suggestTimes));
     const idleP95 = percentile(idle.times, 95);
     const typingP95 = percentile(busy.times, 95);
-    const ratio = typingP95 / idleP95;
+    const ratio = typingP95! / idleP95!;
     console.log(`\nsearch p95 typing / idle = ${ratio.toFixed(2)} (target ≤ 2), errors ${errors} (target 0)`);
 
     let testSeconds: number | null = null;
@@ -171,10 +171,10 @@ async function main() {
     console.log(
       JSON.stringify({
         bench: "concurrency",
-        search_p95_idle_ms: Number(idleP95.toFixed(1)),
-        search_p95_typing_ms: Number(typingP95.toFixed(1)),
+        search_p95_idle_ms: Number(idleP95!.toFixed(1)),
+        search_p95_typing_ms: Number(typingP95!.toFixed(1)),
         ratio: Number(ratio.toFixed(2)),
-        suggest_p95_ms: Number(percentile(suggestTimes, 95).toFixed(1)),
+        suggest_p95_ms: Number(percentile(suggestTimes, 95)!.toFixed(1)),
         errors,
         cold_start_s: Number(cold.seconds.toFixed(1)),
         npm_test_s: testSeconds === null ? null : Number(testSeconds.toFixed(1)),

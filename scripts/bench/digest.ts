@@ -44,7 +44,7 @@ try {
     insert into matches (need_user_id, need_person_id, offer_user_id, offer_person_id, score, mutual, reasons)
     select u.id, u.id, coalesce(lead(u.id) over (order by u.id), first_value(u.id) over (order by u.id)),
            coalesce(lead(u.id) over (order by u.id), first_value(u.id) over (order by u.id)), 1.5, false,
-           ${sql.json({ shared: [Number(skill.id)], near: [], place: "district", district: "Plagwitz", borough: "Südwest", roles: null, exchange: null })}
+           ${sql.json({ shared: [Number(skill!.id)], near: [], place: "district", district: "Plagwitz", borough: "Südwest", roles: null, exchange: null })}
     from users u where u.email like 'bench-digest-%'`;
   await sql`analyze`;
 

@@ -27,7 +27,7 @@ process.env.DEMO_DATA = "off";
 
 async function prepareData() {
   const sql = db();
-  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from posts where title like 'Bench:%'`;
+  const [{ count }] = await sql<[{ count: number }]>`select count(*)::int as count from posts where title like 'Bench:%'`;
   if (count >= POSTS) {
     console.log(`Reusing ${count} bench posts already in the database.`);
     return;
@@ -152,7 +152,7 @@ try {
   }
 
   let counter = 0;
-  const pick = <T>(items: T[]) => items[counter++ % items.length];
+  const pick = <T>(items: T[]) => items[counter++ % items.length]!;
   const facets = ["", "&kind=offer", "&kind=need", "&category=equipment", "&district=Plagwitz", "&remote=1", "&exchange=volunteer", "&sort=newest"];
   const searchPath = () => {
     const query = counter % 5 === 0 ? "" : encodeURIComponent(counter % 3 === 0 ? pick(typos) : pick(words));

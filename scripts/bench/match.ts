@@ -52,7 +52,7 @@ async function generate(sql: postgres.Sql, posts: number, people: number) {
   await sql`
     create table bench_skills as
     select (row_number() over (order by md5(id::text)) - 1)::int as idx, id from skills where source in ('esco', 'curated')`;
-  const [{ n: skillCount }] = await sql<{ n: number }[]>`select count(*)::int as n from bench_skills`;
+  const [{ n: skillCount }] = await sql<[{ n: number }]>`select count(*)::int as n from bench_skills`;
   await sql`
     insert into users (email, is_demo)
     select 'bench' || g || '@example.org', true from generate_series(1, ${people}) g`;
@@ -153,7 +153,7 @@ async function runScale(baseUrl: string, scale: (typeof SCALES)[number]) {
     console.log(`[${scale.label}] generating ${scale.posts} posts and ${scale.people} people …`);
     const data = await generate(sql, scale.posts, scale.people);
     const scan = await sequentialScan(sql);
-    console.log(`[${scale.label}] sequential read of ${scan.rows} post-skill rows: ${scan.seconds.toFixed(3)} s`);
+    console.log(`[${scale.label}] sequential read of ${scan.rows} post-skill rows: ${scan.seconds!.toFixed(3)} s`);
     console.log(`[${scale.label}] full recompute …`);
     let stepStarted = performance.now();
     const steps: string[] = [];
@@ -168,7 +168,7 @@ async function runScale(baseUrl: string, scale: (typeof SCALES)[number]) {
     console.log(`[${scale.label}] steps: ${steps.join(", ")}`);
     console.log(`[${scale.label}] full recompute: ${recompute.seconds.toFixed(2)} s, ${recompute.result.matches} matches`);
     const incremental = await incrementalUpdates(sql, INCREMENTAL_CHANGES);
-    console.log(`[${scale.label}] incremental update p95: ${incremental.p95.toFixed(1)} ms`);
+    console.log(`[${scale.label}] incremental update p95: ${incremental.p95!.toFixed(1)} ms`);
     return { scale, data, scan, recompute: { seconds: recompute.seconds, ...recompute.result }, incremental };
   } finally {
     await sql.end({ timeout: 5 });
@@ -185,39 +185,39 @@ async function main() {
     clearInterval(sampler);
     const [small, large] = results;
     const row = (label: string, value: (result: (typeof results)[number]) => string) =>
-      `${label.padEnd(34)}${value(small).padStart(14)}${value(large).padStart(14)}`;
+      `${label.padEnd(34)}${value(small!).padStart(14)}${value(large!).padStart(14)}`;
     console.log("");
     console.log(`${"".padEnd(34)}${"10k".padStart(14)}${"100k".padStart(14)}`);
-    console.log(row("posts / people", (r) => `${r.data.posts}/${r.data.people}`));
-    console.log(row("post-skill rows", (r) => String(r.data.post_skills)));
-    console.log(row("profile-skill rows", (r) => String(r.data.profile_skills)));
-    console.log(row("most common skill, share of rows", (r) => `${(r.data.top_skill_share * 100).toFixed(1)} %`));
+    console.log(row("posts / people", (r) => `${r.data!.posts}/${r.data!.people}`));
+    console.log(row("post-skill rows", (r) => String(r.data!.post_skills)));
+    console.log(row("profile-skill rows", (r) => String(r.data!.profile_skills)));
+    console.log(row("most common skill, share of rows", (r) => `${(r.data!.top_skill_share * 100).toFixed(1)} %`));
     console.log(row("sides (posts + profile sides)", (r) => String(r.recompute.sides)));
     console.log(row("candidate pairs scored", (r) => String(r.recompute.pairs)));
     console.log(row("matches stored", (r) => String(r.recompute.matches)));
-    console.log(row("sequential read of post_skills", (r) => `${r.scan.seconds.toFixed(3)} s`));
+    console.log(row("sequential read of post_skills", (r) => `${r.scan.seconds!.toFixed(3)} s`));
     console.log(row("full recompute", (r) => `${r.recompute.seconds.toFixed(2)} s`));
-    console.log(row("recompute / sequential read", (r) => `${(r.recompute.seconds / r.scan.seconds).toFixed(1)}×`));
-    console.log(row(`incremental, 1 post (p50, n=${INCREMENTAL_CHANGES})`, (r) => `${r.incremental.p50.toFixed(1)} ms`));
-    console.log(row(`incremental, 1 post (p95, n=${INCREMENTAL_CHANGES})`, (r) => `${r.incremental.p95.toFixed(1)} ms`));
+    console.log(row("recompute / sequential read", (r) => `${(r.recompute.seconds / r.scan.seconds!).toFixed(1)}×`));
+    console.log(row(`incremental, 1 post (p50, n=${INCREMENTAL_CHANGES})`, (r) => `${r.incremental.p50!.toFixed(1)} ms`));
+    console.log(row(`incremental, 1 post (p95, n=${INCREMENTAL_CHANGES})`, (r) => `${r.incremental.p95!.toFixed(1)} ms`));
     console.log(`peak node RSS (PostgreSQL not included): ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
-    const scalingRatio = large.recompute.seconds / small.recompute.seconds;
-    const recomputeVsScan = large.recompute.seconds / large.scan.seconds;
-    const incrementalBudgetMs = (large.recompute.seconds * 1000) / 1000;
+    const scalingRatio = large!.recompute.seconds / small!.recompute.seconds;
+    const recomputeVsScan = large!.recompute.seconds / large!.scan.seconds!;
+    const incrementalBudgetMs = (large!.recompute.seconds * 1000) / 1000;
     console.log(
       `targets: scaling ${scalingRatio.toFixed(1)} ≤ 12 ${scalingRatio <= 12 ? "met" : "MISSED"}; ` +
         `recompute ${recomputeVsScan.toFixed(1)}× scan ≤ 5 ${recomputeVsScan <= 5 ? "met" : "MISSED"}; ` +
-        `incremental p95 ${large.incremental.p95.toFixed(1)} ms ≤ ${incrementalBudgetMs.toFixed(1)} ms ${large.incremental.p95 <= incrementalBudgetMs ? "met" : "MISSED"}`,
+        `incremental p95 ${large!.incremental.p95!.toFixed(1)} ms ≤ ${incrementalBudgetMs.toFixed(1)} ms ${large!.incremental.p95! <= incrementalBudgetMs ? "met" : "MISSED"}`,
     );
     console.log(
       JSON.stringify({
         bench: "match",
-        t10k_s: Number(small.recompute.seconds.toFixed(3)),
-        t100k_s: Number(large.recompute.seconds.toFixed(3)),
+        t10k_s: Number(small!.recompute.seconds.toFixed(3)),
+        t100k_s: Number(large!.recompute.seconds.toFixed(3)),
         scaling_ratio: Number(scalingRatio.toFixed(2)),
-        scan_s: Number(large.scan.seconds.toFixed(3)),
+        scan_s: Number(large!.scan.seconds!.toFixed(3)),
         recompute_vs_scan: Number(recomputeVsScan.toFixed(2)),
-        incremental_p95_ms: Number(large.incremental.p95.toFixed(2)),
+        incremental_p95_ms: Number(large!.incremental.p95!.toFixed(2)),
         peak_rss_mb: Number((peakRss / 1024 / 1024).toFixed(1)),
       }),
     );

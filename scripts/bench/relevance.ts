@@ -61,8 +61,8 @@ async function seed(sql: postgres.Sql): Promise<Seeded & { userSkills: number }>
   for (const person of PEOPLE) {
     const [row] = await sql<{ id: string }[]>`
       insert into users (email, locale) values (${`${person.key}@relevance.example.org`}, ${person.lang ?? "de"}) returning id::text`;
-    userOf.set(person.key, row.id);
-    keyOfUser.set(row.id, person.key);
+    userOf.set(person.key, row!.id);
+    keyOfUser.set(row!.id, person.key);
     const profile = profileSchema.parse({
       displayName: person.name,
       role: person.role,
@@ -75,7 +75,7 @@ async function seed(sql: postgres.Sql): Promise<Seeded & { userSkills: number }>
       skillsSought: person.seeks ?? "",
       digestFrequency: "weekly",
     });
-    await saveProfile(row.id, profile);
+    await saveProfile(row!.id, profile);
     await drainMatchOutbox();
   }
   const postOf = new Map<string, string>();
@@ -97,7 +97,7 @@ async function seed(sql: postgres.Sql): Promise<Seeded & { userSkills: number }>
     keyOfPost.set(id, post.key);
     await drainMatchOutbox();
   }
-  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from skills where source = 'user'`;
+  const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from skills where source = 'user'`;
   return { userOf, postOf, keyOfPost, keyOfUser, userSkills: n };
 }
 
@@ -240,7 +240,7 @@ async function main() {
         if (keys.length) console.log(`unjudged ${result.need}: ${keys.join(", ")}`);
       }
     }
-    const differing = full.filter((result, i) => JSON.stringify(result.shown) !== JSON.stringify(incremental[i].shown)).map((result) => result.need);
+    const differing = full.filter((result, i) => JSON.stringify(result.shown) !== JSON.stringify(incremental[i]!.shown)).map((result) => result.need);
     printNeeds("incremental, where it differs from the full recompute", incremental.filter((result) => differing.includes(result.need)));
 
     const rows = [

@@ -65,7 +65,7 @@ async function openBenchDatabase(): Promise<{ database: Database; label: string;
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     const database = await openDatabase({ url: url.toString(), dataDir: "", poolMax: 2 });
-    const [{ version }] = await database.sql<{ version: string }[]>`select current_setting('server_version') as version`;
+    const [{ version }] = await database.sql<[{ version: string }]>`select current_setting('server_version') as version`;
     return {
       database,
       label: `PostgreSQL ${version} (DATABASE_URL)`,
@@ -135,7 +135,7 @@ async function generateCorpus(sql: postgres.Sql, querySetSlugs: string[]) {
            id, label_de, label_en
     from skills where source in ('esco', 'curated') and merged_into_id is null`;
   await sql`create unique index on bench_skills (idx)`;
-  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from bench_skills`;
+  const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from bench_skills`;
 
   await sql`
     insert into users (id, email, is_demo) overriding system value
@@ -252,7 +252,7 @@ async function indexCorpus(sql: postgres.Sql) {
     for (;;) {
       const ids = index === "posts" ? await searchQueries.postIdsAfter(sql, after, INDEX_BATCH) : await searchQueries.personIdsAfter(sql, after, INDEX_BATCH);
       if (ids.length === 0) break;
-      after = ids[ids.length - 1];
+      after = ids[ids.length - 1]!;
       if (index === "posts") {
         const { documents } = await buildPostDocuments(sql, ids);
         await engine.index("posts", documents);
@@ -281,7 +281,7 @@ async function indexCorpus(sql: postgres.Sql) {
         }
       }
       done += ids.length;
-      bar.update(done, totals[index]);
+      bar.update(done, totals![index]);
     }
     bar.stop();
   }
@@ -327,8 +327,8 @@ function typo(word: string, random: () => number) {
   const at = Math.floor(random() * (letters.length - 1));
   const kind = random();
   if (kind < 0.4) letters.splice(at, 1);
-  else if (kind < 0.7) [letters[at], letters[at + 1]] = [letters[at + 1] ?? letters[at], letters[at]];
-  else letters[at] = "eaiorn"[Math.floor(random() * 6)];
+  else if (kind < 0.7) [letters[at], letters[at + 1]] = [letters[at + 1] ?? letters[at]!, letters[at]!];
+  else letters[at] = "eaiorn"[Math.floor(random() * 6)]!;
   return letters.join("");
 }
 
@@ -340,11 +340,11 @@ async function buildQueries(sql: postgres.Sql): Promise<BenchQuery[]> {
   const alternatives = await sql<{ label: string }[]>`
     select l.label from skill_labels l join bench_skills s on s.id = l.skill_id
     where s.idx < 400 and not l.is_preferred and length(l.label) between 4 and 40 order by s.idx, l.label`;
-  const pickSkill = () => skills[Math.floor(Math.pow(random(), 2) * skills.length)];
-  const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)];
+  const pickSkill = () => skills[Math.floor(Math.pow(random(), 2) * skills.length)]!;
+  const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
   const label = () => {
     const skill = pickSkill();
-    return random() < 0.5 ? skill.label_de : skill.label_en;
+    return random() < 0.5 ? skill!.label_de : skill!.label_en;
   };
   const words = ["Werkstatt", "Hilfe", "Projekt", "workshop", "Kurs", "Leipzig", "Initiative", "mentoring", "Raum", "support"];
   const randomFilters = (): SearchFilters => {
@@ -356,7 +356,7 @@ async function buildQueries(sql: postgres.Sql): Promise<BenchQuery[]> {
     else if (roll < 0.8) filters.category = [pick(CATEGORIES)];
     else if (roll < 0.9) filters.remote = true;
     else filters.mode = [pick(EXCHANGE_MODES)];
-    if (random() < 0.3) filters.skill = [pickSkill().id];
+    if (random() < 0.3) filters.skill = [pickSkill()!.id];
     return filters;
   };
 
@@ -370,7 +370,7 @@ async function buildQueries(sql: postgres.Sql): Promise<BenchQuery[]> {
     const roll = random();
     if (roll < 0.3) add("skill", label());
     else if (roll < 0.45) add("typo", label().split(" ").map((word) => typo(word, random)).join(" "));
-    else if (roll < 0.55) add("synonym", pick(alternatives).label);
+    else if (roll < 0.55) add("synonym", pick(alternatives)!.label);
     else if (roll < 0.67) add("two words", `${label().split(" ")[0]} ${pick(words)}`);
     else if (roll < 0.82) add("facets", label(), randomFilters());
     else if (roll < 0.9) add("empty+facets", "", randomFilters());
@@ -389,7 +389,8 @@ function readQuerySet(): QualityQuery[] {
   const [, ...lines] = fs.readFileSync(QUERY_SET, "utf8").split("\n").filter(Boolean);
   return lines.map((line) => {
     const [query, slug, kind] = line.split("\t");
-    return { query, slug, kind };
+    // the query set is a checked-in fixture: three tab-separated fields on every line
+    return { query: query!, slug: slug!, kind: kind! };
   });
 }
 
@@ -431,7 +432,7 @@ function peerSearch(peers: Record<SearchIndexName, MiniSearch<PeerDocument>>, re
   const filter = (result: MiniResult) => {
     const facets = result.facets as Record<string, string[]>;
     return wanted.every(([facet, value]) =>
-      facet === "remote" ? facets.remote.includes("true") : (value as string[]).some((item) => facets[facet]?.includes(item)),
+      facet === "remote" ? facets.remote!.includes("true") : (value as string[]).some((item) => facets[facet]?.includes(item)),
     );
   };
   let results = request.query ? mini.search(request.query, { filter }) : mini.search(MiniSearch.wildcard, { filter });
@@ -518,35 +519,35 @@ async function main() {
       for (const entry of embeddedRanks.filter((entry) => entry.rank !== 1)) console.log(`  embedded rank ${entry.rank || "-"}  ${entry.kind.padEnd(10)} ${entry.query}`);
     }
 
-    const [{ visible_posts, people }] = await sql<{ visible_posts: number; people: number }[]>`
+    const [{ visible_posts, people }] = await sql<[{ visible_posts: number; people: number }]>`
       select (select count(*)::int from search_posts where expires_at > now()) as visible_posts, (select count(*)::int from search_people) as people`;
     const ours = summary(embedded);
     const theirs = summary(peer);
     const types = [...new Set(queries.map((query) => query.type))];
     const rows: [string, string, string][] = [
       ["", `embedded (${label})`, "MiniSearch 7 (in process)"],
-      ["p50 ms", round(ours.p50).toString(), round(theirs.p50).toString()],
-      ["p95 ms", round(ours.p95).toString(), round(theirs.p95).toString()],
-      ["p99 ms", round(ours.p99).toString(), round(theirs.p99).toString()],
+      ["p50 ms", round(ours.p50!).toString(), round(theirs.p50!).toString()],
+      ["p95 ms", round(ours.p95!).toString(), round(theirs.p95!).toString()],
+      ["p99 ms", round(ours.p99!).toString(), round(theirs.p99!).toString()],
       ["mean ms", round(ours.mean).toString(), round(theirs.mean).toString()],
       ...types.map((type): [string, string, string] => {
         const mine = embedded.filter((entry) => entry.type === type);
         const other = peer.filter((entry) => entry.type === type);
-        return [`p95 ${type} (${mine.length})`, round(summary(mine).p95).toString(), round(summary(other).p95).toString()];
+        return [`p95 ${type} (${mine.length})`, round(summary(mine).p95!).toString(), round(summary(other).p95!).toString()];
       }),
       ["queries with hits", String(embedded.filter((entry) => entry.total > 0).length), String(peer.filter((entry) => entry.total > 0).length)],
       ["index build s", round(indexSeconds).toString(), round(peerIndexSeconds).toString()],
     ];
     for (const kind of Object.keys(ourQuality)) {
-      const ours = ourQuality[kind];
-      const theirs = theirQuality[kind];
+      const ours = ourQuality[kind]!;
+      const theirs = theirQuality[kind]!;
       rows.push([`recall@10 ${kind} (${ours.queries})`, ours.recall.toFixed(3), theirs.recall.toFixed(3)]);
       rows.push([`MRR ${kind}`, ours.mrr.toFixed(3), theirs.mrr.toFixed(3)]);
     }
-    const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
+    const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
     console.log("");
     console.log(`Corpus: ${POSTS} posts (${visible_posts} visible), ${people} people; generated in ${round(generateSeconds)} s. ${QUERIES} timed queries after ${WARMUP} warm-up, facets on, ${PER_PAGE} hits.`);
-    for (const row of rows) console.log(`${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padStart(widths[2])}`);
+    for (const row of rows) console.log(`${row[0].padEnd(widths[0]!)}  ${row[1].padStart(widths[1]!)}  ${row[2].padStart(widths[2]!)}`);
     console.log(`Total run time ${round((performance.now() - started) / 1000)} s.`);
     console.log(
       JSON.stringify({
@@ -554,14 +555,14 @@ async function main() {
         posts: POSTS,
         people: PEOPLE,
         queries: embedded.length,
-        p50_ms: round(ours.p50),
-        p95_ms: round(ours.p95),
-        p99_ms: round(ours.p99),
+        p50_ms: round(ours.p50!),
+        p95_ms: round(ours.p95!),
+        p99_ms: round(ours.p99!),
         peer: "minisearch",
-        peer_p95_ms: round(theirs.p95),
-        ratio: round(ours.p95 / theirs.p95),
+        peer_p95_ms: round(theirs.p95!),
+        ratio: round(ours.p95! / theirs.p95!),
         target: 0.5,
-        minisearch_p95_ms: round(theirs.p95),
+        minisearch_p95_ms: round(theirs.p95!),
         recall_at_10: Object.fromEntries(Object.entries(ourQuality).map(([kind, entry]) => [kind, entry.recall])),
         mrr: Object.fromEntries(Object.entries(ourQuality).map(([kind, entry]) => [kind, entry.mrr])),
         minisearch_recall_at_10: Object.fromEntries(Object.entries(theirQuality).map(([kind, entry]) => [kind, entry.recall])),

@@ -11,7 +11,7 @@ export async function createUser(overrides: { email?: string; isAdmin?: boolean;
   const email = overrides.email ?? `person${counter}-${Date.now()}@example.org`;
   const [row] = await db()<{ id: string }[]>`
     insert into users (email, is_admin, locale) values (${email}, ${overrides.isAdmin ?? false}, ${overrides.locale ?? "de"}) returning id`;
-  return { id: row.id, email };
+  return { id: row!.id, email };
 }
 
 export async function createPerson(profile: Partial<ProfileInput> = {}, user: { email?: string; isAdmin?: boolean; locale?: "de" | "en" } = {}) {

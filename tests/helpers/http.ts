@@ -7,7 +7,8 @@ export async function sessionCookieFor(userId: string) {
   const sessionId = randomToken();
   await db()`insert into sessions (id_hash, user_id, expires_at) values (${hashToken(sessionId)}, ${userId}, now() + interval '1 day')`;
   const setCookie = await commitSessionCookie(sessionId);
-  return setCookie.split(";")[0];
+  const end = setCookie.indexOf(";");
+  return end < 0 ? setCookie : setCookie.slice(0, end);
 }
 
 export function formRequest(path: string, fields: Record<string, string> | FormData, cookie?: string) {

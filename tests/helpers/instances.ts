@@ -48,7 +48,7 @@ export function mostRequestsInOneSecond(times: number[]) {
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
   for (let start = 0, end = 0; end < sorted.length; end++) {
-    while (sorted[end] - sorted[start] >= 1000) start++;
+    while (sorted[end]! - sorted[start]! >= 1000) start++;
     most = Math.max(most, end - start + 1);
   }
   return most;

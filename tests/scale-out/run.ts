@@ -118,7 +118,7 @@ async function post(url: string, fields: Record<string, string>, headers: Record
 
 /** Signs in as a person would, through the link in the email the stand-in received (read from the delivery log). */
 async function signIn(sql: Sql, instances: Instance[], email: string, clientIp: string): Promise<string> {
-  const requested = await post(`${instances[0].url}/login`, { email }, { "x-forwarded-for": clientIp });
+  const requested = await post(`${instances[0]!.url}/login`, { email }, { "x-forwarded-for": clientIp });
   if (requested.status !== 302) throw new Error(`sign-in link for ${email}: HTTP ${requested.status}`);
   let token = "";
   const sent = await eventually(async () => {
@@ -128,7 +128,7 @@ async function signIn(sql: Sql, instances: Instance[], email: string, clientIp: 
     return Boolean(token);
   }, 60);
   if (!sent) throw new Error(`no sign-in email reached ${email}`);
-  const verified = await post(`${instances[1].url}/login/verify`, { token }, { "x-forwarded-for": clientIp });
+  const verified = await post(`${instances[1]!.url}/login/verify`, { token }, { "x-forwarded-for": clientIp });
   const cookie = verified.headers.get("set-cookie")?.split(";")[0];
   if (verified.status !== 302 || !cookie) throw new Error(`signing in ${email}: HTTP ${verified.status}`);
   return cookie;
@@ -140,11 +140,11 @@ function statusCounts(responses: Response[]) {
   return counts;
 }
 
-const outboxEmpty = (sql: Sql) => async () => (await sql<{ n: number }[]>`select count(*)::int as n from outbox_events`)[0].n === 0;
+const outboxEmpty = (sql: Sql) => async () => (await sql<{ n: number }[]>`select count(*)::int as n from outbox_events`)[0]!.n === 0;
 
 function totalOnPage(html: string): number | undefined {
   const found = /([\d.,\u202f ]+)\s+(?:Treffer|results?)\b/.exec(html);
-  return found ? Number(found[1].replace(/[^\d]/g, "")) : undefined;
+  return found ? Number(found[1]!.replace(/[^\d]/g, "")) : undefined;
 }
 
 const sharedSecret = crypto.randomBytes(32).toString("hex");
@@ -178,11 +178,11 @@ async function main() {
     // 1. Sign-in links per client: 60 concurrent requests from one address, spread over the instances.
     const loginResponses = await Promise.all(
       Array.from({ length: CONCURRENT }, (_, n) =>
-        post(`${instances[n % INSTANCES].url}/login`, { email: `limit-${n}@example.org` }, { "x-forwarded-for": "198.51.100.7" }),
+        post(`${instances[n % INSTANCES]!.url}/login`, { email: `limit-${n}@example.org` }, { "x-forwarded-for": "198.51.100.7" }),
       ),
     );
     const loginAccepted = loginResponses.filter((response) => response.status === 302).length;
-    const [{ tokens }] = await sql<{ tokens: number }[]>`select count(*)::int as tokens from login_tokens where client_ip = '198.51.100.7'`;
+    const [{ tokens }] = await sql<[{ tokens: number }]>`select count(*)::int as tokens from login_tokens where client_ip = '198.51.100.7'`;
     check(
       `sign-in links per client: ${CONCURRENT} concurrent over ${INSTANCES} instances, limit ${LOGIN_LIMIT}`,
       loginAccepted === LOGIN_LIMIT && tokens === LOGIN_LIMIT && loginResponses.every((r) => r.status === 302 || r.status === 429),
@@ -196,10 +196,10 @@ async function main() {
     const senderCookie = await signIn(sql, instances, "sender@example.org", "198.51.100.20");
     const contactResponses = await Promise.all(
       recipients.map((recipient, n) =>
-        post(`${instances[n % INSTANCES].url}/people/${recipient.id}/contact`, { message: "Hallo, hast du nächste Woche Zeit für ein Gespräch?" }, { cookie: senderCookie }),
+        post(`${instances[n % INSTANCES]!.url}/people/${recipient.id}/contact`, { message: "Hallo, hast du nächste Woche Zeit für ein Gespräch?" }, { cookie: senderCookie }),
       ),
     );
-    const [{ requests }] = await sql<{ requests: number }[]>`select count(*)::int as requests from contact_requests where sender_id = ${sender.id}`;
+    const [{ requests }] = await sql<[{ requests: number }]>`select count(*)::int as requests from contact_requests where sender_id = ${sender.id}`;
     const contactAccepted = contactResponses.filter((response) => response.status === 302).length;
     check(
       `contact requests per sender: ${CONCURRENT} concurrent over ${INSTANCES} instances, limit ${CONTACT_LIMIT}`,
@@ -210,7 +210,7 @@ async function main() {
     // 3. Open-data feed per client: a fixed window of one minute, so the burst starts early in a minute.
     if (new Date().getSeconds() > 45) await sleep((61 - new Date().getSeconds()) * 1000);
     const feedResponses = await Promise.all(
-      Array.from({ length: CONCURRENT * 2 }, (_, n) => fetch(`${instances[n % INSTANCES].url}/feeds/posts.json`, { headers: { "x-forwarded-for": "198.51.100.8" } })),
+      Array.from({ length: CONCURRENT * 2 }, (_, n) => fetch(`${instances[n % INSTANCES]!.url}/feeds/posts.json`, { headers: { "x-forwarded-for": "198.51.100.8" } })),
     );
     const feedServed = feedResponses.filter((response) => response.status === 200).length;
     check(
@@ -224,15 +224,15 @@ async function main() {
     const created = await Promise.all(
       titles.map((title, n) =>
         post(
-          `${instances[n % INSTANCES].url}/posts/new`,
+          `${instances[n % INSTANCES]!.url}/posts/new`,
           { kind: n % 2 ? "need" : "offer", title, description: "Eine stabile Werkbank für Holzarbeiten in Plagwitz.", skills: "Holzbearbeitung", category: "equipment", location: "Plagwitz", exchangeMode: "volunteer" },
           { cookie: senderCookie },
         ),
       ),
     );
     await eventually(outboxEmpty(sql), 90);
-    const [{ indexed }] = await sql<{ indexed: number }[]>`select count(*)::int as indexed from search_posts where title like 'Werkbank Nummer %'`;
-    const [{ pending }] = await sql<{ pending: number }[]>`select count(*)::int as pending from outbox_events`;
+    const [{ indexed }] = await sql<[{ indexed: number }]>`select count(*)::int as indexed from search_posts where title like 'Werkbank Nummer %'`;
+    const [{ pending }] = await sql<[{ pending: number }]>`select count(*)::int as pending from outbox_events`;
     const findable = await Promise.all(
       instances.map(async (instance) => totalOnPage(await (await fetch(`${instance.url}/search?q=Werkbank`, { headers: { cookie: senderCookie } })).text())),
     );
@@ -254,7 +254,7 @@ async function main() {
       Promise.all(instances.map(async (instance) => totalOnPage(await (await fetch(`${instance.url}/search?q=`, { headers: { cookie: senderCookie } })).text())));
     const before = await broadTotals();
     const added = await post(
-      `${instances[0].url}/posts/new`,
+      `${instances[0]!.url}/posts/new`,
       { kind: "offer", title: "Noch ein Lastenrad für alle", description: "Ein weiteres Rad zum Teilen.", skills: "Holzbearbeitung", category: "equipment", location: "Plagwitz", exchangeMode: "volunteer" },
       { cookie: senderCookie },
     );
@@ -277,8 +277,8 @@ async function main() {
     const readers = [...weekly, ...daily];
     await eventually(outboxEmpty(sql), 90);
     const everyReaderMailed = async () => {
-      const [{ open }] = await sql<{ open: number }[]>`select count(*)::int as open from digests where status in ('planned', 'ready', 'sending')`;
-      const [{ mailed }] = await sql<{ mailed: number }[]>`
+      const [{ open }] = await sql<[{ open: number }]>`select count(*)::int as open from digests where status in ('planned', 'ready', 'sending')`;
+      const [{ mailed }] = await sql<[{ mailed: number }]>`
         select count(distinct user_id)::int as mailed from digests where status = 'sent' and user_id = any(${readers.map((reader) => reader.id)}::bigint[])`;
       return open === 0 && mailed === readers.length;
     };
@@ -286,7 +286,7 @@ async function main() {
     const digestSubject = /neues? Match|neue Matches|new match/;
     const digestsTo = (address: string) => resend.delivered.filter((email) => email.to === address && digestSubject.test(email.subject)).length;
     const perReader = readers.map((reader) => digestsTo(reader.email));
-    const [{ sentRows, periods }] = await sql<{ sentRows: number; periods: number }[]>`
+    const [{ sentRows, periods }] = await sql<[{ sentRows: number; periods: number }]>`
       select count(*)::int as "sentRows", count(distinct (user_id, period, frequency))::int as periods from digests where status = 'sent'`;
     const deliveredDigests = resend.delivered.filter((email) => digestSubject.test(email.subject)).length;
     const frequencies = await sql<{ frequency: string; n: number }[]>`select frequency, count(*)::int as n from digests where status = 'sent' group by frequency order by frequency`;
@@ -297,10 +297,10 @@ async function main() {
     );
     const runs = await sql<{ sent: number; unfinished: number }[]>`
       select coalesce(sum(sent), 0)::int as sent, count(*) filter (where finished_at is null)::int as unfinished from digest_runs`;
-    check("digest runs count what they sent", runs[0].sent === sentRows, `runs report ${runs[0].sent} sent, ${sentRows} digests sent, ${runs[0].unfinished} runs unfinished`);
+    check("digest runs count what they sent", runs[0]!.sent === sentRows, `runs report ${runs[0]!.sent} sent, ${sentRows} digests sent, ${runs[0]!.unfinished} runs unfinished`);
 
     // 7. Mail as the provider saw it: nothing failed for good, the team's rate shared by all instances.
-    const [{ failedMail }] = await sql<{ failedMail: number }[]>`select count(*)::int as "failedMail" from email_messages where status = 'failed'`;
+    const [{ failedMail }] = await sql<[{ failedMail: number }]>`select count(*)::int as "failedMail" from email_messages where status = 'failed'`;
     const tooMany = resend.requests.filter((request) => request.status === 429).length;
     check(
       "mail: no email failed for good, every request within the team's rate",

@@ -82,7 +82,7 @@ class MeiliFailure extends Error {
 const atLeast = (version: string, wanted: string) => {
   const [a, b, c] = version.split(".").map(Number);
   const [x, y, z] = wanted.split(".").map(Number);
-  return a !== x ? a > x : b !== y ? b > y : (c || 0) >= (z || 0);
+  return a !== x ? a! > x! : b !== y ? b! > y! : (c || 0) >= (z || 0);
 };
 
 const SETTINGS_FIELDS: [string, string][] = [
@@ -154,15 +154,15 @@ function words(text: string, keep: string[]): string[] {
 function distance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  for (let j = 0; j <= b.length; j++) rows[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      rows[i]![j] = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i]![j] = Math.min(rows[i]![j]!, rows[i - 2]![j - 2]! + 1);
     }
   }
-  return rows[a.length][b.length];
+  return rows[a.length]![b.length]!;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ function tokenizeFilter(filter: string): FilterToken[] {
   const tokens: FilterToken[] = [];
   let i = 0;
   while (i < filter.length) {
-    const char = filter[i];
+    const char = filter[i]!;
     if (/\s/.test(char)) {
       i++;
     } else if (char === '"' || char === "'") {
@@ -218,7 +218,7 @@ function parseFilter(filter: string, filterable: string[]): Predicate {
   const tokens = tokenizeFilter(filter);
   let at = 0;
   const peek = () => tokens[at];
-  const isWord = (value: string) => peek()?.kind === "word" && peek().value.toUpperCase() === value;
+  const isWord = (value: string) => peek()?.kind === "word" && peek()!.value.toUpperCase() === value;
   const fail = (message: string) => new MeiliFailure("invalid_search_filter", `${message} in \`${filter}\`.`);
   const value = () => {
     const token = tokens[at++];
@@ -229,7 +229,7 @@ function parseFilter(filter: string, filterable: string[]): Predicate {
     if (peek()?.value !== "[") throw fail("Was expecting an opening bracket");
     at++;
     const values: string[] = [];
-    while (peek() && peek().value !== "]") {
+    while (peek() && peek()!.value !== "]") {
       values.push(value());
       if (peek()?.value === ",") at++;
     }
@@ -490,7 +490,7 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
     }
     const sort = ((body.sort as string[] | undefined) ?? []).map((entry) => {
       const [attribute, direction] = entry.split(":");
-      if (!sortable.includes(attribute)) {
+      if (!sortable.includes(attribute!)) {
         throw new MeiliFailure("invalid_search_sort", `Attribute \`${attribute}\` is not sortable. Available sortable attributes are: \`${sortable.join(", ")}\`.`);
       }
       return { attribute, descending: direction === "desc" };
@@ -532,15 +532,15 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       if (rule === "proximity") return 0;
       if (rule === "sort") {
         for (const { attribute, descending } of sort) {
-          const x = a.document[attribute] as number | string;
-          const y = b.document[attribute] as number | string;
+          const x = a.document[attribute!] as number | string;
+          const y = b.document[attribute!] as number | string;
           if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
         }
         return 0;
       }
       const [attribute, direction] = rule.split(":");
-      const x = a.document[attribute] as number | string;
-      const y = b.document[attribute] as number | string;
+      const x = a.document[attribute!] as number | string;
+      const y = b.document[attribute!] as number | string;
       if (x === y) return 0;
       return (x < y ? -1 : 1) * (direction === "desc" ? -1 : 1);
     };
@@ -613,7 +613,7 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       });
     }
     if (method === "DELETE" && (match = path.match(/^\/indexes\/([^/]+)$/))) {
-      const uid = match[1];
+      const uid = match[1]!;
       return enqueue(uid, "indexDeletion", () => {
         existing(uid);
         documents.delete(uid);
@@ -621,7 +621,7 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       });
     }
     if (method === "GET" && (match = path.match(/^\/indexes\/([^/]+)\/settings$/))) {
-      const uid = match[1];
+      const uid = match[1]!;
       existing(uid);
       const stored = settingsOf(uid);
       // Meilisearch answers every setting, its defaults for those never set.
@@ -653,7 +653,7 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       };
     }
     if (method === "PATCH" && (match = path.match(/^\/indexes\/([^/]+)\/settings$/))) {
-      const uid = match[1];
+      const uid = match[1]!;
       validateSettings(body as Record<string, unknown>);
       return enqueue(uid, "settingsUpdate", () => {
         createIfMissing(uid);
@@ -661,7 +661,7 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       });
     }
     if ((method === "POST" || method === "PUT") && (match = path.match(/^\/indexes\/([^/]+)\/documents$/))) {
-      const uid = match[1];
+      const uid = match[1]!;
       if (!Array.isArray(body)) throw new MeiliFailure("malformed_payload", "The `json` payload provided is malformed. `Couldn't deserialize data.`.");
       return enqueue(uid, "documentAdditionOrUpdate", () => {
         const store = createIfMissing(uid);
@@ -674,14 +674,14 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       });
     }
     if (method === "POST" && (match = path.match(/^\/indexes\/([^/]+)\/documents\/delete-batch$/))) {
-      const uid = match[1];
+      const uid = match[1]!;
       return enqueue(uid, "documentDeletion", () => {
         const store = existing(uid);
         for (const id of body as (string | number)[]) store.delete(String(id));
       });
     }
     if (method === "POST" && (match = path.match(/^\/indexes\/([^/]+)\/documents\/delete$/))) {
-      const uid = match[1];
+      const uid = match[1]!;
       const filter = (body as { filter?: unknown }).filter;
       return enqueue(uid, "documentDeletion", () => {
         const store = existing(uid);
@@ -695,7 +695,7 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       });
     }
     if (method === "POST" && (match = path.match(/^\/indexes\/([^/]+)\/search$/))) {
-      return { status: 200, body: search(match[1], (body ?? {}) as Record<string, unknown>) };
+      return { status: 200, body: search(match[1]!, (body ?? {}) as Record<string, unknown>) };
     }
     if (method === "POST" && path === "/swap-indexes") {
       const pairs = body as Record<string, unknown>[];

@@ -10,7 +10,7 @@ export type UserRow = {
 };
 
 export async function countRecentLoginTokens(sql: Db, email: string, clientIp: string) {
-  const [row] = await sql<{ by_email: number; by_ip: number }[]>`
+  const [row] = await sql<[{ by_email: number; by_ip: number }]>`
     select
       (select count(*)::int from login_tokens where email = ${email} and created_at > now() - interval '1 hour') as by_email,
       (select count(*)::int from login_tokens where client_ip = ${clientIp} and created_at > now() - interval '1 hour') as by_ip`;
@@ -39,7 +39,7 @@ export async function findUserByEmail(sql: Db, email: string) {
 }
 
 export async function upsertUserByEmail(sql: Db, email: string, locale: string, isAdmin: boolean) {
-  const [row] = await sql<{ id: string; banned_at: Date | null }[]>`
+  const [row] = await sql<[{ id: string; banned_at: Date | null }]>`
     insert into users (email, locale, is_admin, last_login_at) values (${email}, ${locale}, ${isAdmin}, now())
     on conflict (email) do update set last_login_at = now(), is_admin = users.is_admin or excluded.is_admin
     returning id, banned_at`;

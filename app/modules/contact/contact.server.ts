@@ -76,6 +76,8 @@ export async function respondToContactRequest(requestId: string, recipientId: st
     // Declining sends nothing: the sender only ever learns that there was no reply.
     if (intent === "accept") {
       const emails = await queries.participantsEmails(tx, requestId);
+      // the request row was just updated in this transaction, so it and its two users are there
+      if (!emails) return false;
       const email = renderContactAcceptedEmail(emails.sender_locale, {
         recipientName,
         recipientEmail: emails.recipient_email,
@@ -96,6 +98,8 @@ export async function postThreadMessage(requestId: string, authorId: string, aut
     if (!messageId) return false;
     const request = await queries.requestForParticipant(tx, requestId, authorId);
     const emails = await queries.participantsEmails(tx, requestId);
+    // the message was just added to this request in this transaction, so the request and its users are there
+    if (!request || !emails) return false;
     const toSender = request.recipient_id === authorId;
     const email = renderThreadMessageEmail(toSender ? emails.sender_locale : emails.recipient_locale, {
       authorName,

@@ -28,7 +28,7 @@ export async function isBlockedEitherWay(sql: Db, a: string, b: string) {
 }
 
 export async function countRequestsSentSince(sql: Db, senderId: string, hours: number) {
-  const [row] = await sql<{ count: number }[]>`
+  const [row] = await sql<[{ count: number }]>`
     select count(*)::int as count from contact_requests
     where sender_id = ${senderId} and created_at > now() - make_interval(hours => ${hours})`;
   return row.count;

@@ -22,14 +22,15 @@ export async function shouldSeedDemoOnFirstStart() {
  */
 export async function seedDemo(onProgress?: (done: number, total: number) => void) {
   const random = seededRandom(2026);
-  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
+  // only ever given the non-empty demo lists
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
   const boroughs = Object.values(LEIPZIG_DISTRICTS);
   const total = DEMO_PEOPLE.length + DEMO_POST_TARGET;
   let done = 0;
   const people: { id: string; role: string; english: boolean; district: string }[] = [];
 
   for (const [index, person] of DEMO_PEOPLE.entries()) {
-    const district = index % 11 === 10 ? "elsewhere" : pick(boroughs[index % boroughs.length]);
+    const district = index % 11 === 10 ? "elsewhere" : pick(boroughs[index % boroughs.length]!);
     const userId = await queries.insertDemoUser(db(), `demo${index + 1}@demo.nextleipzig.invalid`, person.english ? "en" : "de");
     await saveProfile(userId, {
       displayName: person.name,
@@ -49,7 +50,8 @@ export async function seedDemo(onProgress?: (done: number, total: number) => voi
 
   const postsByAuthor = new Map<string, { ids: string[]; ages: number[] }>();
   const fulfilled: { postId: string; authorId: string }[] = [];
-  const byName = new Map(DEMO_PEOPLE.map((person, index) => [person.name, people[index]]));
+  // people has one entry per DEMO_PEOPLE, in the same order
+  const byName = new Map(DEMO_PEOPLE.map((person, index) => [person.name, people[index]!]));
   const schema = postSchema();
   const posts = DEMO_POSTS.slice(0, DEMO_POST_TARGET);
   for (const [index, template] of posts.entries()) {

@@ -1,7 +1,7 @@
 import type { Db } from "~/lib/db.server";
 
 export async function countUsers(sql: Db) {
-  const [row] = await sql<{ count: number }[]>`select count(*)::int as count from users`;
+  const [row] = await sql<[{ count: number }]>`select count(*)::int as count from users`;
   return row.count;
 }
 
@@ -15,7 +15,7 @@ export async function recordDemoSeed(sql: Db) {
 }
 
 export async function insertDemoUser(sql: Db, email: string, locale: string) {
-  const [row] = await sql<{ id: string }[]>`
+  const [row] = await sql<[{ id: string }]>`
     insert into users (email, locale, is_demo) values (${email}, ${locale}, true)
     on conflict (email) do update set is_demo = true returning id`;
   return row.id;
@@ -24,9 +24,10 @@ export async function insertDemoUser(sql: Db, email: string, locale: string) {
 export async function markDemoRows(sql: Db, userId: string, postIds: string[], createdDaysAgo: number[]) {
   await sql`update profiles set is_demo = true where user_id = ${userId}`;
   for (const [index, postId] of postIds.entries()) {
+    const daysAgo = createdDaysAgo[index]!; // postIds and createdDaysAgo are filled together, one age per post
     await sql`
-      update posts set is_demo = true, created_at = now() - make_interval(days => ${createdDaysAgo[index]}),
-             updated_at = now() - make_interval(days => ${createdDaysAgo[index]})
+      update posts set is_demo = true, created_at = now() - make_interval(days => ${daysAgo}),
+             updated_at = now() - make_interval(days => ${daysAgo})
       where id = ${postId} and author_id = ${userId}`;
   }
 }

@@ -154,8 +154,9 @@ async function sendDigests(options: DigestRunOptions & { runId: string }): Promi
       batch = await queries.claimReadyBatch(sql, runId, batchSize, batchKeyFor);
       renderingAhead = renderUntilReady(runId, batchSize, counts);
     }
-    if (!batch || batch.length === 0) break;
-    const batchKey = batch[0].batch_key as string;
+    const first = batch?.[0];
+    if (!batch || !first) break;
+    const batchKey = first.batch_key as string;
     const emails: OutgoingEmail[] = batch.map((digest) => ({
       idempotencyKey: `digest-${digest.id}`,
       from,
@@ -243,7 +244,7 @@ async function renderUntilReady(runId: string, wanted: number, counts: { skipped
  */
 async function acquireDigestLock(): Promise<{ release: () => Promise<void> } | undefined> {
   const reserved = await db().reserve();
-  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${LOCK.digestRun}) as locked`;
+  const [row] = await reserved<[{ locked: boolean }]>`select pg_try_advisory_lock(${LOCK.digestRun}) as locked`;
   if (!row.locked) {
     reserved.release();
     return undefined;

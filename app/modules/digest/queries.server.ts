@@ -18,7 +18,7 @@ export type DigestRow = {
 };
 
 export async function insertRun(sql: Db, trigger: string, frequencies: string[]) {
-  const [row] = await sql<{ id: string }[]>`
+  const [row] = await sql<[{ id: string }]>`
     insert into digest_runs (trigger, frequencies) values (${trigger}, ${frequencies}) returning id`;
   return row.id;
 }
@@ -132,7 +132,7 @@ export async function markDigestsSkipped(sql: Db, runId: string, ids: string[]) 
 }
 
 export async function countPlanned(sql: Db) {
-  const [row] = await sql<{ count: number }[]>`select count(*)::int as count from digests where status = 'planned'`;
+  const [row] = await sql<[{ count: number }]>`select count(*)::int as count from digests where status = 'planned'`;
   return row.count;
 }
 
@@ -230,7 +230,7 @@ export async function markBatchRetry(sql: Db, runId: string, batchKey: string, e
 
 /** What one run did: the digests it planned, and those it sent, skipped or failed (whoever planned them). */
 export async function countRunOutcome(sql: Db, runId: string) {
-  const [row] = await sql<{ planned: number; sent: number; skipped: number; failed: number }[]>`
+  const [row] = await sql<[{ planned: number; sent: number; skipped: number; failed: number }]>`
     select (select count(*) from digests where run_id = ${runId})::int as planned,
            count(*) filter (where status = 'sent')::int as sent,
            count(*) filter (where status = 'skipped')::int as skipped,

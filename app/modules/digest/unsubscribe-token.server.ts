@@ -14,11 +14,11 @@ export function createUnsubscribeToken(userId: string, secret = env().APP_SECRET
 }
 
 export function verifyUnsubscribeToken(token: string, secret = env().APP_SECRET): string | undefined {
-  const match = /^(\d{1,18})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) return undefined;
-  const expected = Buffer.from(sign(match[1], secret));
-  const given = Buffer.from(match[2]);
-  return expected.length === given.length && crypto.timingSafeEqual(expected, given) ? match[1] : undefined;
+  const [, userId, signature] = /^(\d{1,18})\.([A-Za-z0-9_-]{43})$/.exec(token) ?? [];
+  if (userId === undefined || signature === undefined) return undefined;
+  const expected = Buffer.from(sign(userId, secret));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && crypto.timingSafeEqual(expected, given) ? userId : undefined;
 }
 
 export function unsubscribeUrl(userId: string) {

@@ -39,7 +39,7 @@ export async function feedPosts(sql: Db, filter: FeedFilter, limit: number, offs
 }
 
 export async function countFeedPosts(sql: Db, filter: FeedFilter) {
-  const [row] = await sql<{ count: number }[]>`
+  const [row] = await sql<[{ count: number }]>`
     select count(*)::int as count
     from posts p join users u on u.id = p.author_id
     where ${countable(sql, filter.includeDemo)} and ${feedWhere(sql, filter)}`;
@@ -51,7 +51,7 @@ export async function countFeedPosts(sql: Db, filter: FeedFilter) {
  * closed (updated_at), hidden, expired, or its author was banned or renamed. Null when nothing ever matched.
  */
 export async function feedLastModified(sql: Db, filter: FeedFilter) {
-  const [row] = await sql<{ last_modified: Date | null }[]>`
+  const [row] = await sql<[{ last_modified: Date | null }]>`
     select greatest(max(p.updated_at), max(p.hidden_at), max(p.expires_at) filter (where p.expires_at <= now()),
                     max(u.banned_at), max(pr.updated_at)) as last_modified
     from posts p

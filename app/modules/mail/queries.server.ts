@@ -57,7 +57,7 @@ export async function claimDueEmails(sql: Db, limit: number, leaseSeconds: numbe
  * Mail due for longer is not being picked up (no worker runs), so bulk mail stops waiting for it.
  */
 export async function transactionalMailWaiting(sql: Db, staleSeconds = 30) {
-  const [row] = await sql<{ waiting: boolean }[]>`
+  const [row] = await sql<[{ waiting: boolean }]>`
     select exists (
       select 1 from email_messages
       where status in ('pending', 'sending') and next_attempt_at > now() - make_interval(secs => ${staleSeconds})

@@ -22,7 +22,7 @@ const PLACES: [string | null, string | null][] = [
 
 function world(seed: number, sideCount: number, skillCount: number) {
   const next = random(seed);
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   // skills 1..skillCount; related pairs (both directions), strong (≥ 0.5, a fit alone) and weak (only adds)
   const pairs: [number, number, number][] = [[1, 2, 0.8], [1, 3, 0.4], [3, 4, 0.6], [4, 5, 0.4], [5, 6, 0.5], [10, 11, 0.5], [10, 12, 0.5], [11, 12, 0.6]];
   const related = new Map<number, { skill: number; weight: number }[]>();
@@ -121,7 +121,7 @@ describe("matching engine", () => {
   it("keeps, below the candidate bounds, exactly each side's best partners of each type, and marks mutual pairs", () => {
     const { sides, taxonomy, reference, asSide } = world(11, 90, 12);
     const limits = { kept: 3, perSkill: 1000, perGroup: 1000 };
-    const blocks: [string, string][] = [[sides[0].userId, sides[1].userId]];
+    const blocks: [string, string][] = [[sides[0]!.userId, sides[1]!.userId]];
     const result = computeAllMatches(sides, taxonomy, blocks, limits);
 
     // Brute force: every pair, each side's top 3 per partner type (post / person).
@@ -139,7 +139,7 @@ describe("matching engine", () => {
     const lists = new Map<string, typeof pairs>();
     for (const pair of pairs) {
       for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]]) {
-        const key = `${side}:${sides[partner].postId ? "post" : "person"}`;
+        const key = `${side}:${sides[partner!]!.postId ? "post" : "person"}`;
         lists.set(key, [...(lists.get(key) ?? []), { ...pair, offer: pair.offer, need: pair.need, score: pair.score }]);
       }
     }
@@ -156,12 +156,12 @@ describe("matching engine", () => {
     expect([...got].sort()).toEqual([...kept].sort());
     expect(result.pairsScored).toBe(pairs.length);
 
-    const owners = new Set([...got].map((pair) => pair.split(":").map(Number)).map(([n, o]) => `${sides[n].userId}:${sides[o].userId}`));
+    const owners = new Set([...got].map((pair) => pair.split(":").map(Number)).map(([n, o]) => `${sides[n!]!.userId}:${sides[o!]!.userId}`));
     for (let i = 0; i < result.count; i++) {
-      const need = sides[result.need[i]];
-      const offer = sides[result.offer[i]];
-      expect(result.mutual[i] === 1).toBe(owners.has(`${offer.userId}:${need.userId}`));
-      expect(blocked(need.userId, offer.userId)).toBe(false);
+      const need = sides[result.need[i]!];
+      const offer = sides[result.offer[i]!];
+      expect(result.mutual[i] === 1).toBe(owners.has(`${offer!.userId}:${need!.userId}`));
+      expect(blocked(need!.userId, offer!.userId)).toBe(false);
     }
     expect([...result.mutual].some((flag) => flag === 1)).toBe(true);
   });
@@ -176,7 +176,7 @@ describe("matching engine", () => {
     const sides = [...Array.from({ length: 30 }, (_, i) => side("need", i)), ...Array.from({ length: 30 }, (_, i) => side("offer", i))];
     const taxonomy: MatchTaxonomy = { idf: () => 1, related: () => ({ skills: [], weights: [] }) };
     const result = computeAllMatches(sides, taxonomy, [], { kept: 100, perSkill: 5, perGroup: 5 });
-    const pairs = new Set(Array.from({ length: result.count }, (_, i) => `${sides[result.need[i]].postId}:${sides[result.offer[i]].postId}`));
+    const pairs = new Set(Array.from({ length: result.count }, (_, i) => `${sides[result.need[i]!]!.postId}:${sides[result.offer[i]!]!.postId}`));
     expect(pairs.has("29:129")).toBe(true); // newest with newest
     expect(pairs.has("0:129")).toBe(true); // an old need meets the newest offer
     expect(pairs.has("29:100")).toBe(true); // the newest need meets an old offer

@@ -128,8 +128,8 @@ class SidePack {
         skills.push(skill);
         const related = taxonomy.related(skill);
         for (let r = 0; r < related.skills.length; r++) {
-          relSkill.push(related.skills[r]);
-          relWeight.push(related.weights[r]);
+          relSkill.push(related.skills[r]!);
+          relWeight.push(related.weights[r]!);
         }
         relStart.push(relSkill.length);
       }
@@ -147,12 +147,12 @@ class SidePack {
    * does not (a shared skill does not count again as related), or -1.
    */
   private closest(k: number, n: number, o: number) {
-    for (let r = this.relStart[k]; r < this.relStart[k + 1]; r++) if (this.has(o, this.relSkill[r]) && !this.has(n, this.relSkill[r])) return r;
+    for (let r = this.relStart[k]!; r < this.relStart[k + 1]!; r++) if (this.has(o, this.relSkill[r]!) && !this.has(n, this.relSkill[r]!)) return r;
     return -1;
   }
 
   private has(o: number, skill: number) {
-    for (let j = this.skillStart[o]; j < this.skillStart[o + 1]; j++) if (this.skill[j] === skill) return true;
+    for (let j = this.skillStart[o]!; j < this.skillStart[o + 1]!; j++) if (this.skill[j] === skill) return true;
     return false;
   }
 
@@ -165,49 +165,49 @@ class SidePack {
     let skillWeight = 0;
     let exact = false;
     let strong = false;
-    for (let k = this.skillStart[n]; k < this.skillStart[n + 1]; k++) {
-      if (this.has(o, this.skill[k])) {
-        skillWeight += this.idf[k];
+    for (let k = this.skillStart[n]!; k < this.skillStart[n + 1]!; k++) {
+      if (this.has(o, this.skill[k]!)) {
+        skillWeight += this.idf[k]!;
         exact = true;
         continue;
       }
       const r = this.closest(k, n, o);
       if (r < 0) continue;
-      skillWeight += SCORE_WEIGHTS.nearSkill * this.relWeight[r] * this.idf[k];
-      if (this.relWeight[r] >= STRONG_RELATION) strong = true;
+      skillWeight += SCORE_WEIGHTS.nearSkill * this.relWeight[r]! * this.idf[k]!;
+      if (this.relWeight[r]! >= STRONG_RELATION) strong = true;
     }
     if (!exact && !strong) return 0;
     let place = 0;
-    if (this.borough[n] >= 0 && this.borough[o] >= 0) {
+    if (this.borough[n]! >= 0 && this.borough[o]! >= 0) {
       place = this.district[n] === this.district[o] ? PLACE.district : this.borough[n] === this.borough[o] ? PLACE.borough : PLACE.city;
     } else if (this.remote[n] === 1 || this.remote[o] === 1) place = PLACE.remote;
-    const complement = this.role[n] >= 0 && this.role[o] >= 0 ? ROLES_COMPLEMENT[this.role[n] * ROLES.length + this.role[o]] : 0;
+    const complement = this.role[n]! >= 0 && this.role[o]! >= 0 ? ROLES_COMPLEMENT[this.role[n]! * ROLES.length + this.role[o]!]! : 0;
     const factor =
       1 +
       CONTEXT.place * place +
       CONTEXT.roles * complement +
-      CONTEXT.freshness * ((this.fresh[n] + this.fresh[o]) / 2) +
-      CONTEXT.exchange * EXCHANGE_WEIGHT[this.mode[n] * (NO_MODE + 1) + this.mode[o]];
+      CONTEXT.freshness * ((this.fresh[n]! + this.fresh[o]!) / 2) +
+      CONTEXT.exchange * EXCHANGE_WEIGHT[this.mode[n]! * (NO_MODE + 1) + this.mode[o]!]!;
     return (exact ? EXACT_TIER : 0) + skillWeight * factor;
   }
 
   /** The reason facts of need n for offer o (as matchSides gives them): skills rarest first, equal rarity by id. */
   facts(n: number, o: number): StoredFacts {
     const order: number[] = [];
-    for (let k = this.skillStart[n]; k < this.skillStart[n + 1]; k++) order.push(k);
-    order.sort((a, b) => this.idf[b] - this.idf[a] || this.skill[a] - this.skill[b]);
+    for (let k = this.skillStart[n]!; k < this.skillStart[n + 1]!; k++) order.push(k);
+    order.sort((a, b) => this.idf[b]! - this.idf[a]! || this.skill[a]! - this.skill[b]!);
     const shared: number[] = [];
     const near: [number, number][] = [];
     for (const k of order) {
-      if (this.has(o, this.skill[k])) {
-        shared.push(this.skill[k]);
+      if (this.has(o, this.skill[k]!)) {
+        shared.push(this.skill[k]!);
         continue;
       }
       const r = this.closest(k, n, o);
-      if (r >= 0) near.push([this.skill[k], this.relSkill[r]]);
+      if (r >= 0) near.push([this.skill[k]!, this.relSkill[r]!]);
     }
-    const need = this.sides[n];
-    const offer = this.sides[o];
+    const need = this.sides[n]!;
+    const offer = this.sides[o]!;
     const place = placeRelation(need, offer);
     const complement = rolesComplement(need.role, offer.role);
     return {
@@ -293,35 +293,35 @@ export function computeAllMatches(
   const keysOf: number[][] = [];
   for (let index = 0; index < count; index++) {
     const keys = new Set<number>();
-    const isNeed = sides[index].kind === "need";
-    for (let k = pack.skillStart[index]; k < pack.skillStart[index + 1]; k++) {
-      keys.add(pack.skill[k]);
-      for (let r = pack.relStart[k]; r < pack.relStart[k + 1] && pack.relWeight[r] >= STRONG_RELATION; r++) {
-        keys.add(-1 - (isNeed ? pack.skill[k] : pack.relSkill[r]));
+    const isNeed = sides[index]!.kind === "need";
+    for (let k = pack.skillStart[index]!; k < pack.skillStart[index + 1]!; k++) {
+      keys.add(pack.skill[k]!);
+      for (let r = pack.relStart[k]!; r < pack.relStart[k + 1]! && pack.relWeight[r]! >= STRONG_RELATION; r++) {
+        keys.add(-1 - (isNeed ? pack.skill[k]! : pack.relSkill[r]!));
       }
     }
     keysOf.push([...keys]);
-    const list = (isNeed ? 0 : 2) + pack.isPerson[index];
+    const list = (isNeed ? 0 : 2) + pack.isPerson[index]!;
     for (const key of keys) {
       let entry = lists.get(key);
       if (!entry) lists.set(key, (entry = [[], [], [], []]));
-      entry[list].push(index);
+      entry[list]!.push(index);
     }
   }
-  const newer = (a: number, b: number) => sides[b].recency - sides[a].recency || a - b;
+  const newer = (a: number, b: number) => sides[b]!.recency - sides[a]!.recency || a - b;
   // The newest need sides per key, which meet every offer side of the key.
   const newestNeeds = new Map<number, Set<number>>();
   for (const [key, entry] of lists) {
     const cap = key > 0 ? limits.perSkill : limits.perGroup;
     for (const list of entry) if (list.length > 1) list.sort(newer);
     const newest = new Set<number>();
-    for (const list of [entry[0], entry[1]]) for (let i = 0; i < Math.min(cap, list.length); i++) newest.add(list[i]);
+    for (const list of [entry[0], entry[1]]) for (let i = 0; i < Math.min(cap, list.length); i++) newest.add(list[i]!);
     newestNeeds.set(key, newest);
   }
 
   // owners are numbered 0 .. ownerCount - 1, so an owner pair is one number
   const owners = new Map<string, number>();
-  sides.forEach((side, i) => owners.set(side.userId, pack.owner[i]));
+  sides.forEach((side, i) => owners.set(side.userId, pack.owner[i]!));
   const ownerCount = owners.size;
   const blocked = new Set<number>();
   for (const [a, b] of blocks) {
@@ -339,18 +339,18 @@ export function computeAllMatches(
   const topPartner = new Int32Array(count * 2 * K);
   const topCount = new Uint8Array(count * 2);
   const offer = (side: number, partner: number, score: number) => {
-    const slot = side * 2 + pack.isPerson[partner];
+    const slot = side * 2 + pack.isPerson[partner]!;
     const base = slot * K;
-    let filled = topCount[slot];
+    let filled = topCount[slot]!;
     if (filled === K) {
       const last = base + K - 1;
-      if (score < topScore[last] || (score === topScore[last] && partner > topPartner[last])) return;
+      if (score < topScore[last]! || (score === topScore[last] && partner > topPartner[last]!)) return;
       filled--;
     }
     let at = base + filled;
-    while (at > base && (topScore[at - 1] < score || (topScore[at - 1] === score && topPartner[at - 1] > partner))) {
-      topScore[at] = topScore[at - 1];
-      topPartner[at] = topPartner[at - 1];
+    while (at > base && (topScore[at - 1]! < score || (topScore[at - 1] === score && topPartner[at - 1]! > partner))) {
+      topScore[at] = topScore[at - 1]!;
+      topPartner[at] = topPartner[at - 1]!;
       at--;
     }
     topScore[at] = score;
@@ -361,20 +361,20 @@ export function computeAllMatches(
   const seenBy = new Int32Array(count).fill(-1);
   let pairsScored = 0;
   for (let n = 0; n < count; n++) {
-    if (sides[n].kind !== "need") continue;
-    const needOwner = pack.owner[n];
-    for (const key of keysOf[n]) {
+    if (sides[n]!.kind !== "need") continue;
+    const needOwner = pack.owner[n]!;
+    for (const key of keysOf[n]!) {
       const entry = lists.get(key)!;
       const cap = key > 0 ? limits.perSkill : limits.perGroup;
       const meetsAll = newestNeeds.get(key)!.has(n);
       for (let which = 2; which <= 3; which++) {
-        const list = entry[which];
+        const list = entry[which]!;
         const limit = meetsAll ? list.length : Math.min(cap, list.length);
         for (let i = 0; i < limit; i++) {
-          const o = list[i];
+          const o = list[i]!;
           if (seenBy[o] === n) continue;
           seenBy[o] = n;
-          if (anyBlock && blocked.has(needOwner * ownerCount + pack.owner[o])) continue;
+          if (anyBlock && blocked.has(needOwner * ownerCount + pack.owner[o]!)) continue;
           const score = pack.score(n, o);
           if (score === 0) continue;
           pairsScored++;
@@ -387,28 +387,28 @@ export function computeAllMatches(
 
   // Kept: in the need side's lists, or else in the offer side's.
   const inTop = (side: number, partner: number) => {
-    const slot = side * 2 + pack.isPerson[partner];
-    for (let i = 0; i < topCount[slot]; i++) if (topPartner[slot * K + i] === partner) return true;
+    const slot = side * 2 + pack.isPerson[partner]!;
+    for (let i = 0; i < topCount[slot]!; i++) if (topPartner[slot * K + i] === partner) return true;
     return false;
   };
   const keptNeed: number[] = [];
   const keptOffer: number[] = [];
   const keptScore: number[] = [];
   for (let side = 0; side < count; side++) {
-    const isNeed = sides[side].kind === "need";
+    const isNeed = sides[side]!.kind === "need";
     for (let slot = side * 2; slot < side * 2 + 2; slot++) {
-      for (let i = 0; i < topCount[slot]; i++) {
-        const partner = topPartner[slot * K + i];
+      for (let i = 0; i < topCount[slot]!; i++) {
+        const partner = topPartner[slot * K + i]!;
         if (!isNeed && inTop(partner, side)) continue;
         keptNeed.push(isNeed ? side : partner);
         keptOffer.push(isNeed ? partner : side);
-        keptScore.push(topScore[slot * K + i]);
+        keptScore.push(topScore[slot * K + i]!);
       }
     }
   }
   const ownerPairs = new Set<number>();
-  for (let i = 0; i < keptNeed.length; i++) ownerPairs.add(pack.owner[keptNeed[i]] * ownerCount + pack.owner[keptOffer[i]]);
-  const mutual = Uint8Array.from(keptNeed, (n, i) => (ownerPairs.has(pack.owner[keptOffer[i]] * ownerCount + pack.owner[n]) ? 1 : 0));
+  for (let i = 0; i < keptNeed.length; i++) ownerPairs.add(pack.owner[keptNeed[i]!]! * ownerCount + pack.owner[keptOffer[i]!]!);
+  const mutual = Uint8Array.from(keptNeed, (n, i) => (ownerPairs.has(pack.owner[keptOffer[i]!]! * ownerCount + pack.owner[n]!) ? 1 : 0));
   const need = Int32Array.from(keptNeed);
   const offerSides = Int32Array.from(keptOffer);
   return {
@@ -419,6 +419,6 @@ export function computeAllMatches(
     count: keptNeed.length,
     pairsScored,
     keys: lists.size,
-    factsOf: (i) => pack.facts(need[i], offerSides[i]),
+    factsOf: (i) => pack.facts(need[i]!, offerSides[i]!),
   };
 }

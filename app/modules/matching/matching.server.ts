@@ -71,7 +71,8 @@ function taxonomyOf(relations: Relations, visiblePosts: number, postsWithSkill: 
 /** The skills strongly related to a skill (a fit on their own), as the engine's relation keys use them. */
 function strongRelated(relations: Relations, skill: number) {
   const related = relations.bySkill.get(skill) ?? NO_RELATED;
-  return related.skills.filter((_, index) => related.weights[index] >= STRONG_RELATION);
+  // skills and weights are parallel arrays
+  return related.skills.filter((_, index) => related.weights[index]! >= STRONG_RELATION);
 }
 
 
@@ -254,8 +255,9 @@ export async function recomputeAllMatches(onProgress?: (progress: RecomputeProgr
     await queries.createNextMatches(tx);
     const firstSeenAt = (i: number) => {
       if (firstSeen.size === 0) return now;
-      const need = sides[kept.need[i]];
-      const offer = sides[kept.offer[i]];
+      // kept holds indexes of sides, and i < kept.count
+      const need = sides[kept.need[i]!]!;
+      const offer = sides[kept.offer[i]!]!;
       return firstSeen.get(`${need.userId}:${need.postId ?? 0}:${offer.userId}:${offer.postId ?? 0}`) ?? now;
     };
     const columns = sides.map(queries.copySideColumns);
@@ -263,7 +265,7 @@ export async function recomputeAllMatches(onProgress?: (progress: RecomputeProgr
       const end = Math.min(kept.count, start + WRITE_BATCH);
       const lines: string[] = [];
       for (let i = start; i < end; i++) {
-        lines.push(queries.copyMatchLine(columns[kept.need[i]], columns[kept.offer[i]], kept.score[i], kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
+        lines.push(queries.copyMatchLine(columns[kept.need[i]!]!, columns[kept.offer[i]!]!, kept.score[i]!, kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
       }
       await queries.copyNextMatches(tx, lines);
       // the last tenth is indexing and swapping in the new table

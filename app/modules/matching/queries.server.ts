@@ -250,7 +250,7 @@ export async function loadSkillCounts(sql: Db, skillIds: number[]) {
   }
   const visiblePosts =
     state?.visible_posts ??
-    (await sql<{ n: number }[]>`select count(*)::int as n from posts p join users u on u.id = p.author_id where ${visiblePost(sql)}`)[0].n;
+    (await sql<[{ n: number }]>`select count(*)::int as n from posts p join users u on u.id = p.author_id where ${visiblePost(sql)}`)[0].n;
   return { visiblePosts, counts };
 }
 
@@ -287,7 +287,7 @@ export async function loadFirstSeen(sql: Db) {
     select need_user_id || ':' || coalesce(need_post_id, 0) || ':' || offer_user_id || ':' || coalesce(offer_post_id, 0) as key,
            first_seen_at::text as first_seen_at
     from matches`;
-  const [{ now }] = await sql<{ now: string }[]>`select now()::text as now`;
+  const [{ now }] = await sql<[{ now: string }]>`select now()::text as now`;
   return { firstSeen: new Map(rows.map((row) => [row.key, row.first_seen_at])), now };
 }
 
@@ -457,7 +457,7 @@ export async function listMatchesOfUser(sql: Db, userId: string, options: { sinc
 /** How many counterparts (other people) the user's readable matches have. */
 export async function countMatchesOfUser(sql: Db, userId: string, since: Date | null) {
   const sinceFilter = since ? sql`and m.first_seen_at > ${since}` : sql``;
-  const [row] = await sql<{ count: number }[]>`
+  const [row] = await sql<[{ count: number }]>`
     select count(distinct case when m.need_user_id = ${userId} then m.offer_user_id else m.need_user_id end)::int as count
     from matches m ${matchJoins(sql)}
     where (m.need_user_id = ${userId} or m.offer_user_id = ${userId}) ${sinceFilter} and ${readableMatch(sql)}`;

@@ -20,7 +20,7 @@ export async function insertReport(sql: Db, reporterId: string, targetType: stri
  * are not banned. Fresh throwaway accounts are listed for the admins but hide nothing.
  */
 export async function countTrustedOpenReporters(sql: Db, targetType: string, targetId: string) {
-  const [row] = await sql<{ count: number }[]>`
+  const [row] = await sql<[{ count: number }]>`
     select count(distinct r.reporter_id)::int as count
     from reports r
     join users u on u.id = r.reporter_id and u.banned_at is null and u.created_at <= now() - interval '1 day'

@@ -108,6 +108,7 @@ export async function findPostForViewer(postId: string, viewer: Actor | undefine
   if (!row) return undefined;
   const isOwner = viewer?.id === row.author_id;
   const [post] = await withSkills([row], locale);
+  if (!post) return undefined;
   const publiclyVisible = row.status === "open" && !row.hidden_at && !post.isExpired && !row.author_banned;
   if (!publiclyVisible && !isOwner && !viewer?.isAdmin) return undefined;
   return { post, isOwner, canEdit: isOwner || Boolean(viewer?.isAdmin) };

@@ -44,7 +44,7 @@ function quoteIdentifier(name: string) {
 }
 
 export async function insertPost(sql: Db, authorId: string, input: PostInput) {
-  const [row] = await sql<{ id: string }[]>`
+  const [row] = await sql<[{ id: string }]>`
     insert into posts (author_id, kind, title, description, category, district, is_remote, exchange_mode, expires_at)
     values (${authorId}, ${input.kind}, ${input.title}, ${input.description}, ${input.category},
             ${input.location.district}, ${input.location.isRemote}, ${input.exchangeMode},

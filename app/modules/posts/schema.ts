@@ -13,7 +13,8 @@ function isoDay(date: Date) {
 
 /** A real day of the calendar: 2027-02-30 is not one (Date.parse would roll it over to 2 March). */
 function isCalendarDay(value: string) {
-  const [year, month, day] = value.split("-").map(Number);
+  // a part that is missing is NaN, as Number(undefined) is, and no calendar day matches it
+  const [year = NaN, month = NaN, day = NaN] = value.split("-").map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -26,7 +26,7 @@ export async function slugExists(sql: Db, slug: string) {
 }
 
 export async function insertUserSkill(sql: Db, input: { slug: string; label: string; normalized: string; userId: string | null }) {
-  const [skill] = await sql<SkillRef[]>`
+  const [skill] = await sql<[SkillRef]>`
     insert into skills (slug, source, label_de, label_en, created_by)
     values (${input.slug}, 'user', ${input.label}, ${input.label}, ${input.userId})
     returning id, slug, label_de, label_en, source`;

@@ -48,12 +48,12 @@ describe("horizontalBarChart", () => {
     const groups = root.g as { rect: { width: string; style: string }[]; title: string; text: (string | { "#text": string })[] }[];
     expect(groups).toHaveLength(2);
     const [lehmbau, solar] = groups;
-    expect(lehmbau.rect.map((rect) => rect.style)).toEqual(["fill:var(--amber)", "fill:var(--green)"]);
-    const eight = Number(lehmbau.rect[0].width);
-    expect(Number(lehmbau.rect[1].width)).toBeCloseTo(eight / 4, 0);
-    expect(Number(solar.rect[0].width)).toBeCloseTo(eight / 2, 0);
-    expect(Number(solar.rect[1].width)).toBe(0);
-    expect(lehmbau.title).toBe("Lehmbau: Needs 8, Offers 2");
+    expect(lehmbau!.rect.map((rect) => rect.style)).toEqual(["fill:var(--amber)", "fill:var(--green)"]);
+    const eight = Number(lehmbau!.rect[0]!.width);
+    expect(Number(lehmbau!.rect[1]!.width)).toBeCloseTo(eight / 4, 0);
+    expect(Number(solar!.rect[0]!.width)).toBeCloseTo(eight / 2, 0);
+    expect(Number(solar!.rect[1]!.width)).toBe(0);
+    expect(lehmbau!.title).toBe("Lehmbau: Needs 8, Offers 2");
   });
 
   it("labels the value axis and uses theme colours only", () => {

@@ -54,7 +54,7 @@ export function horizontalBarChart(input: BarChartInput): string {
   const height = TOP + plotHeight + BOTTOM;
   const max = Math.max(0, ...input.groups.flatMap((group) => group.values));
   const ticks = niceTicks(max);
-  const scaleMax = ticks[ticks.length - 1];
+  const scaleMax = ticks[ticks.length - 1]!; // niceTicks gives at least one tick
   const x = (value: number) => plotLeft + (value / scaleMax) * plotWidth;
   const titleId = `${input.id}-title`;
   const descId = `${input.id}-desc`;

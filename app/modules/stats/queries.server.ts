@@ -30,7 +30,7 @@ export async function skillDemand(sql: Db, filter: PictureFilter) {
 }
 
 export async function postTotals(sql: Db, filter: PictureFilter) {
-  const [row] = await sql<{ needs: number; offers: number }[]>`
+  const [row] = await sql<[{ needs: number; offers: number }]>`
     select count(*) filter (where p.kind = 'need')::int as needs,
            count(*) filter (where p.kind = 'offer')::int as offers
     from posts p
@@ -58,7 +58,7 @@ export async function districtsWithMostNeeds(sql: Db, filter: PictureFilter, lim
 
 /** Contact requests accepted in the window, between people who are both still allowed in. */
 export async function contactsAcceptedSince(sql: Db, days: number) {
-  const [row] = await sql<{ count: number }[]>`
+  const [row] = await sql<[{ count: number }]>`
     select count(*)::int as count
     from contact_requests c
     join users sender on sender.id = c.sender_id
@@ -70,7 +70,7 @@ export async function contactsAcceptedSince(sql: Db, days: number) {
 
 /** Matches first found in the window (still standing: a match whose posts closed is gone), between allowed people. */
 export async function matchesMadeSince(sql: Db, days: number) {
-  const [row] = await sql<{ count: number }[]>`
+  const [row] = await sql<[{ count: number }]>`
     select count(*)::int as count
     from matches m
     join users need_user on need_user.id = m.need_user_id

@@ -95,7 +95,7 @@ export async function personIdsAfter(sql: Db, afterId: string, limit: number) {
 }
 
 export async function countReindexSources(sql: Db) {
-  const [row] = await sql<{ posts: number; people: number }[]>`
+  const [row] = await sql<[{ posts: number; people: number }]>`
     select (select count(*)::int from posts p where ${visiblePost(sql, { author: null })}) as posts,
            (select count(*)::int from profiles) as people`;
   return row;
@@ -136,7 +136,7 @@ export async function synonymRelations(sql: Db, minWeight: number) {
  */
 export async function holdReindexLock(sql: Sql): Promise<{ release: () => Promise<void> } | undefined> {
   const reserved = await sql.reserve();
-  const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(${LOCK.searchReindex}) as locked`;
+  const [row] = await reserved<[{ locked: boolean }]>`select pg_try_advisory_lock(${LOCK.searchReindex}) as locked`;
   if (!row.locked) {
     reserved.release();
     return undefined;
@@ -154,6 +154,6 @@ export async function holdReindexLock(sql: Sql): Promise<{ release: () => Promis
 
 /** Whether a reindex holds its lock now (a shared try-lock, released again when the statement ends). */
 export async function reindexRunning(sql: Db): Promise<boolean> {
-  const [row] = await sql<{ free: boolean }[]>`select pg_try_advisory_xact_lock_shared(${LOCK.searchReindex}) as free`;
+  const [row] = await sql<[{ free: boolean }]>`select pg_try_advisory_xact_lock_shared(${LOCK.searchReindex}) as free`;
   return !row.free;
 }

@@ -99,8 +99,9 @@ async function* documentBatches<I extends SearchIndexName>(
   let after = "0";
   for (;;) {
     const ids = index === "posts" ? await queries.postIdsAfter(sql, after, REINDEX_BATCH) : await queries.personIdsAfter(sql, after, REINDEX_BATCH);
-    if (ids.length === 0) return;
-    after = ids[ids.length - 1];
+    const last = ids[ids.length - 1];
+    if (last === undefined) return;
+    after = last;
     const built = index === "posts" ? await buildPostDocuments(sql, ids) : await buildPersonDocuments(sql, ids);
     onBatch(ids.length);
     yield built.documents as DocumentOf<I>[];

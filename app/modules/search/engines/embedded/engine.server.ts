@@ -129,7 +129,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
   });
   const keys = [...new Set([...tokens.map((token) => token.key), ...(phrase ? [phrase] : [])])];
   // The skill the query names (the whole query is one of its labels) brings its related skills along.
-  const skillKey = phrase ?? (tokens.length === 1 ? tokens[0].key : undefined);
+  const skillKey = phrase ?? (tokens.length === 1 ? tokens[0]?.key : undefined);
   const [labelRows, facts, relations] = await Promise.all([
     queries.skillsWithLabelKeys(sql, keys),
     queries.wordFacts(sql, [...asked.values()], WORD_CANDIDATES),
@@ -175,13 +175,14 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
   let correctedQuery: string | undefined;
   if (fixes.size) {
     correctedQuery = tokens
-      .map((token, position) => {
+      .map((token) => {
         if (token.symbolic) return token.text;
         let index = 0;
         return token.text.replace(/[\p{L}\p{N}]+/gu, (typed) => {
-          const best = fixes.get(tokens[position].words[index++] ?? "")?.[0];
+          const best = fixes.get(token.words[index++] ?? "")?.[0];
           if (!best) return typed;
-          return typed[0] !== typed[0].toLowerCase() ? best.spelling[0].toUpperCase() + best.spelling.slice(1) : best.spelling;
+          const initial = typed.charAt(0);
+          return initial !== initial.toLowerCase() ? best.spelling.charAt(0).toUpperCase() + best.spelling.slice(1) : best.spelling;
         });
       })
       .join(" ");
@@ -199,8 +200,9 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
     plan: (similar) => {
       const similarTo = (key: string) => similar.filter((row) => row.key === key).map((row) => row.skill_id);
       return {
+        // weak and corrected have one entry per token
         tokens: tokens.map((token, position) => ({
-          weak: weak[position],
+          weak: weak[position]!,
           named: labelSkills(token.key),
           literal: tokenTsquery({
             words: token.words.map(stemsOf),
@@ -209,7 +211,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
             prefix: position === tokens.length - 1,
             skillIds: labelSkills(token.key),
           }),
-          corrected: anyOf([corrected[position], skillsTsquery(similarTo(token.key))]),
+          corrected: anyOf([corrected[position]!, skillsTsquery(similarTo(token.key))]),
         })),
         phrase: phrase ? { literal: anyOf([keyTsquery(phrase), skillsTsquery(labelSkills(phrase))]), corrected: skillsTsquery(similarTo(phrase)) } : undefined,
         named: skillKey ? labelSkills(skillKey) : undefined,
@@ -291,7 +293,7 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
       const severalTokens = strong.length > 1;
       if (severalTokens && result.total < RELAX_BELOW) {
         const counts = await queries.tokenFrequencies(sql, request.index, strong.map(({ token }) => anyOf([token.literal, token.corrected])), FREQUENCY_CAP);
-        const present = strong.map((entry, index) => ({ ...entry, count: counts[index] })).filter((entry) => entry.count > 0);
+        const present = strong.map((entry, index) => ({ ...entry, count: counts[index] ?? 0 })).filter((entry) => entry.count > 0);
         present.sort((a, b) => a.count - b.count || a.position - b.position);
         const levels: queries.MatchLevel[] = [];
         for (let keep = present.length === strong.length ? present.length - 1 : present.length; keep >= 2; keep--) {

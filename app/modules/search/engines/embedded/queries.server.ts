@@ -213,7 +213,7 @@ export async function deleteDocumentsIndexedBefore(sql: Db, index: "posts" | "pe
 }
 
 export async function databaseNow(sql: Db) {
-  const [row] = await sql<{ now: Date }[]>`select now() as now`;
+  const [row] = await sql<[{ now: Date }]>`select now() as now`;
   return row.now;
 }
 
@@ -270,9 +270,10 @@ const either = (token: TokenPlan) => anyOf([token.literal, token.corrected]);
 export function planTsquery(plan: EmbeddedSearchPlan): string {
   const { match } = plan;
   let combined: string;
+  // match levels hold positions of plan.tokens (the engine builds both together)
   if (match === "all") combined = allOf(plan.tokens.map(either));
-  else if ("all" in match) combined = allOf(match.all.map((position) => either(plan.tokens[position])));
-  else combined = anyOf(match.any.map((position) => either(plan.tokens[position])));
+  else if ("all" in match) combined = allOf(match.all.map((position) => either(plan.tokens[position]!)));
+  else combined = anyOf(match.any.map((position) => either(plan.tokens[position]!)));
   return anyOf([combined, ...(plan.phrase ? [either(plan.phrase)] : []), skillsTsquery(plan.related?.ids ?? [])]);
 }
 
@@ -285,7 +286,7 @@ export async function tokenFrequencies(outer: Db, index: "posts" | "people", tok
     const table = sql(index === "posts" ? "search_posts" : "search_people");
     const counts: number[] = [];
     for (const tsquery of tokens) {
-      const [row] = await sql<{ count: number }[]>`
+      const [row] = await sql<[{ count: number }]>`
         select count(*)::int as count from (select 1 from ${table} d where d.tsv @@ ${tsquery}::tsquery limit ${cap}) hits`;
       counts.push(row.count);
     }
@@ -412,8 +413,9 @@ const joined = (sql: Db, parts: Fragment[], separator: "," | " ") =>
 function facetCounts(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan): Fragment {
   if (!plan.facets) return sql`null::json`;
   const columns = documents.facets.map(([, column]) => sql`${sql(column)}`);
-  const [lastName] = documents.facets[documents.facets.length - 1];
-  const names = documents.facets.slice(0, -1).map(([name], index) => sql`when grouping(${columns[index]}) = 0 then ${name}::text`);
+  // every document table has facets (a constant list), and columns has one entry per facet
+  const [lastName] = documents.facets[documents.facets.length - 1]!;
+  const names = documents.facets.slice(0, -1).map(([name], index) => sql`when grouping(${columns[index]!}) = 0 then ${name}::text`);
   return sql`(select json_agg(json_build_array(f.facet, f.value, f.count)) from (
       select case ${joined(sql, names, " ")} else ${lastName}::text end as facet,
              coalesce(${joined(sql, columns.map((column) => sql`${column}::text`), ",")}) as value,
@@ -451,7 +453,7 @@ async function searchDocumentsWith<H>(sql: Db, documents: DocumentTable, plan: E
   if (!plan.counts) return hitsOnly<H>(sql, plan, table, filter, hitColumns);
   const { where, score, related } = matchCondition(sql, plan);
   const facetColumns = joined(sql, documents.facets.map(([, column]) => sql`d.${sql(column)}`), ",");
-  const [row] = await sql<RawSearchRow<H>[]>`
+  const [row] = await sql<[RawSearchRow<H>]>`
     with matched as materialized (
       select d.id, ${facetColumns}, d.skill_ids, d.created_at, ${score} as score, ${related} as related_skill_id
       from ${table} d
@@ -483,7 +485,7 @@ async function hitsOnly<H>(sql: Db, plan: EmbeddedSearchPlan, table: Fragment, f
   const { where, score, related } = matchCondition(sql, plan);
   const ranked = plan.tokens.length > 0 && plan.sort !== "newest";
   const orderBy = ranked ? sql`p.score desc, p.created_at desc, p.id desc` : sql`p.created_at desc, p.id desc`;
-  const [row] = await sql<{ hits: H[] }[]>`
+  const [row] = await sql<[{ hits: H[] }]>`
     select coalesce(json_agg(json_build_object(${hitColumns}, 'related_skill_id', p.related_skill_id) order by ${orderBy}), '[]'::json) as hits
     from (
       select p.id, p.score, p.created_at, p.related_skill_id

@@ -11,8 +11,8 @@ import { isId } from "~/lib/ids";
 export type WordStems = { de: string[]; en: string[] };
 
 const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
-const any = (parts: string[]) => (parts.length === 0 ? "" : parts.length === 1 ? parts[0] : `(${parts.join(" | ")})`);
-const all = (parts: string[]) => (parts.length === 0 ? "" : parts.length === 1 ? parts[0] : `(${parts.join(" & ")})`);
+const any = (parts: string[]) => (parts.length <= 1 ? (parts[0] ?? "") : `(${parts.join(" | ")})`);
+const all = (parts: string[]) => (parts.length <= 1 ? (parts[0] ?? "") : `(${parts.join(" & ")})`);
 
 /** One word: its German or its English lexemes (a compound the parser splits needs all its parts). */
 export function wordTsquery(stems: WordStems, prefix: boolean): string {
