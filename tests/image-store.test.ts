@@ -15,6 +15,7 @@ import { deleteAccount } from "~/modules/privacy/privacy.server";
 import { useTestDatabase } from "./helpers/database";
 import { createPerson, postForm } from "./helpers/factories";
 import { startS3StandIn, type S3StandIn } from "./stand-ins/s3";
+import type { ImageView } from "~/modules/images/types";
 
 const live = ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"].every((name) => process.env[name])
   ? { S3_ENDPOINT: process.env.S3_ENDPOINT, S3_BUCKET: process.env.S3_BUCKET, S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY }
@@ -74,15 +75,15 @@ describe.each(ENGINES)("image store: $name", (engine) => {
       if (served.status === "ok") expect(Buffer.compare(served.bytes, variant.bytes)).toBe(0);
     }
     if (engine.standIn) {
-      expect(standIn.objects.get(`images/${first.variants[0].hash}.webp`)).toMatchObject({ contentType: "image/webp", cacheControl: "public, max-age=31536000, immutable" });
+      expect(standIn.objects.get(`images/${first.variants[0]!.hash}.webp`)).toMatchObject({ contentType: "image/webp", cacheControl: "public, max-age=31536000, immutable" });
       expect(standIn.requests.every((request) => request.signed)).toBe(true);
     }
 
     // removing one photo by editing the post forgets its bytes
-    const [firstView, secondView] = await photosOfPost(postId);
+    const [firstView, secondView] = (await photosOfPost(postId)) as [ImageView, ImageView];
     expect(await updatePost(postId, { id: author.id, isAdmin: false }, postInput(), { kept: [{ id: secondView.id, alt: "Zweites" }], removed: [firstView.id], added: [] })).toBe(true);
     for (const variant of first.variants) expect((await findImageBytes(variant.hash)).status).toBe("missing");
-    if (engine.standIn) expect(standIn.objects.has(`images/${first.variants[0].hash}.webp`)).toBe(false);
+    if (engine.standIn) expect(standIn.objects.has(`images/${first.variants[0]!.hash}.webp`)).toBe(false);
 
     // an admin removes the other one
     await removeImageAsAdmin(secondView.id);

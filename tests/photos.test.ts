@@ -36,7 +36,7 @@ async function jpeg(width: number, height: number, options: { gps?: boolean } = 
 }
 
 async function counts() {
-  const [row] = await db()<{ posts: string; images: string; variants: string }[]>`
+  const [row] = await db()<[{ posts: string; images: string; variants: string }]>`
     select (select count(*) from posts)::text as posts, (select count(*) from images)::text as images, (select count(*) from image_variants)::text as variants`;
   return row;
 }
@@ -68,7 +68,7 @@ describe("photos on posts", () => {
   it("creates a post with two photos and shows them: cover first, srcset, sizes, width/height, lazy below the fold", async () => {
     const result = await post("/posts/new", photoForm([{ bytes: await jpeg(2400, 1600, { gps: true }), alt: "Die Werkbank von vorn" }, { bytes: await jpeg(600, 800), alt: "Die Zwinge" }], { title: "Werkbank mit Fotos" }));
     expect(result.status, result.text.slice(0, 500)).toBe(302);
-    const postId = /\/posts\/(\d+)/.exec(result.location ?? "")![1];
+    const postId = /\/posts\/(\d+)/.exec(result.location ?? "")![1]!;
     const images = await db()<{ alt: string; position: number; width: number; height: number }[]>`select alt, position, width, height from images where post_id = ${postId} order by position`;
     expect(images).toEqual([
       { alt: "Die Werkbank von vorn", position: 0, width: 2400, height: 1600 },
@@ -81,7 +81,7 @@ describe("photos on posts", () => {
     expect(page).toMatch(/width="600" height="800" alt="Die Zwinge" loading="lazy"/);
 
     // served: WebP, immutable, ETag → 304, no GPS
-    const url = imageUrls(page)[0];
+    const url = imageUrls(page)[0]!;
     const served = await get(url);
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("image/webp");
@@ -104,8 +104,8 @@ describe("photos on posts", () => {
 
   it("edits photos: reorders (the new first becomes the cover), changes alt text, removes one, adds one", async () => {
     const created = await post("/posts/new", photoForm([{ bytes: await jpeg(900, 600), alt: "Eins" }, { bytes: await jpeg(800, 600), alt: "Zwei" }]));
-    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1];
-    const [one, two] = await db()<{ id: string }[]>`select id from images where post_id = ${postId} order by position`;
+    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
+    const [one, two] = await db()<[{ id: string }, { id: string }]>`select id from images where post_id = ${postId} order by position`;
     const form = photoForm([{ bytes: await jpeg(700, 700), alt: "Drei" }]);
     form.set(`photo-${one.id}-alt`, "Eins");
     form.set(`photo-${one.id}-position`, "2");
@@ -121,7 +121,7 @@ describe("photos on posts", () => {
     const remove = postForm();
     remove.set(`photo-${one.id}-remove`, "on");
     remove.set(`photo-${two.id}-alt`, "Zwei, neu beschrieben");
-    const [three] = await db()<{ id: string }[]>`select id from images where post_id = ${postId} and alt = 'Drei'`;
+    const [three] = await db()<[{ id: string }]>`select id from images where post_id = ${postId} and alt = 'Drei'`;
     remove.set(`photo-${three.id}-alt`, "Drei");
     expect((await post(`/posts/${postId}/edit`, remove)).status).toBe(302);
     expect((await db()`select alt from images where post_id = ${postId} order by position`).map((row) => row.alt)).toEqual(["Zwei, neu beschrieben", "Drei"]);
@@ -241,7 +241,7 @@ describe("bad uploads: a field error or 413, nothing written, no 500", () => {
     const form = photoForm(Array.from({ length: 6 }, () => ({ bytes: small })));
     const created = await post("/posts/new", form);
     expect(created.status).toBe(302);
-    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1];
+    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
     const one = await post(`/posts/${postId}/edit`, photoForm([{ bytes: small }]));
     // a full post shows no free slot, so a seventh can only come from a crafted request
     expect(one.status).toBe(400);
@@ -252,9 +252,9 @@ describe("bad uploads: a field error or 413, nothing written, no 500", () => {
 describe("privacy and moderation", () => {
   it("a hidden post hides its images; an admin still sees them and can remove a single one", async () => {
     const created = await post("/posts/new", photoForm([{ bytes: await jpeg(500, 400), alt: "A" }, { bytes: await jpeg(400, 500), alt: "B" }]));
-    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1];
+    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
     const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
-    const [url] = imageUrls(page);
+    const url = imageUrls(page)[0]!;
     expect((await get(url)).status).toBe(200);
     await db()`update posts set hidden_at = now() where id = ${postId}`;
     expect((await get(url)).status).toBe(404);
@@ -263,7 +263,7 @@ describe("privacy and moderation", () => {
     expect(forAdmin.headers.get("cache-control")).toBe("private, no-store");
     await db()`update posts set hidden_at = null where id = ${postId}`;
 
-    const [first] = await db()<{ id: string }[]>`select id from images where post_id = ${postId} order by position limit 1`;
+    const [first] = await db()<[{ id: string }]>`select id from images where post_id = ${postId} order by position limit 1`;
     const notAdmin = new FormData();
     notAdmin.set("intent", "remove-image");
     notAdmin.set("imageId", first.id);
@@ -290,11 +290,11 @@ describe("privacy and moderation", () => {
 
   it("deleting a post (owner, with the confirmation box) deletes its images", async () => {
     const created = await post("/posts/new", photoForm([{ bytes: await jpeg(400, 300) }]));
-    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1];
+    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
     const before = await db()`select count(*)::int as n from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
-    expect(before[0].n).toBe(2);
+    expect(before[0]!.n).toBe(2);
     const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
-    const [url] = imageUrls(page);
+    const url = imageUrls(page)[0]!;
     const unconfirmed = new FormData();
     unconfirmed.set("intent", "delete");
     expect((await post(`/posts/${postId}`, unconfirmed)).status).toBe(302);
@@ -345,7 +345,7 @@ describe("portraits and link previews", () => {
 
   it("post, home and skill pages carry Open Graph and Twitter card tags with an absolute image", async () => {
     const created = await post("/posts/new", photoForm([{ bytes: await jpeg(2000, 1000), alt: "Die Drehbank" }], { title: "Drehbank zu teilen", skills: "Drechseln" }));
-    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1];
+    const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
     const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
     expect(page).toContain('<meta property="og:title" content="Drehbank zu teilen · NextLeipzig"/>');
     expect(page).toContain('<meta property="og:locale" content="de_DE"/>');
@@ -360,7 +360,7 @@ describe("portraits and link previews", () => {
     expect(home).toContain('<meta name="twitter:card"');
     const english = await (await fetch(`${app.url}/`, { headers: { "accept-language": "en" } })).text();
     expect(english).toContain('<meta property="og:locale" content="en_GB"/>');
-    const [skill] = await db()<{ slug: string }[]>`select s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId}`;
+    const [skill] = await db()<[{ slug: string }]>`select s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId}`;
     const skillPage = await (await fetch(`${app.url}/skills/${skill.slug}`)).text();
     expect(skillPage).toContain('<meta property="og:description"');
     expect(skillPage).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/images\//);

@@ -24,7 +24,7 @@ function photoErrorLabels(errors: Record<string, string> | undefined, t: ReturnT
   const labels: Record<string, string> = {};
   for (const name of Object.keys(errors ?? {})) {
     const slot = /^newPhoto-(\d)$/.exec(name);
-    if (slot) labels[name] = t("images.newPhoto", { slot: slot[1] });
+    if (slot) labels[name] = t("images.newPhoto", { slot: slot[1]! });
     else if (/^(newPhoto|photo)-\d+-alt$/.test(name)) labels[name] = t("images.alt");
     else if (/^photo-\d+-position$/.test(name)) labels[name] = t("images.position");
   }

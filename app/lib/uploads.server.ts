@@ -53,7 +53,7 @@ async function collect(chunks: AsyncIterable<Uint8Array>, limit: number): Promis
  */
 export async function parseUploadForm<T>(request: Request, processFile: (bytes: Buffer, field: string) => Promise<T>): Promise<UploadForm<T>> {
   const files = new Map<string, UploadedFile<T>>();
-  const type = (request.headers.get("content-type") ?? "").split(";", 1)[0].trim().toLowerCase();
+  const type = (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
   if (type !== "multipart/form-data") return { formData: await request.formData(), files };
   let parts = 0;
   let textBytes = 0;

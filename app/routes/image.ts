@@ -11,7 +11,7 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const match = /^([A-Za-z0-9_-]{32})\.webp$/.exec(params.file ?? "");
   if (!match) return new Response("Not Found", { status: 404, headers: { "Content-Type": "text/plain" } });
-  const hash = match[1];
+  const hash = match[1]!;
   const etag = `"${hash}"`;
   const found = await findImageBytes(hash);
   if (found.status === "missing") return new Response("Not Found", { status: 404, headers: { "Content-Type": "text/plain" } });

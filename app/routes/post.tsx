@@ -12,6 +12,7 @@ import { previewImage, rootMetaData, socialMeta } from "~/lib/social-meta";
 import { currentUser, requestLocale, requireUser } from "~/modules/accounts/session.server";
 import { changePostStatus, deletePost, findPostForViewer, renewPost } from "~/modules/posts/posts.server";
 import { photosOfPost, portraitOf, removeImageAsAdmin } from "~/modules/images/images.server";
+import { sourceFor } from "~/modules/images/types";
 import { PersonPicture } from "~/components/person-picture";
 import { Picture } from "~/components/picture";
 import { matchesPendingForPost, postMatchCards } from "~/modules/matching/matching.server";
@@ -136,7 +137,7 @@ export default function PostPage() {
               <figure key={photo.id} className={index === 0 ? "gallery-cover" : "gallery-item"}>
                 {/* the cover is above the fold: loaded at once; the others when scrolled to */}
                 {/* the largest width opens on its own: the thumbnails are cropped squares */}
-                <a href={photo.sources[photo.sources.length - 1].url}>
+                <a href={sourceFor(photo, Number.POSITIVE_INFINITY).url}>
                   <Picture image={photo} eager={index === 0} sizes={index === 0 ? "(max-width: 60rem) 100vw, 60rem" : "(max-width: 40rem) 50vw, 20rem"} />
                 </a>
                 {isAdmin ? (

@@ -46,7 +46,7 @@ async function generate(dir: string, count: number) {
 }
 
 if (process.argv[2] === "--generate") {
-  await generate(process.argv[3], Number(process.argv[4]));
+  await generate(process.argv[3]!, Number(process.argv[4]));
   process.exit(0);
 }
 
@@ -58,7 +58,7 @@ async function runAll(files: string[], work: (bytes: Buffer) => Promise<number>)
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < files.length) {
-        const file = files[next++];
+        const file = files[next++]!;
         stored += await work(await fs.promises.readFile(file));
       }
     }),
@@ -72,7 +72,7 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nl-bench-images-"));
 try {
   console.log(`Generating ${COUNT} photos of ${WIDTH}×${HEIGHT} (${(WIDTH * HEIGHT) / 1e6} MP) in ${dir} …`);
-  const generated = spawnSync(process.execPath, [...process.execArgv, process.argv[1], "--generate", dir, String(COUNT)], { stdio: "inherit" });
+  const generated = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--generate", dir, String(COUNT)], { stdio: "inherit" });
   if (generated.status !== 0) throw new Error("generating the photos failed");
   const files = fs.readdirSync(dir).map((name) => path.join(dir, name)).sort();
   const inputBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);

@@ -26,7 +26,7 @@ useDatabase({ sql, mode: "postgres", description: "bench", close: () => sql.end(
 try {
   await migrate(sql);
   const seeded = await loadTaxonomySeed(sql);
-  const [{ labels }] = await sql<{ labels: number }[]>`select count(*)::int as labels from skill_labels`;
+  const [{ labels }] = await sql<[{ labels: number }]>`select count(*)::int as labels from skill_labels`;
   console.log(`Taxonomy: ${labels.toLocaleString("en")} labels${seeded.loaded ? " (loaded now)" : ""}`);
 
   type Taxonomy = { skills: { source: string; de: string; en: string }[] };

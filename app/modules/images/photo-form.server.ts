@@ -38,7 +38,7 @@ export function parsePostPhotoForm(formData: FormData, files: Map<string, Upload
       continue;
     }
     const alt = altText.safeParse(text(formData, photoField.alt(photo.id)) ?? photo.alt);
-    if (!alt.success) errors[photoField.alt(photo.id)] = alt.error.issues[0].message;
+    if (!alt.success) errors[photoField.alt(photo.id)] = alt.error.issues[0]!.message;
     else if (!alt.data) errors[photoField.alt(photo.id)] = fieldMessage("images.altRequired");
     const placeText = text(formData, photoField.position(photo.id));
     const place = placeText === undefined || placeText === "" ? index + 1 : Number(placeText);
@@ -50,7 +50,7 @@ export function parsePostPhotoForm(formData: FormData, files: Map<string, Upload
     const file = files.get(photoField.newFile(slot));
     const altValue = text(formData, photoField.newAlt(slot));
     const alt = altText.safeParse(altValue);
-    if (!alt.success) errors[photoField.newAlt(slot)] = alt.error.issues[0].message;
+    if (!alt.success) errors[photoField.newAlt(slot)] = alt.error.issues[0]!.message;
     if (!file) continue;
     if (!file.ok) errors[photoField.newFile(slot)] = fieldMessage("images.refused.tooLarge");
     else if (!file.value.ok) errors[photoField.newFile(slot)] = fieldMessage(`images.refused.${file.value.reason}`);

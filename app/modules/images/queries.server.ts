@@ -19,7 +19,7 @@ export async function insertImage(
   sql: Db,
   image: { ownerId: string; postId: string | null; position: number; alt: string; width: number; height: number },
 ) {
-  const [row] = await sql<{ id: string }[]>`
+  const [row] = await sql<[{ id: string }]>`
     insert into images (owner_id, post_id, is_portrait, position, alt, width, height)
     values (${image.ownerId}, ${image.postId}, ${image.postId === null}, ${image.position}, ${image.alt}, ${image.width}, ${image.height})
     returning id`;

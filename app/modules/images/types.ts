@@ -23,5 +23,5 @@ export function srcSet(image: ImageView) {
 
 /** The source closest to (and at least) `width`, or the largest: for og:image and single-size uses. */
 export function sourceFor(image: ImageView, width: number) {
-  return image.sources.find((source) => source.width >= width) ?? image.sources[image.sources.length - 1];
+  return image.sources.find((source) => source.width >= width) ?? image.sources[image.sources.length - 1]!; // every stored image has its variants
 }

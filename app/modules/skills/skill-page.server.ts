@@ -1,6 +1,6 @@
 import { db, type Db } from "~/lib/db.server";
 import type { Locale } from "~/lib/i18n";
-import { visiblePost } from "~/modules/posts/queries.server";
+import { skillsOfPostJson, visiblePost } from "~/modules/posts/queries.server";
 import { skillLabel } from "./skills.server";
 
 /** What /skills/<slug> shows beyond the taxonomy: who needs and offers the skill right now. */
@@ -32,11 +32,7 @@ async function visiblePostsWithSkill(sql: Db, skillId: string, kind: "offer" | "
   return sql<SkillPostRow[]>`
     select p.id, p.kind, p.title, p.category, p.district, p.is_remote, p.exchange_mode, p.is_demo, p.created_at,
            pr.display_name as author_name, count(*) over ()::int as total,
-           coalesce((
-             select json_agg(json_build_object('id', s.id::text, 'slug', s.slug, 'label_de', s.label_de, 'label_en', s.label_en)
-                             order by ps.position)
-             from post_skills ps join skills s on s.id = ps.skill_id
-             where ps.post_id = p.id), '[]'::json) as skills
+           ${skillsOfPostJson(sql)} as skills
     from posts p
     join users u on u.id = p.author_id
     left join profiles pr on pr.user_id = p.author_id
