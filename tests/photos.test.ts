@@ -7,6 +7,8 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { deleteAccount } from "~/modules/privacy/privacy.server";
+import { previewDigest } from "~/modules/digest/digest.server";
+import { processMatchOutbox } from "~/modules/matching/matching.server";
 import { useAppServer } from "./helpers/app-server";
 import { useTestDatabase } from "./helpers/database";
 import { createPerson, createTestPost, postForm } from "./helpers/factories";
@@ -364,5 +366,29 @@ describe("portraits and link previews", () => {
     const skillPage = await (await fetch(`${app.url}/skills/${skill.slug}`)).text();
     expect(skillPage).toContain('<meta property="og:description"');
     expect(skillPage).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/images\//);
+  });
+});
+
+describe("photos in the digest", () => {
+  it("shows a matched post's cover in the email, as an absolute URL of its small variant, and nothing for a post without photo", async () => {
+    const withPhoto = await post(
+      "/posts/new",
+      photoForm([{ bytes: await jpeg(1600, 1200), alt: "Hobelbank in der Werkstatt" }], { kind: "offer", title: "Hobelbank mit Foto", skills: "Buchbinderei" }),
+    );
+    expect(withPhoto.status).toBe(302);
+    await createTestPost(authorId, { kind: "offer", title: "Hobelbank ohne Foto", skills: "Buchbinderei" });
+    const reader = await createPerson({ displayName: "Rita Leserin", skillsSought: ["Buchbinderei"] });
+    while ((await processMatchOutbox()) > 0);
+    const preview = await previewDigest(reader.id, new Date());
+    const html = preview?.content?.html ?? "";
+    expect(html).toContain("Hobelbank mit Foto");
+    expect(html).toContain("Hobelbank ohne Foto");
+    const images = [...html.matchAll(/<img src="([^"]+)" width="(\d+)" height="(\d+)" alt=""/g)];
+    expect(images).toHaveLength(1);
+    expect(images[0]![1]).toMatch(/^https?:\/\/[^/]+\/images\/[A-Za-z0-9_-]{32}\.webp$/);
+    expect([Number(images[0]![2]), Number(images[0]![3])]).toEqual([120, 90]);
+    const served = await get(new URL(images[0]![1]!).pathname);
+    expect(served.status).toBe(200);
+    expect((await sharp(served.bytes).metadata()).width).toBe(320);
   });
 });

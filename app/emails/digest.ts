@@ -13,6 +13,8 @@ export type DigestEmailLine = {
   reason: string;
   /** the title of my post it fits, or null when it fits my profile */
   minePostTitle: string | null;
+  /** the post's cover photo (absolute URL, display size), or null */
+  image: { url: string; width: number; height: number } | null;
   /** the other ways the same person fits: their other posts, their profile */
   alsoVia: { kind: "post" | "person"; title: string }[];
 };
@@ -48,7 +50,11 @@ export function renderDigestEmail(input: { locale: Locale; name: string; matches
           .map((match) => {
             const href = `${appUrl}${match.path}`;
             const mutual = match.mutual ? ` <span style="font-size:13px;color:#1b6b45;">(${escapeHtml(t("digest.email.mutual"))})</span>` : "";
-            return `<p style="margin:0 0 14px 0;"><a href="${escapeHtml(href)}" style="font-weight:700;">${escapeHtml(match.title)}</a>${mutual}<br><span class="muted" style="font-size:14px;color:#55675c;">${escapeHtml(match.reason)}<br>${escapeHtml(forMine(match) + alsoVia(match))}</span></p>`;
+            // A cover is decoration beside the linked title (alt=""), so it never repeats the title to screen readers.
+            const image = match.image
+              ? `<a href="${escapeHtml(href)}"><img src="${escapeHtml(match.image.url)}" width="${match.image.width}" height="${match.image.height}" alt="" style="display:block;border:0;border-radius:6px;margin:0 0 6px 0;"></a>`
+              : "";
+            return `${image}<p style="margin:0 0 14px 0;"><a href="${escapeHtml(href)}" style="font-weight:700;">${escapeHtml(match.title)}</a>${mutual}<br><span class="muted" style="font-size:14px;color:#55675c;">${escapeHtml(match.reason)}<br>${escapeHtml(forMine(match) + alsoVia(match))}</span></p>`;
           })
           .join(""),
     );

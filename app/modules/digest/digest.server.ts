@@ -12,12 +12,20 @@ import { periodKey, type DigestFrequency } from "./period";
 import * as queries from "./queries.server";
 import { unsubscribeUrl } from "./unsubscribe-token.server";
 import { isId } from "~/lib/ids";
+import { coversOfPosts } from "~/modules/images/images.server";
+import { sourceFor, type ImageView } from "~/modules/images/types";
 
 export const DIGEST_TOP_MATCHES = 10;
 
+/** Width of a post's cover in the email (its 320 px variant, sharp on high-density screens). */
+const COVER_WIDTH = 120;
+
 /** A match as the email template needs it: plain data, the reason written in the reader's language. */
-function digestLine(match: UserMatch, locale: Locale) {
+function digestLine(match: UserMatch, locale: Locale, cover: ImageView | undefined, appUrl: string) {
   return {
+    image: cover
+      ? { url: `${appUrl}${sourceFor(cover, 320).url}`, width: COVER_WIDTH, height: Math.round((COVER_WIDTH * cover.height) / cover.width) }
+      : null,
     group: match.group,
     title: match.other.title,
     path: match.other.path,
@@ -52,10 +60,12 @@ export async function composeDigest(
       ? allInWindow.length
       : (await countNewMatchesForUser(person.id, window.since)) - (await countNewMatchesForUser(person.id, window.until));
   const unsubscribe = unsubscribeUrl(person.id);
+  const covers = await coversOfPosts(inWindow.filter((match) => match.other.kind === "post").map((match) => match.other.id));
+  const appUrl = env().APP_URL;
   const content = renderDigestEmail({
     locale: person.locale,
     name: person.display_name,
-    matches: inWindow.map((match) => digestLine(match, person.locale)),
+    matches: inWindow.map((match) => digestLine(match, person.locale, match.other.kind === "post" ? covers.get(match.other.id) : undefined, appUrl)),
     total: Math.max(total, inWindow.length),
     appUrl: env().APP_URL,
     unsubscribeUrl: unsubscribe,
