@@ -1,4 +1,4 @@
-import type { Db } from "./db.server";
+import type { Db, Sql } from "./db.server";
 
 /**
  * Every advisory lock of the app, named in one place so no two uses share a key by accident.
@@ -28,4 +28,26 @@ export const KEYED_LOCK = {
  */
 export async function lockKeyed(tx: Db, namespace: keyof typeof KEYED_LOCK, value: string) {
   await tx`select pg_advisory_xact_lock(${KEYED_LOCK[namespace]}::int, hashtext(${value}))`;
+}
+
+/**
+ * Takes a single-key lock for a long job (a digest run, a Meilisearch reindex) on a connection of its own, held
+ * until `release` — across transactions, processes and instances. Undefined when someone else holds it.
+ */
+export async function trySessionLock(sql: Sql, key: (typeof LOCK)[keyof typeof LOCK]): Promise<{ release: () => Promise<void> } | undefined> {
+  const reserved = await sql.reserve();
+  const [row] = await reserved<[{ locked: boolean }]>`select pg_try_advisory_lock(${key}) as locked`;
+  if (!row.locked) {
+    reserved.release();
+    return undefined;
+  }
+  return {
+    release: async () => {
+      try {
+        await reserved`select pg_advisory_unlock(${key})`;
+      } finally {
+        reserved.release();
+      }
+    },
+  };
 }

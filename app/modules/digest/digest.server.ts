@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { db } from "~/lib/db.server";
-import { LOCK } from "~/lib/locks.server";
+import { LOCK, trySessionLock } from "~/lib/locks.server";
 import { env } from "~/lib/env.server";
 import type { Locale } from "~/lib/i18n";
 import type { MailTransport, OutgoingEmail } from "~/lib/mail-transport.server";
@@ -252,19 +252,8 @@ async function renderUntilReady(runId: string, wanted: number, counts: { skipped
  * Only one runner at a time across processes: a session advisory lock on a connection of its own (rows are
  * claimed with SKIP LOCKED as well, so a batch is never sent twice).
  */
-async function acquireDigestLock(): Promise<{ release: () => Promise<void> } | undefined> {
-  const reserved = await db().reserve();
-  const [row] = await reserved<[{ locked: boolean }]>`select pg_try_advisory_lock(${LOCK.digestRun}) as locked`;
-  if (!row.locked) {
-    reserved.release();
-    return undefined;
-  }
-  return {
-    release: async () => {
-      await reserved`select pg_advisory_unlock(${LOCK.digestRun})`;
-      reserved.release();
-    },
-  };
+async function acquireDigestLock() {
+  return trySessionLock(db(), LOCK.digestRun);
 }
 
 /** Admin preview: the digest a person would get if a run happened at `at`. */

@@ -1,5 +1,5 @@
 import type { Db, Sql } from "~/lib/db.server";
-import { LOCK } from "~/lib/locks.server";
+import { LOCK, trySessionLock } from "~/lib/locks.server";
 import { skillsOfPosts as postSkills, visiblePost, type PostRow } from "~/modules/posts/queries.server";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -134,22 +134,8 @@ export async function synonymRelations(sql: Db, minWeight: number) {
  * Takes the reindex lock on a connection of its own for as long as the reindex runs (across processes and
  * instances); undefined when another reindex holds it.
  */
-export async function holdReindexLock(sql: Sql): Promise<{ release: () => Promise<void> } | undefined> {
-  const reserved = await sql.reserve();
-  const [row] = await reserved<[{ locked: boolean }]>`select pg_try_advisory_lock(${LOCK.searchReindex}) as locked`;
-  if (!row.locked) {
-    reserved.release();
-    return undefined;
-  }
-  return {
-    release: async () => {
-      try {
-        await reserved`select pg_advisory_unlock(${LOCK.searchReindex})`;
-      } finally {
-        reserved.release();
-      }
-    },
-  };
+export async function holdReindexLock(sql: Sql) {
+  return trySessionLock(sql, LOCK.searchReindex);
 }
 
 /** Whether a reindex holds its lock now (a shared try-lock, released again when the statement ends). */
