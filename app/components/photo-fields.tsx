@@ -18,7 +18,7 @@ function FieldError({ name, error }: { name: string; error?: string }) {
 }
 
 /** With JavaScript: a preview of the chosen file, before anything is uploaded. Without it: the plain file input. */
-function FileInputWithPreview({ name, invalid }: { name: string; invalid: boolean }) {
+export function FileInputWithPreview({ name, invalid, describedBy }: { name: string; invalid: boolean; describedBy?: string }) {
   const [preview, setPreview] = useState<string | null>(null);
   useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
   return (
@@ -29,6 +29,7 @@ function FileInputWithPreview({ name, invalid }: { name: string; invalid: boolea
         type="file"
         accept={ACCEPT}
         aria-invalid={invalid ? true : undefined}
+        aria-describedby={describedBy}
         onChange={(event) => {
           const file = event.currentTarget.files?.[0];
           setPreview(file && file.type.startsWith("image/") && file.type !== "image/svg+xml" ? URL.createObjectURL(file) : null);

@@ -4,6 +4,7 @@ import { FormErrorSummary, Honeypot, RadioGroup, SelectField, TextField } from "
 import { useT } from "./i18n";
 import { PhotoFields } from "./photo-fields";
 import { SkillPicker } from "./skill-picker";
+import { UploadProgress, useUploadProgress } from "./upload-progress";
 import type { ImageView } from "~/modules/images/types";
 import type { MessageKey } from "~/lib/i18n";
 import { CATEGORIES, EXCHANGE_MODES, LEIPZIG_DISTRICTS, POST_KINDS } from "~/lib/reference";
@@ -40,9 +41,10 @@ export function PostForm(props: {
 }) {
   const t = useT();
   const { errors } = props;
+  const upload = useUploadProgress();
   const value = (name: keyof PostFormDefaults) => (props.values ? echoedValue(props.values, name) : props.defaults[name]);
   return (
-    <Form method="post" encType="multipart/form-data" className="stack" noValidate>
+    <Form method="post" encType="multipart/form-data" className="stack" noValidate onSubmit={upload.onSubmit}>
       <FormErrorSummary
         errors={errors}
         labels={{
@@ -102,9 +104,10 @@ export function PostForm(props: {
       <TextField name="expiresOn" label={t("post.expiresAt")} type="date" hint={t("post.expiresHint")} defaultValue={value("expiresOn")} error={errors?.expiresOn} />
       <PhotoFields existing={props.photos ?? []} values={props.values} errors={errors} />
       <Honeypot />
-      <button type="submit" className="button">
+      <button type="submit" className="button" aria-disabled={upload.busy || undefined}>
         {props.submitLabel}
       </button>
+      <UploadProgress state={upload.state} />
     </Form>
   );
 }

@@ -2,7 +2,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Checkbox, CheckboxGroup, FormErrorSummary, Notice, RadioGroup, SelectField, TextField } from "~/components/form";
 import { useT } from "~/components/i18n";
+import { FileInputWithPreview } from "~/components/photo-fields";
 import { SkillPicker } from "~/components/skill-picker";
+import { UploadProgress, useUploadProgress } from "~/components/upload-progress";
 import { echoedValue, fieldMessage, formValues, parseForm, translateFieldMessage } from "~/lib/forms";
 import { parseUploadForm } from "~/lib/uploads.server";
 import { portraitOf, processUpload } from "~/modules/images/images.server";
@@ -41,6 +43,7 @@ export default function ProfilePage() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
+  const upload = useUploadProgress();
   const values = actionData?.values as Record<string, string | string[]> | undefined;
   const errors = actionData?.errors;
   const value = (name: string, fallback: string | undefined) => (values ? echoedValue(values, name) : fallback);
@@ -68,7 +71,7 @@ export default function ProfilePage() {
           <Link to={`/people/${userId}`}>{t("profile.publicLink")}</Link> · <Link to="/account">{t("account.link")}</Link>
         </p>
       ) : null}
-      <Form method="post" encType="multipart/form-data" className="stack" noValidate>
+      <Form method="post" encType="multipart/form-data" className="stack" noValidate onSubmit={upload.onSubmit}>
         <FormErrorSummary
           errors={errors}
           labels={{
@@ -115,7 +118,7 @@ export default function ProfilePage() {
           </label>
           <div className="person-heading">
             <PersonPicture portrait={portrait} name={profile?.display_name ?? "?"} seed={String(userId)} size={64} />
-            <input id="field-portrait" name="portrait" type="file" accept="image/jpeg,image/png,image/webp,image/avif,image/heic,image/heif" aria-describedby="field-portrait-hint" />
+            <FileInputWithPreview name="portrait" invalid={Boolean(errors?.portrait)} describedBy="field-portrait-hint" />
           </div>
           <p className="hint" id="field-portrait-hint">
             {t("images.portraitHint")}
@@ -157,9 +160,10 @@ export default function ProfilePage() {
           options={DIGEST_FREQUENCIES.map((frequency) => ({ value: frequency, label: t(`digest.${frequency}` as MessageKey) }))}
           error={errors?.digestFrequency}
         />
-        <button type="submit" className="button">
+        <button type="submit" className="button" aria-disabled={upload.busy || undefined}>
           {t("common.save")}
         </button>
+        <UploadProgress state={upload.state} />
       </Form>
     </div>
   );

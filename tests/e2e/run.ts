@@ -252,10 +252,23 @@ async function main() {
             .jpeg()
             .toFile(photo);
           await a.goto(`${state.offerUrl}/edit`);
+          // Without a description the upload is refused (status 400) and the form shows the field error as usual.
+          await a.getByLabel("Neues Foto 1").setInputFiles(photo);
+          await a.getByRole("button", { name: "Änderungen speichern" }).click();
+          await expectText(a, "Bitte beschreibe, was auf dem Foto zu sehen ist.");
+          // A slow connection (40 KB/s upload, emulated by Chromium) shows the progress bar while the photo travels.
+          const cdp = await a.context().newCDPSession(a);
+          await cdp.send("Network.enable");
+          await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 40 * 1024 });
           await a.getByLabel("Neues Foto 1").setInputFiles(photo);
           await a.locator("#field-newPhoto-1-alt").fill("Werkbank aus Eiche in der Werkstatt");
           await a.getByRole("button", { name: "Änderungen speichern" }).click();
+          await a.locator(".upload-progress progress[value]").waitFor();
+          assert(/Fotos werden hochgeladen … \d+ %/.test(await a.locator(".upload-progress").innerText()), "the progress is said in words");
+          await screenshot(a, "photo-uploading-1280");
           await expectText(a, "Beitrag gespeichert");
+          await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+          await cdp.detach();
           const gallery = a.getByRole("img", { name: "Werkbank aus Eiche in der Werkstatt" }).first();
           await gallery.waitFor();
           assert(await gallery.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), "the photo loads");
