@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Notice } from "~/components/form";
+import { Honeypot, Notice } from "~/components/form";
 import { useRootData, useT } from "~/components/i18n";
 import { PostCard } from "~/components/post-card";
 import { requestLocale } from "~/modules/accounts/session.server";
@@ -42,17 +42,26 @@ export default function Home() {
             {t("nav.search")}
           </button>
         </form>
-        <p className="cta-row">
-          {user ? (
+        {user ? (
+          <p className="cta-row">
             <Link to="/posts/new" className="button secondary">
               {t("home.ctaPost")}
             </Link>
-          ) : (
-            <Link to="/login" className="button secondary">
-              {t("home.ctaSignIn")}
-            </Link>
-          )}
-        </p>
+          </p>
+        ) : (
+          // Joining starts here: the address goes to the sign-in page's action, which mails the link (a plain form,
+          // so it works the same without JavaScript; errors show on /login).
+          <form method="post" action="/login" className="hero-join" noValidate>
+            <label htmlFor="hero-email">{t("home.joinLabel")}</label>
+            <div className="hero-search">
+              <input id="hero-email" name="email" type="email" inputMode="email" autoComplete="email" maxLength={254} placeholder={t("home.joinPlaceholder")} />
+              <button type="submit" className="button secondary">
+                {t("login.submit")}
+              </button>
+            </div>
+            <Honeypot />
+          </form>
+        )}
       </section>
       <div className="columns">
         <section aria-labelledby="newest-offers">

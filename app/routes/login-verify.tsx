@@ -3,15 +3,37 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { useT } from "~/components/i18n";
 import { safeRedirectTarget } from "~/lib/http.server";
-import { commitSessionCookie, requestLocale } from "~/modules/accounts/session.server";
+import type { Locale } from "~/lib/i18n";
+import { clearLoginBrowserCookie, commitSessionCookie, readLoginBrowserKey, requestLocale } from "~/modules/accounts/session.server";
 import { signInWithToken } from "~/modules/accounts/accounts.server";
 import { verifyLinkSchema } from "~/modules/accounts/schema";
 import { findOwnProfile } from "~/modules/profiles/profiles.server";
 
-// The link only shows a button: a GET never signs in, so mail scanners that open links cannot use up the token.
+/** Where a fresh session goes: a newcomer first writes their profile, then continues where they were headed. */
+async function signedIn(result: { sessionId: string; userId: string }, redirectTo: string | undefined, locale: Locale) {
+  const hasProfile = Boolean(await findOwnProfile(result.userId, locale));
+  const next = safeRedirectTarget(redirectTo, "");
+  const target = hasProfile ? next || "/" : next ? `/profile?next=${encodeURIComponent(next)}` : "/profile";
+  const headers = new Headers();
+  headers.append("Set-Cookie", await commitSessionCookie(result.sessionId));
+  headers.append("Set-Cookie", await clearLoginBrowserCookie());
+  return redirect(target, { headers });
+}
+
+// A GET signs in only in the browser that asked for the link (it carries that request's key in a cookie). Anywhere
+// else — another device, or a mail scanner that opens links — the page only shows a button, so a GET cannot use up
+// the token.
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  return { token: url.searchParams.get("token") ?? "", redirectTo: url.searchParams.get("redirectTo") ?? "" };
+  const token = url.searchParams.get("token") ?? "";
+  const redirectTo = url.searchParams.get("redirectTo") ?? "";
+  const browserKey = await readLoginBrowserKey(request);
+  if (token && browserKey) {
+    const locale = await requestLocale(request);
+    const result = await signInWithToken(token, locale, browserKey);
+    if (result.ok) throw await signedIn(result, redirectTo, locale);
+  }
+  return { token, redirectTo };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -20,9 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const locale = await requestLocale(request);
   const result = await signInWithToken(parsed.data.token, locale);
   if (!result.ok) return data({ error: result.reason }, { status: result.reason === "banned" ? 403 : 400 });
-  const hasProfile = Boolean(await findOwnProfile(result.userId, locale));
-  const target = hasProfile ? safeRedirectTarget(parsed.data.redirectTo, "/") : "/profile";
-  return redirect(target, { headers: { "Set-Cookie": await commitSessionCookie(result.sessionId) } });
+  return signedIn(result, parsed.data.redirectTo, locale);
 }
 
 export default function VerifyLogin() {

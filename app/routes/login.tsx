@@ -4,7 +4,7 @@ import { FormErrorSummary, Honeypot, Notice, TextField } from "~/components/form
 import { useT } from "~/components/i18n";
 import { fieldMessage, parseForm } from "~/lib/forms";
 import { clientAddress, safeRedirectTarget } from "~/lib/http.server";
-import { currentUser, requestLocale } from "~/modules/accounts/session.server";
+import { commitLoginBrowserCookie, currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { requestLoginLink } from "~/modules/accounts/accounts.server";
 import { requestLinkSchema } from "~/modules/accounts/schema";
 
@@ -28,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     return data({ errors: { email: fieldMessage("login.rateLimited") }, values: { email: form.data.email } }, { status: 429 });
   }
-  return redirect(`/login/sent?email=${encodeURIComponent(form.data.email)}`);
+  return redirect(`/login/sent?email=${encodeURIComponent(form.data.email)}`, { headers: { "Set-Cookie": await commitLoginBrowserCookie(result.browserKey) } });
 }
 
 export default function Login() {

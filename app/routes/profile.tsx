@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Checkbox, CheckboxGroup, FormErrorSummary, Notice, RadioGroup, SelectField, TextField } from "~/components/form";
 import { useT } from "~/components/i18n";
@@ -9,7 +9,7 @@ import { echoedValue, fieldMessage, formValues, parseForm, translateFieldMessage
 import { parseUploadForm } from "~/lib/uploads.server";
 import { portraitOf, processUpload } from "~/modules/images/images.server";
 import { PersonPicture } from "~/components/person-picture";
-import { redirectWithNotice } from "~/lib/http.server";
+import { redirectWithNotice, safeRedirectTarget } from "~/lib/http.server";
 import type { MessageKey } from "~/lib/i18n";
 import { DIGEST_FREQUENCIES, ELSEWHERE, LANGUAGES_SPOKEN, LEIPZIG_DISTRICTS, ROLES } from "~/lib/reference";
 import { requestLocale, requireUser } from "~/modules/accounts/session.server";
@@ -35,6 +35,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const remove = upload.formData.get("removePortrait") === "on";
   const portrait = file?.ok && file.value.ok ? { image: file.value.image, alt: form.data.displayName } : remove ? null : undefined;
   await saveProfile(user.id, form.data, portrait);
+  // A newcomer sent here on their way somewhere (signed in from a "write a post" link) continues there.
+  const next = safeRedirectTarget(upload.formData.get("next"), "");
+  if (next && next !== "/profile") return redirect(next);
   return redirectWithNotice("/profile", "saved");
 }
 
@@ -72,6 +75,7 @@ export default function ProfilePage() {
         </p>
       ) : null}
       <Form method="post" encType="multipart/form-data" className="stack" noValidate onSubmit={upload.onSubmit}>
+        {params.get("next") ? <input type="hidden" name="next" value={params.get("next") ?? ""} /> : null}
         <FormErrorSummary
           errors={errors}
           labels={{

@@ -77,16 +77,27 @@ async function eventuallyText(page: Page, text: string | RegExp, seconds = 30) {
   throw new Error(`"${text}" did not appear on ${page.url()}`);
 }
 
-/** Signs in as a newcomer would: the form, then /dev/mail, then the button inside the email itself. */
-async function signIn(page: Page, base: string, email: string) {
+/**
+ * Signs in as a newcomer would: the form, then /dev/mail, then the link inside the email itself. In the browser
+ * that asked for the link, the link signs in at once; `otherDevice` opens it in a fresh browser context instead,
+ * where the page asks for the "sign in now" click (a mail scanner without the cookie cannot use the token up).
+ */
+async function signIn(page: Page, base: string, email: string, options: { otherDevice?: boolean } = {}) {
   await page.goto(`${base}/login`);
   await page.getByLabel(/E-Mail-Adresse|Email address/).fill(email);
   await page.getByRole("button", { name: /Anmeldelink senden|Send sign-in link/ }).click();
   await expectText(page, /Schau in dein Postfach|Check your inbox/);
-  await openLatestMail(page, base, email, /Anmeldelink|sign-in link/);
-  await page.frameLocator("iframe.mail-frame").getByRole("link", { name: /^Anmelden$|^Sign in$/ }).click();
-  await page.waitForURL(/\/login\/verify/);
-  await page.getByRole("button", { name: /Jetzt anmelden|Sign in now/ }).click();
+  if (options.otherDevice) {
+    await openLatestMail(page, base, email, /Anmeldelink|sign-in link/);
+    const href = await page.frameLocator("iframe.mail-frame").getByRole("link", { name: /^Anmelden$|^Sign in$/ }).getAttribute("href");
+    // Another device has no cookie from the sign-in form.
+    await page.context().clearCookies({ name: "nl_login_browser" });
+    await page.goto(new URL(href!, base).href);
+    await page.getByRole("button", { name: /Jetzt anmelden|Sign in now/ }).click();
+  } else {
+    await openLatestMail(page, base, email, /Anmeldelink|sign-in link/);
+    await page.frameLocator("iframe.mail-frame").getByRole("link", { name: /^Anmelden$|^Sign in$/ }).click();
+  }
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
@@ -165,8 +176,9 @@ async function createPost(page: Page, base: string, post: { kind: RegExp; title:
 
 async function checkAccessibility(page: Page, name: string) {
   const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  assert(serious.length === 0, `${name}: ${serious.map((violation) => `${violation.id} (${violation.nodes.length}×: ${violation.nodes[0]?.target.join(" ")})`).join(", ")}`);
+  // Every impact counts, minor ones too: the issue asks for zero violations.
+  const found = results.violations;
+  assert(found.length === 0, `${name}: ${found.map((violation) => `${violation.id}/${violation.impact} (${violation.nodes.length}×: ${violation.nodes[0]?.target.join(" ")})`).join(", ")}`);
 }
 
 type Journey = { name: string; run: () => Promise<void> };
@@ -309,17 +321,16 @@ async function main() {
           await screenshot(page, "390-menu");
           await page.getByText("Menü").click();
           assert(await page.evaluate(() => document.documentElement.scrollWidth <= 390), "nothing wider than the 390 px screen");
-          await click(page.getByRole("link", { name: /Mitmachen/ }));
-          await page.getByLabel("E-Mail-Adresse").fill("newcomer@example.org");
+          // Joining starts on the landing page: the address, then the button.
+          await page.getByLabel(/^Mitmachen/).fill("newcomer@example.org");
           await click(page.getByRole("button", { name: "Anmeldelink senden" }));
           await expectText(page, "Schau in dein Postfach");
           // In development the page links the local mailbox, which opens this address's mail once it arrived.
           await click(page.locator("main").getByRole("link", { name: /Postfach|mailbox/i }));
           await page.locator(".mail-text").first().waitFor({ timeout: 20_000 });
           await screenshot(page, "390-mail");
+          // The link in the browser that asked for it signs in at once.
           await click(page.frameLocator("iframe.mail-frame").getByRole("link", { name: "Anmelden" }));
-          await page.waitForURL(/\/login\/verify/);
-          await click(page.getByRole("button", { name: "Jetzt anmelden" }));
           await page.waitForURL(/\/profile/);
           await page.getByLabel("Anzeigename").fill("Nico Neu");
           await click(page.getByRole("radio", { name: /Handwerk/ }));
@@ -480,7 +491,7 @@ async function main() {
           await expectText(a, "Find the people you build things with in Leipzig.");
           await a.getByRole("button", { name: "Sign out" }).click();
           await expectText(a, "You are signed out.");
-          await signIn(a, base, ADMIN);
+          await signIn(a, base, ADMIN, { otherDevice: true });
           await a.goto(`${base}/profile`);
           assert((await a.getByLabel("Display name").inputValue()) === "Anna Holz", "profile kept after signing in again");
         },
@@ -500,8 +511,10 @@ async function main() {
           await page.keyboard.press("Enter");
           await expectText(page, "Schau in dein Postfach");
           const link = await latestMailLink(page, base, "keyboard@example.org", /login\/verify/);
+          // Opened on another device (no cookie from the form), the page's one button takes focus once the page is
+          // interactive; a keyboard user presses Enter on it.
+          await context.clearCookies({ name: "nl_login_browser" });
           await page.goto(link);
-          // The page's one button takes focus once the page is interactive; a keyboard user presses Enter on it.
           await page.waitForFunction(() => document.activeElement?.matches("button[type=submit]") ?? false, undefined, { timeout: 15_000 });
           await page.keyboard.press("Enter");
           await page.waitForURL(/\/profile/);

@@ -19,12 +19,14 @@ export function randomToken(): string {
   return crypto.randomBytes(32).toString("base64url");
 }
 
-export type RequestLinkResult = { ok: true } | { ok: false; reason: "rate_limited" };
+/** browserKey: for the asking browser's cookie; with it, the link signs in at once in that browser. */
+export type RequestLinkResult = { ok: true; browserKey: string } | { ok: false; reason: "rate_limited" };
 
 /** Stores a hashed single-use token and queues the email with the link in the same transaction. */
 export async function requestLoginLink(input: { email: string; clientIp: string; locale: Locale; redirectTo?: string }) {
   const config = env();
   const token = randomToken();
+  const browserKey = randomToken();
   const result = await db().begin(async (tx): Promise<RequestLinkResult> => {
     // Count and insert under both keys' locks: concurrent requests (on any instance) wait and count each other.
     await lockKeyed(tx, "loginLinksByEmail", input.email);
@@ -33,7 +35,7 @@ export async function requestLoginLink(input: { email: string; clientIp: string;
     if (recent.by_email >= config.LOGIN_LINKS_PER_EMAIL_PER_HOUR || recent.by_ip >= config.LOGIN_LINKS_PER_IP_PER_HOUR) {
       return { ok: false, reason: "rate_limited" };
     }
-    await queries.insertLoginToken(tx, hashToken(token), input.email, input.clientIp, LOGIN_LINK_MINUTES);
+    await queries.insertLoginToken(tx, { tokenHash: hashToken(token), browserKeyHash: hashToken(browserKey), email: input.email, clientIp: input.clientIp, validMinutes: LOGIN_LINK_MINUTES });
     const existing = await queries.findUserByEmail(tx, input.email);
     const locale = existing?.locale ?? input.locale;
     const link = new URL("/login/verify", config.APP_URL);
@@ -47,7 +49,7 @@ export async function requestLoginLink(input: { email: string; clientIp: string;
       ...email,
       idempotencyKey: `login-${hashToken(token).slice(0, 32)}`,
     });
-    return { ok: true };
+    return { ok: true, browserKey };
   });
   if (result.ok) kickWorker("mail");
   return result;
@@ -55,11 +57,14 @@ export async function requestLoginLink(input: { email: string; clientIp: string;
 
 export type VerifyResult = { ok: true; sessionId: string; userId: string; isNew: boolean } | { ok: false; reason: "invalid" | "banned" };
 
-/** Consumes the token and opens a session; a token works once and only within its 15 minutes. */
-export async function signInWithToken(token: string, locale: Locale): Promise<VerifyResult> {
+/**
+ * Consumes the token and opens a session; a token works once and only within its 15 minutes. With browserKey (the
+ * asking browser's cookie), only a token asked for by that browser is consumed; any other stays unused.
+ */
+export async function signInWithToken(token: string, locale: Locale, browserKey?: string): Promise<VerifyResult> {
   const config = env();
   return db().begin(async (tx): Promise<VerifyResult> => {
-    const email = await queries.consumeLoginToken(tx, hashToken(token));
+    const email = await queries.consumeLoginToken(tx, hashToken(token), browserKey === undefined ? undefined : hashToken(browserKey));
     if (!email) return { ok: false, reason: "invalid" };
     const before = await queries.findUserByEmail(tx, email);
     const user = await queries.upsertUserByEmail(tx, email, locale, config.ADMIN_EMAILS.includes(email.toLowerCase()));

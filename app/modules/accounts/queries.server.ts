@@ -17,17 +17,21 @@ export async function countRecentLoginTokens(sql: Db, email: string, clientIp: s
   return row;
 }
 
-export async function insertLoginToken(sql: Db, tokenHash: string, email: string, clientIp: string, validMinutes: number) {
+export async function insertLoginToken(sql: Db, token: { tokenHash: string; browserKeyHash: string; email: string; clientIp: string; validMinutes: number }) {
   await sql`
-    insert into login_tokens (token_hash, email, client_ip, expires_at)
-    values (${tokenHash}, ${email}, ${clientIp}, now() + make_interval(mins => ${validMinutes}))`;
+    insert into login_tokens (token_hash, browser_key_hash, email, client_ip, expires_at)
+    values (${token.tokenHash}, ${token.browserKeyHash}, ${token.email}, ${token.clientIp}, now() + make_interval(mins => ${token.validMinutes}))`;
 }
 
-/** Marks a valid token used and returns its email; unknown, expired or used tokens return nothing. */
-export async function consumeLoginToken(sql: Db, tokenHash: string) {
+/**
+ * Marks a valid token used and returns its email; unknown, expired or used tokens return nothing. With a browser
+ * key hash, only the token that browser asked for is used.
+ */
+export async function consumeLoginToken(sql: Db, tokenHash: string, browserKeyHash?: string) {
   const [row] = await sql<{ email: string }[]>`
     update login_tokens set used_at = now()
     where token_hash = ${tokenHash} and used_at is null and expires_at > now()
+      ${browserKeyHash === undefined ? sql`` : sql`and browser_key_hash = ${browserKeyHash}`}
     returning email`;
   return row?.email;
 }

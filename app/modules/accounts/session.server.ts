@@ -2,7 +2,7 @@ import { createCookie, redirect } from "@remix-run/node";
 import { env } from "~/lib/env.server";
 import { forbidden } from "~/lib/http.server";
 import { isLocale, localeFromAcceptLanguage, type Locale } from "~/lib/i18n";
-import { findUserBySessionId, type SessionUser } from "./accounts.server";
+import { findUserBySessionId, LOGIN_LINK_MINUTES, type SessionUser } from "./accounts.server";
 
 const SESSION_MAX_AGE = 60 * 60 * 24 * 30;
 
@@ -14,6 +14,33 @@ function sessionCookie() {
     path: "/",
     maxAge: SESSION_MAX_AGE,
   });
+}
+
+/**
+ * The browser that asked for a sign-in link keeps a random key for the link's lifetime; only that browser may sign
+ * in by opening the link (see login_tokens.browser_key_hash). Path /login: sent nowhere else.
+ */
+function loginBrowserCookie() {
+  return createCookie("nl_login_browser", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env().isProduction && env().APP_URL.startsWith("https://"),
+    path: "/login",
+    maxAge: LOGIN_LINK_MINUTES * 60,
+  });
+}
+
+export function commitLoginBrowserCookie(browserKey: string) {
+  return loginBrowserCookie().serialize(browserKey);
+}
+
+export function clearLoginBrowserCookie() {
+  return loginBrowserCookie().serialize("", { maxAge: 0 });
+}
+
+export async function readLoginBrowserKey(request: Request): Promise<string | undefined> {
+  const value = await loginBrowserCookie().parse(request.headers.get("cookie"));
+  return typeof value === "string" && value.length > 20 ? value : undefined;
 }
 
 const localeCookie = createCookie("nl_lang", { sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365 });
