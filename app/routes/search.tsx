@@ -1,17 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
-import { useLocale, useT } from "~/components/i18n";
-import { CardMedia, PlaceLabel } from "~/components/post-card";
+import { useT } from "~/components/i18n";
+import { Highlighted } from "~/components/highlighted";
+import { PostCard, SkillTags } from "~/components/post-card";
 import { withCovers } from "~/modules/images/images.server";
-import type { ImageView } from "~/modules/images/types";
 import { useSuggestions } from "~/components/suggestions";
-import { formatDate, translator, type MessageKey } from "~/lib/i18n";
+import { translator, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale } from "~/modules/accounts/session.server";
 import { blockedEitherWay } from "~/modules/contact/contact.server";
-import type { Segment } from "~/modules/search/page/highlight";
 import { parseSearchParams, searchHref, type SearchParams } from "~/modules/search/query";
-import { searchPage, type FacetGroupView, type PersonResultView, type PostResultView, type SkillTagView } from "~/modules/search/search.server";
+import { searchPage, type FacetGroupView, type PersonResultView } from "~/modules/search/search.server";
 import type { SearchSuggestion } from "~/modules/search/search.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -37,66 +36,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "robots", content: "noindex, follow" },
 ];
 
-/** Highlighted text as React elements: user text is never parsed as HTML. */
-function Highlighted({ segments }: { segments: Segment[] }) {
-  return (
-    <>
-      {segments.map((segment, index) => (segment.mark ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>))}
-    </>
-  );
-}
-
-function SkillTagList({ skills }: { skills: SkillTagView[] }) {
-  if (skills.length === 0) return null;
-  return (
-    <ul className="tags">
-      {skills.map((skill) => (
-        <li key={skill.id}>
-          <Link to={`/skills/${skill.slug}`} className="tag">
-            <Highlighted segments={skill.label} />
-          </Link>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function PostResult({ post }: { post: PostResultView & { cover: ImageView | null } }) {
-  const t = useT();
-  const locale = useLocale();
-  return (
-    <article className={`card post-card has-media kind-${post.kind}`}>
-      <CardMedia cover={post.cover} category={post.category} />
-      <p className="eyebrow">
-        <span className={`badge kind-${post.kind}`}>{t(`kind.${post.kind}` as MessageKey)}</span>
-        <span>{t(`category.${post.category}` as MessageKey)}</span>
-      </p>
-      <h3>
-        <Link to={`/posts/${post.id}`}>
-          <Highlighted segments={post.title} />
-        </Link>
-      </h3>
-      {post.snippet.length ? (
-        <p>
-          <Highlighted segments={post.snippet} />
-        </p>
-      ) : null}
-      <SkillTagList skills={post.skills} />
-      {post.relatedTo ? <p className="meta related">{t("search.relatedTo", { skill: post.relatedTo })}</p> : null}
-      <p className="meta">
-        <PlaceLabel district={post.district} isRemote={post.is_remote} /> · {t(`exchange.${post.exchange_mode}` as MessageKey)} ·{" "}
-        <time dateTime={new Date(post.created_at).toISOString()}>{formatDate(locale, post.created_at)}</time>
-        {post.author_name ? (
-          <>
-            {" · "}
-            <Link to={`/people/${post.author_id}`}>{t("post.by", { name: post.author_name })}</Link>
-          </>
-        ) : null}
-      </p>
-    </article>
-  );
-}
-
 function PersonResult({ person }: { person: PersonResultView }) {
   const t = useT();
   return (
@@ -106,25 +45,25 @@ function PersonResult({ person }: { person: PersonResultView }) {
       </p>
       <h3>
         <Link to={`/people/${person.id}`}>
-          <Highlighted segments={person.name} />
+          <Highlighted text={person.name} />
         </Link>
       </h3>
       {person.snippet.length ? (
         <p>
-          <Highlighted segments={person.snippet} />
+          <Highlighted text={person.snippet} />
         </p>
       ) : null}
       {person.relatedTo ? <p className="meta related">{t("search.relatedTo", { skill: person.relatedTo })}</p> : null}
       {person.offered.length ? (
         <>
           <p className="meta">{t("profile.offers")}</p>
-          <SkillTagList skills={person.offered} />
+          <SkillTags skills={person.offered} />
         </>
       ) : null}
       {person.sought.length ? (
         <>
           <p className="meta">{t("profile.seeks")}</p>
-          <SkillTagList skills={person.sought} />
+          <SkillTags skills={person.sought} />
         </>
       ) : null}
       <p className="meta">
@@ -382,7 +321,7 @@ export default function SearchPage() {
             {hits === 0 ? <EmptyState params={params} /> : null}
             <div className="card-list">
               {view.posts.map((post) => (
-                <PostResult key={post.id} post={post} />
+                <PostCard key={post.id} post={post} />
               ))}
               {view.people.map((person) => (
                 <PersonResult key={person.id} person={person} />
