@@ -164,7 +164,7 @@ class SidePack {
     if (this.owner[n] === this.owner[o]) return 0;
     let skillWeight = 0;
     let exact = false;
-    let strong = false;
+    let strong = 0;
     for (let k = this.skillStart[n]!; k < this.skillStart[n + 1]!; k++) {
       if (this.has(o, this.skill[k]!)) {
         skillWeight += this.idf[k]!;
@@ -174,9 +174,10 @@ class SidePack {
       const r = this.closest(k, n, o);
       if (r < 0) continue;
       skillWeight += SCORE_WEIGHTS.nearSkill * this.relWeight[r]! * this.idf[k]!;
-      if (this.relWeight[r]! >= STRONG_RELATION) strong = true;
+      if (this.relWeight[r]! >= STRONG_RELATION) strong += 1;
     }
-    if (!exact && !strong) return 0;
+    // without a shared skill, strong relations must stand in for more than half of the need's skills
+    if (!exact && strong * 2 <= this.skillStart[n + 1]! - this.skillStart[n]!) return 0;
     let place = 0;
     if (this.borough[n]! >= 0 && this.borough[o]! >= 0) {
       place = this.district[n] === this.district[o] ? PLACE.district : this.borough[n] === this.borough[o] ? PLACE.borough : PLACE.city;

@@ -21,6 +21,10 @@ const relations: Record<string, { skill: string; weight: number }[]> = {
   holzbau: [{ skill: "zimmerei", weight: 0.8 }, { skill: "holzbearbeitung", weight: 0.4 }],
   zimmerei: [{ skill: "holzbau", weight: 0.8 }],
   holzbearbeitung: [{ skill: "holzbau", weight: 0.4 }],
+  cnc: [{ skill: "3d-druck", weight: 0.6 }],
+  "3d-druck": [{ skill: "cnc", weight: 0.6 }],
+  website: [{ skill: "webdesign", weight: 0.7 }],
+  webdesign: [{ skill: "website", weight: 0.7 }],
 };
 const taxonomy: Taxonomy = {
   idf: (skill) => inverseDocumentFrequency(1000, postsWithSkill[skill] ?? 0),
@@ -71,12 +75,28 @@ describe("matchSides", () => {
   });
 
   it("counts a related skill as a fraction (× its weight) of a shared one, and every exact fit before it", () => {
-    const exact = matchSides(need, side({ ownerId: "e", skillIds: ["holzbau"] }), taxonomy)!;
-    const related = matchSides(need, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)!;
+    const holzbau = side({ ownerId: "need", skillIds: ["holzbau"] });
+    const exact = matchSides(holzbau, side({ ownerId: "e", skillIds: ["holzbau"] }), taxonomy)!;
+    const related = matchSides(holzbau, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)!;
     expect(related.score / (exact.score - EXACT_TIER)).toBeCloseTo(SCORE_WEIGHTS.nearSkill * 0.8, 6);
     // the most common shared skill, far away, still ranks before the closest related one next door
     const commonFarAway = matchSides(need, side({ ownerId: "g", skillIds: ["website"], district: "elsewhere", borough: null, ageDays: 300 }), taxonomy)!;
+    const relatedToBoth = matchSides(need, side({ ownerId: "f", skillIds: ["zimmerei", "webdesign"] }), taxonomy)!;
     expect(commonFarAway.score).toBeGreaterThan(related.score);
+    expect(commonFarAway.score).toBeGreaterThan(relatedToBoth.score);
+  });
+
+  it("without a shared skill, strong relations must stand in for more than half of the need's skills", () => {
+    // related to one of two needed skills: not a fit (a laser cutter for "pottery, workshop teaching")
+    expect(matchSides(need, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)).toBeUndefined();
+    // related to the only needed skill: a fit
+    expect(matchSides(side({ ownerId: "need", skillIds: ["holzbau"] }), side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)).toBeDefined();
+    // related to two of three: a fit; to one of three: not
+    const three = side({ ownerId: "need", skillIds: ["holzbau", "cnc", "buchhaltung"] });
+    expect(matchSides(three, side({ ownerId: "f", skillIds: ["zimmerei", "3d-druck"] }), taxonomy)).toBeDefined();
+    expect(matchSides(three, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)).toBeUndefined();
+    // a shared skill is always a fit
+    expect(matchSides(three, side({ ownerId: "f", skillIds: ["buchhaltung"] }), taxonomy)).toBeDefined();
   });
 
   it("does not count an offered skill again as related once it is shared", () => {

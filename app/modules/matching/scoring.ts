@@ -10,8 +10,8 @@
  *             to an offered skill that is not itself shared (one offered skill counts once)
  *   idf(s)  = ln((N + 1) / (df(s) + 1)) + 1, N = open visible posts, df(s) = those among them with skill s
  *             (log(N/df), smoothed so a skill no post has yet still counts and one every post has counts a little)
- *   fit     = a shared skill, or a related one of weight ≥ STRONG_RELATION; without it nothing matches, however
- *             close the places are (weaker relations only add to a fit)
+ *   fit     = a shared skill, or related ones of weight ≥ STRONG_RELATION for more than half of the need's skills;
+ *             without it nothing matches, however close the places are (weaker relations only add to a fit)
  *   score   = EXACT_TIER·[a shared skill] + skill × (1 + 0.30·place + 0.15·roles + 0.15·freshness + 0.10·exchange)
  *
  * The tier puts every pair that shares a skill before every pair that is only related, in every list that
@@ -167,7 +167,10 @@ export function skillOverlap(needSkills: readonly string[], offerSkills: readonl
   const weight =
     shared.reduce((sum, skill) => sum + taxonomy.idf(skill), 0) +
     SCORE_WEIGHTS.nearSkill * near.reduce((sum, entry) => sum + entry.weight * taxonomy.idf(entry.need), 0);
-  const fits = shared.length > 0 || near.some((entry) => entry.weight >= STRONG_RELATION);
+  // Without a shared skill, strongly related skills must stand in for most of what is sought: an offer related to
+  // only one of a need's two skills (a laser cutter for "pottery, workshop teaching") is not a fit.
+  const strong = near.filter((entry) => entry.weight >= STRONG_RELATION).length;
+  const fits = shared.length > 0 || strong * 2 > byRarity.length;
   return { shared, near, weight, fits };
 }
 
