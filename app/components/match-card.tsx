@@ -39,11 +39,12 @@ export function MatchCard({ match, showMine = false }: { match: MatchCardData; s
   const { other } = match;
   const kindLabel = other.kind === "person" ? t("matching.person") : t(`kind.${other.side}` as MessageKey);
   return (
-    <article className={`card post-card kind-${other.side}${match.picture ? " with-thumb" : ""}`}>
+    <article className={`card post-card kind-${other.side}${match.picture || other.kind === "person" ? " with-thumb" : ""}`}>
       {match.picture && other.kind === "post" ? <Picture image={match.picture} sizes="6rem" className="match-thumb" alt="" /> : null}
-      {match.picture && other.kind === "person" ? (
+      {/* a person: their portrait, or their initials on a colour where they have none */}
+      {other.kind === "person" ? (
         <span className="match-thumb">
-          <PersonPicture portrait={match.picture} name={other.title} seed={other.userId} size={64} />
+          <PersonPicture portrait={match.picture ?? null} name={other.title} seed={other.userId} size={64} />
         </span>
       ) : null}
       <p className="eyebrow">

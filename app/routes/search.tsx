@@ -4,7 +4,9 @@ import { useEffect, useId, useRef, useState } from "react";
 import { useT } from "~/components/i18n";
 import { Highlighted } from "~/components/highlighted";
 import { PostCard, SkillTags } from "~/components/post-card";
-import { withCovers } from "~/modules/images/images.server";
+import { withCovers, withPortraits } from "~/modules/images/images.server";
+import type { ImageView } from "~/modules/images/types";
+import { PersonPicture } from "~/components/person-picture";
 import { useSuggestions } from "~/components/suggestions";
 import { translator, type MessageKey } from "~/lib/i18n";
 import { currentUser, requestLocale } from "~/modules/accounts/session.server";
@@ -19,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // People who blocked the viewer, or whom the viewer blocked, never appear (nor their posts).
   const viewer = await currentUser(request);
   const found = await searchPage(params, locale, { excludeUserIds: viewer ? await blockedEitherWay(viewer.id) : [] });
-  const view = { ...found, posts: await withCovers(found.posts) };
+  const view = { ...found, posts: await withCovers(found.posts), people: await withPortraits(found.people) };
   const t = translator(locale);
   return {
     params,
@@ -36,10 +38,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "robots", content: "noindex, follow" },
 ];
 
-function PersonResult({ person }: { person: PersonResultView }) {
+function PersonResult({ person }: { person: PersonResultView & { portrait: ImageView | null } }) {
   const t = useT();
   return (
-    <article className="card">
+    <article className="card with-thumb">
+      <span className="match-thumb">
+        <PersonPicture portrait={person.portrait} name={person.name.map((segment) => segment.text).join("")} seed={person.id} size={64} />
+      </span>
       <p className="eyebrow">
         <span className="badge">{t(`role.${person.role}` as MessageKey)}</span>
       </p>

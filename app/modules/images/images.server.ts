@@ -100,6 +100,12 @@ export async function withCovers<T extends { id: string }>(posts: T[]): Promise<
   return posts.map((post) => ({ ...post, cover: covers.get(post.id) ?? null }));
 }
 
+/** People with their portrait (null where they have none), for lists of person cards. */
+export async function withPortraits<T extends { id: string }>(people: T[]): Promise<(T & { portrait: ImageView | null })[]> {
+  const portraits = people.length ? await portraitsOf(people.map((person) => person.id)) : new Map<string, ImageView>();
+  return people.map((person) => ({ ...person, portrait: portraits.get(person.id) ?? null }));
+}
+
 export async function portraitsOf(userIds: string[]): Promise<Map<string, ImageView>> {
   return new Map((await queries.portraitsOf(db(), userIds)).map((row) => [row.owner_id, toView(row)]));
 }
