@@ -85,16 +85,34 @@ function toWrite(need: MatchSide, offer: MatchSide, score: number, mutual: boole
  * they can meet: per skill and small group of theirs the newest sides of the other kind (as the full
  * recompute ranks them), plus their current partners. Runs inside the caller's transaction (the outbox worker's).
  */
+/**
+ * Where an incremental update spends its time, per statement, for `npm run bench:match` (off otherwise: one branch
+ * per statement). Compute between the statements is not counted.
+ */
+export const incrementalProfile = { enabled: false, steps: new Map<string, number[]>() };
+
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!incrementalProfile.enabled) return run();
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    const list = incrementalProfile.steps.get(name) ?? [];
+    list.push(performance.now() - started);
+    incrementalProfile.steps.set(name, list);
+  }
+}
+
 export async function updateMatchesFor(tx: Db, change: { postIds: string[]; userIds: string[] }) {
   const postIds = [...new Set(change.postIds)].filter(isId);
   const userIds = [...new Set(change.userIds)].filter(isId);
   if (postIds.length === 0 && userIds.length === 0) return;
-  await queries.lockMatching(tx);
-  const relations = await skillRelations(tx);
-  const changed = [
+  await step("lock", () => queries.lockMatching(tx));
+  const relations = await step("relations", () => skillRelations(tx));
+  const changed = await step("load changed sides", async () => [
     ...(await queries.loadPostSides(tx, { postIds, authorIds: userIds })),
     ...(userIds.length ? await queries.loadPersonSides(tx, { users: userIds, kinds: userIds.map(() => "both" as const) }) : []),
-  ];
+  ]);
 
   // What the changed sides can meet: the newest sides on each of their keys, and their current partners.
   const wanted = new Map<string, { kind: "need" | "offer"; key: number; skills: number[]; cap: number }>();
@@ -110,17 +128,17 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
       else for (const other of related) wanted.set(`${kind}r${other}`, { kind, key: -1 - other, skills: [other], cap: CANDIDATES_PER_GROUP });
     }
   }
-  const picked = await queries.pickNewestSides(tx, [...wanted.values()]);
+  const picked = await step("pick newest sides", () => queries.pickNewestSides(tx, [...wanted.values()]));
   const changedById = new Map(changed.map((side) => [sideKey(side), side]));
   // Everything this update recomputes, visible or not any more: their stored matches are replaced.
-  const touchedPostIds = [...new Set([...postIds, ...(await queries.postIdsOfAuthors(tx, userIds))])];
+  const touchedPostIds = [...new Set([...postIds, ...(await step("posts of authors", () => queries.postIdsOfAuthors(tx, userIds)))])];
   const changedIds = new Set<SideKey>([
     ...changedById.keys(),
     ...touchedPostIds.map((id): SideKey => `p${id}`),
     ...userIds.flatMap((id): SideKey[] => [`need${id}`, `offer${id}`]),
   ]);
   // all of them: a pair below a changed side's best may be kept by its other side
-  const partners = (await queries.storedLists(tx, changed, null)).map((entry) => ({
+  const partners = (await step("partners", () => queries.storedLists(tx, changed, null))).map((entry) => ({
     postId: entry.partnerPostId,
     userId: entry.partnerUserId,
     kind: otherKind(changedById.get(entry.side)?.kind ?? "offer"),
@@ -133,7 +151,7 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
       .filter((person) => !changedIds.has(`${person.kind}${person.userId}`))
       .map((person) => [`${person.kind}${person.userId}`, person]),
   );
-  const others = [
+  const others = await step("load other sides", async () => [
     ...(otherPostIds.length ? await queries.loadPostSides(tx, { postIds: otherPostIds, authorIds: [] }) : []),
     ...(otherPeople.size
       ? await queries.loadPersonSides(tx, {
@@ -141,31 +159,31 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
           kinds: [...otherPeople.values()].map((person) => person.kind),
         })
       : []),
-  ];
+  ]);
 
   const skills = [...new Set([...changed, ...others].flatMap((side) => side.skills))];
-  const { visiblePosts, counts } = await queries.loadSkillCounts(tx, skills);
+  const { visiblePosts, counts } = await step("skill counts", () => queries.loadSkillCounts(tx, skills));
   const scorer = createScorer([...changed, ...others], taxonomyOf(relations, visiblePosts, counts));
   const changedOwners = [...new Set(changed.map((side) => side.userId))];
-  const blocked = new Set((await queries.loadBlocks(tx, changedOwners)).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
+  const blocked = new Set((await step("blocks", () => queries.loadBlocks(tx, changedOwners))).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
 
   const scored = scoreChangedPairs(changed, others, (need, offer) => scorer.score(need, offer), (needUser, offerUser) => blocked.has(`${needUser}:${offerUser}`));
   // The unchanged sides met, with the best few of their stored lists; a few more stand in for entries of changed
   // sides, which this update replaces.
   const met = unchangedSidesMet(scored, changedIds);
-  const stored = await queries.storedLists(tx, met, MATCHES_KEPT_PER_SIDE + changedIds.size);
+  const stored = await step("stored lists", () => queries.storedLists(tx, met, MATCHES_KEPT_PER_SIDE + changedIds.size));
   const { kept: keptPairs, overflowing } = chooseKeptPairs({ scored, changed: changedIds, stored, keptPerSide: MATCHES_KEPT_PER_SIDE });
 
   const kept = keptPairs.map((pair) => toWrite(pair.need, pair.offer, pair.score, false, scorer.facts(pair.need, pair.offer)));
-  const removed = await queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds });
-  const trimmed = await queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE);
+  const removed = await step("merge", () => queries.mergeChangedMatches(tx, kept, { postIds: touchedPostIds, userIds }));
+  const trimmed = await step("trim", () => queries.deleteOverflowingMatches(tx, overflowing, MATCHES_KEPT_PER_SIDE));
   // Mutual flags can change only between owners a pair was written or removed for, in either direction.
   const ownerPairs = new Map<string, [string, string]>();
   for (const [a, b] of [...kept.map((row): [string, string] => [row.needUserId, row.offerUserId]), ...removed, ...trimmed]) {
     ownerPairs.set(`${a}:${b}`, [a, b]);
     ownerPairs.set(`${b}:${a}`, [b, a]);
   }
-  await queries.refreshMutualFlags(tx, [...ownerPairs.values()]);
+  await step("mutual flags", () => queries.refreshMutualFlags(tx, [...ownerPairs.values()]));
 }
 
 /** How long a publishing request may spend on its post's matches (lock wait and each statement). */
