@@ -238,6 +238,8 @@ export type EmbeddedSearchPlan = {
   phrase?: TokenPlan;
   /** The skills the whole query names (it is one of their labels): documents tagged with them rank first. */
   named?: string[];
+  /** The skills the query names once its typos are corrected: their documents rank first among the corrected matches. */
+  correctedNamed?: string[];
   /** Skills related to the skill the query names (skill_relations), with their weight: found too, ranked below. */
   related?: { ids: string[]; weights: number[] };
   /**
@@ -331,15 +333,22 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   let tier = sql`(${joinWith(sql, perToken, "+")})`;
   if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${3 * plan.tokens.length} else 0 end)`;
   if (named) tier = sql`greatest(${tier}, case when d.skill_ids && ${named}::bigint[] then ${3 * plan.tokens.length + 1} else 0 end)`;
+  // Tagged with the skill the corrected query names: above any mix of tokens found as typed and corrected (at
+  // most 3 per token, less one for the corrected), below the phrase as typed; for one word, between the word
+  // found as typed (2) and corrected (1). ts_rank then adds less than half a step, so tiers never mix.
+  if (plan.correctedNamed?.length) {
+    tier = sql`greatest(${tier}, case when d.skill_ids && ${plan.correctedNamed}::bigint[] then ${3 * plan.tokens.length - 1.5}::real else 0 end)`;
+  }
+  const fraction = sql`0.5 * ${rank} / (1 + ${rank})`;
   const related = plan.related;
-  if (!related?.ids.length) return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${rank} / (1 + ${rank}))::real`, related: none };
+  if (!related?.ids.length) return { where: sql`d.tsv @@ ${query}`, score: sql`(${tier} + ${fraction})::real`, related: none };
   // Found only through a related skill: below every direct match (tier ≥ 1), the closer relation first.
   const weights = sql`unnest(${related.ids}::bigint[], ${related.weights}::real[]) as r(id, weight)`;
   const relatedWeight = sql`(select max(r.weight) from ${weights} where r.id = any(d.skill_ids))`;
   const relatedSkill = sql`(select r.id::text from ${weights} where r.id = any(d.skill_ids) order by r.weight desc, r.id limit 1)`;
   return {
     where: sql`d.tsv @@ ${query}`,
-    score: sql`(case when ${tier} > 0 then ${tier} + ${rank} / (1 + ${rank}) else coalesce(${relatedWeight}, 0) * 0.99 + ${rank} / (1 + ${rank}) * 0.01 end)::real`,
+    score: sql`(case when ${tier} > 0 then ${tier} + ${fraction} else coalesce(${relatedWeight}, 0) * 0.99 + ${rank} / (1 + ${rank}) * 0.01 end)::real`,
     related: sql`case when ${tier} = 0 then ${relatedSkill} end`,
   };
 }
