@@ -38,6 +38,8 @@ beforeAll(async () => {
   ids.kazakh = await createTestPost(ada, { title: "Sprachtandem gesucht", description: "Jeden Dienstag im Café.", skills: "Kasachisch", category: "knowhow" });
   ids.mending = await createTestPost(ada, { title: "Design trifft clothing repair", description: "Clothing and design, repaired.", skills: "Editorial Design, Kleidungsreparatur", category: "knowhow" });
   ids.fashion = await createTestPost(ada, { title: "Eigene Kollektion nähen", description: "Schnitte und Stoffe.", skills: "Modedesign", category: "knowhow" });
+  ids.radio = await createTestPost(ada, { title: "Sendung am Donnerstag", description: "Wir suchen Stimmen.", skills: "Freies Radio", category: "knowhow" });
+  ids.spread = await createTestPost(ada, { title: "Production and show: crop production, show initiative", description: "Show us your production.", skills: "Grundsätze des Pflanzenbaus, Initiative zeigen", category: "knowhow" });
   while ((await processOutbox("search", applySearchChanges)) > 0);
   forgetBroadSearchCounts();
 });
@@ -111,6 +113,12 @@ describe("several words", () => {
       expect(result.correctedQuery).toBe("Kasachisch");
       expect(result.hits.map((hit) => hit.id).slice(0, 2)).toEqual([ids.kazakh, ids.kazakhReading]);
     }
+  });
+
+  it("ranks a skill with the words together in one label above posts with them spread over several skills", async () => {
+    const ranked = await found("production show");
+    expect(ranked[0]).toBe(ids.radio);
+    expect(ranked).toContain(ids.spread);
   });
 
   it("names a skill by its label's words in another order", async () => {

@@ -26,6 +26,8 @@ const CORRECTIONS_PER_TOKEN = 3;
 const RELAX_BELOW = 10;
 /** Related skills a named skill brings along (skill_relations, closest first). */
 const RELATED_PER_SKILL = 8;
+/** Skills beyond which query words found together in one of their labels say too little to rank by. */
+const TOGETHER_MAX_SKILLS = 50;
 /** Documents per token counted when choosing which tokens a relaxed search leaves out. */
 const FREQUENCY_CAP = 1000;
 
@@ -100,6 +102,7 @@ type QueryHints = {
     phrase?: queries.TokenPlan;
     named?: string[];
     correctedNamed?: string[];
+    together?: string[];
     related?: { ids: string[]; weights: number[] };
   };
   /** Related skill id → the skill the query names. */
@@ -215,6 +218,16 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
     return stems.de.length === 0 || stems.en.length === 0;
   };
   const weak = tokens.map((token) => !token.symbolic && token.words.length > 0 && token.words.every(stopWord));
+  // Several words that are not a label themselves may still be the key words of one ("production show" in
+  // "radio show production"): documents tagged with a skill that has them together in one label rank above
+  // documents that have them spread over different skills. Words that are everywhere say nothing, so only when
+  // they are together in few skills.
+  const telling = tokens.filter((token, position) => !token.symbolic && !weak[position] && !token.words.some((word) => fixes.has(word)) && token.key.length >= 3);
+  let together: string[] = [];
+  if (namedSkills.length === 0 && telling.length >= 2 && telling.length === tokens.filter((_, position) => !weak[position]).length) {
+    const skills = await queries.skillsWithOneLabelHolding(sql, telling.map((token) => token.key), TOGETHER_MAX_SKILLS);
+    if (skills.length <= TOGETHER_MAX_SKILLS) together = skills;
+  }
   return {
     correctedQuery,
     relatedTo,
@@ -239,6 +252,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
           : undefined,
         named: namedSkills.length ? namedSkills : undefined,
         correctedNamed: correctedNamed.length ? correctedNamed : undefined,
+        together: together.length ? together : undefined,
         related: relatedWeight.size ? { ids: [...relatedWeight.keys()], weights: [...relatedWeight.values()] } : undefined,
       };
     },

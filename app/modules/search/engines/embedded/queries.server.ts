@@ -38,6 +38,22 @@ export async function skillsWithLabelKeys(sql: Db, keys: string[]) {
 }
 
 /**
+ * Skills with one label whose key holds every one of these keys ("show" and "production" in
+ * "radioshowproduction"), at most `limit` + 1 (more means the words are too common to tell). Keys are
+ * normalised (letters, digits, # and +: nothing LIKE treats as a pattern); each condition uses the trigram index.
+ */
+export async function skillsWithOneLabelHolding(sql: Db, keys: string[], limit: number) {
+  if (keys.length === 0) return [];
+  const conditions = keys.map((key) => sql`l.normalized like ${"%" + key + "%"}`);
+  const rows = await sql<{ skill_id: string }[]>`
+    select distinct coalesce(s.merged_into_id, s.id)::text as skill_id
+    from skill_labels l join skills s on s.id = l.skill_id
+    where ${joinWith(sql, conditions, "and")}
+    limit ${limit + 1}`;
+  return rows.map((row) => row.skill_id);
+}
+
+/**
  * Skills related to the skills that have one of these keys as a label (skill_relations, both directions
  * stored), closest first, at most `perSkill` per skill: a query naming a skill also finds its neighbours.
  */
@@ -240,6 +256,8 @@ export type EmbeddedSearchPlan = {
   named?: string[];
   /** The skills the query names once its typos are corrected: their documents rank first among the corrected matches. */
   correctedNamed?: string[];
+  /** Skills with one label that holds every word of the query: their documents rank above those with the words spread. */
+  together?: string[];
   /** Skills related to the skill the query names (skill_relations), with their weight: found too, ranked below. */
   related?: { ids: string[]; weights: number[] };
   /**
@@ -297,7 +315,7 @@ export async function tokenFrequencies(outer: Db, index: "posts" | "people", tok
 }
 
 const needsTiers = (plan: EmbeddedSearchPlan) =>
-  plan.match !== "all" || Boolean(plan.related?.ids.length) || (plan.tokens.length > 1 && plan.tokens.some((token) => token.named?.length)) || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
+  plan.match !== "all" || Boolean(plan.together?.length) || Boolean(plan.related?.ids.length) || (plan.tokens.length > 1 && plan.tokens.some((token) => token.named?.length)) || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
 
 /**
  * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or a relaxed match
@@ -338,6 +356,11 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   // found as typed (2) and corrected (1). ts_rank then adds less than half a step, so tiers never mix.
   if (plan.correctedNamed?.length) {
     tier = sql`greatest(${tier}, case when d.skill_ids && ${plan.correctedNamed}::bigint[] then ${3 * plan.tokens.length - 1.5}::real else 0 end)`;
+  }
+  // Tagged with a skill that has all the words in one label: half a step above every word found in the title or
+  // skill labels (2 each), since they may be spread over several skills there.
+  if (plan.together?.length) {
+    tier = sql`greatest(${tier}, case when d.skill_ids && ${plan.together}::bigint[] then ${2 * perToken.length + 0.5}::real else 0 end)`;
   }
   const fraction = sql`0.5 * ${rank} / (1 + ${rank})`;
   const related = plan.related;
