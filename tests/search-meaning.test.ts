@@ -33,6 +33,13 @@ beforeAll(async () => {
   ids.roofing = await createTestPost(ada, { title: "Dachstuhl richten", description: "Abbund und Aufrichten.", skills: "Zimmerei", category: "knowhow" });
   ids.oven = await createTestPost(ada, { title: "Pizzaofen aus Lehm", description: "Wir bauen einen Ofen im Hof.", skills: "Lehmofenbau", category: "knowhow" });
   ids.windows = await createTestPost(ada, { title: "Neue Fenster für das Gemeinschaftshaus", description: "Planung der Verglasung.", skills: "Fenster- und Verglasungssysteme planen", category: "knowhow" });
+  // Posts that have the words of a label without its skill, against the posts of the skill itself.
+  ids.kazakhReading = await createTestPost(ada, { title: "Kasachisch lesen: Zeitungen und Kasachisch im Alltag", description: "Kasachisch für Fortgeschrittene.", skills: "geschriebenes Kasachisch verstehen", category: "knowhow" });
+  ids.kazakh = await createTestPost(ada, { title: "Sprachtandem gesucht", description: "Jeden Dienstag im Café.", skills: "Kasachisch", category: "knowhow" });
+  ids.mending = await createTestPost(ada, { title: "Design trifft clothing repair", description: "Clothing and design, repaired.", skills: "Editorial Design, Kleidungsreparatur", category: "knowhow" });
+  ids.fashion = await createTestPost(ada, { title: "Eigene Kollektion nähen", description: "Schnitte und Stoffe.", skills: "Modedesign", category: "knowhow" });
+  ids.radio = await createTestPost(ada, { title: "Sendung am Donnerstag", description: "Wir suchen Stimmen.", skills: "Freies Radio", category: "knowhow" });
+  ids.spread = await createTestPost(ada, { title: "Production and show: crop production, show initiative", description: "Show us your production.", skills: "Grundsätze des Pflanzenbaus, Initiative zeigen", category: "knowhow" });
   while ((await processOutbox("search", applySearchChanges)) > 0);
   forgetBroadSearchCounts();
 });
@@ -98,6 +105,26 @@ describe("several words", () => {
   it("keeps a skill phrase first", async () => {
     const ranked = await found("earth building Fenster");
     expect(ranked[0]).toBe(ids.clay);
+  });
+
+  it("ranks the skill a corrected query names first, above posts that only have its word", async () => {
+    for (const query of ["Uasachisch", "Kasachich"]) {
+      const result = await search(query);
+      expect(result.correctedQuery).toBe("Kasachisch");
+      expect(result.hits.map((hit) => hit.id).slice(0, 2)).toEqual([ids.kazakh, ids.kazakhReading]);
+    }
+  });
+
+  it("ranks a skill with the words together in one label above posts with them spread over several skills", async () => {
+    const ranked = await found("production show");
+    expect(ranked[0]).toBe(ids.radio);
+    expect(ranked).toContain(ids.spread);
+  });
+
+  it("names a skill by its label's words in another order", async () => {
+    const ranked = await found("design clothing");
+    expect(ranked[0]).toBe(ids.fashion);
+    expect(ranked).toContain(ids.mending);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanQuery, parseSearchParams, phraseKey, queryTokens, searchHref } from "./query";
+import { cleanQuery, parseSearchParams, phraseKey, phraseKeysInAnyOrder, queryTokens, searchHref } from "./query";
 
 describe("cleanQuery", () => {
   it("caps length, drops control characters and squeezes spaces", () => {
@@ -28,6 +28,13 @@ describe("queryTokens", () => {
   it("joins a multi-word query into one skill key", () => {
     expect(phraseKey(queryTokens("timber construction"))).toBe("timberconstruction");
     expect(phraseKey(queryTokens("Holzbau"))).toBeUndefined();
+  });
+
+  it("reads a phrase of up to four tokens in every word order, the typed order first", () => {
+    expect(phraseKeysInAnyOrder(queryTokens("design clothing"))).toEqual(["designclothing", "clothingdesign"]);
+    expect(phraseKeysInAnyOrder(queryTokens("a b c"))).toHaveLength(6);
+    expect(phraseKeysInAnyOrder(queryTokens("a b c d e"))).toEqual(["abcde"]);
+    expect(phraseKeysInAnyOrder(queryTokens("Holzbau"))).toEqual([]);
   });
 });
 

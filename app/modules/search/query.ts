@@ -50,6 +50,22 @@ export function phraseKey(tokens: QueryToken[]): string | undefined {
   return tokens.length > 1 ? tokens.map((token) => token.key).join("") : undefined;
 }
 
+/** Up to this many tokens, a phrase is also read in every other word order (4 tokens: 24 keys). */
+const REORDER_MAX_TOKENS = 4;
+
+/**
+ * The phrase key in every order of its tokens, the typed order first ("design clothing" → "designclothing",
+ * "clothingdesign"): people name a skill with its words in another order than its label has them, and word
+ * order rarely tells two skills apart. Longer queries keep only the typed order (the count grows as n!).
+ */
+export function phraseKeysInAnyOrder(tokens: QueryToken[]): string[] {
+  if (tokens.length < 2) return [];
+  if (tokens.length > REORDER_MAX_TOKENS) return [phraseKey(tokens)!];
+  const orders = (keys: string[]): string[][] =>
+    keys.length <= 1 ? [keys] : keys.flatMap((key, index) => orders([...keys.slice(0, index), ...keys.slice(index + 1)]).map((rest) => [key, ...rest]));
+  return [...new Set(orders(tokens.map((token) => token.key)).map((keys) => keys.join("")))];
+}
+
 export type SearchParams = {
   tab: SearchIndexName;
   query: string;

@@ -1,6 +1,6 @@
 import type { Db, Sql } from "~/lib/db.server";
 import { normalizeSkillLabel } from "~/modules/skills/normalize";
-import { phraseKey, queryTokens, type QueryToken } from "../../query";
+import { phraseKey, phraseKeysInAnyOrder, queryTokens, type QueryToken } from "../../query";
 import { anyOf, keyTsquery, skillsTsquery, tokenTsquery, type WordStems } from "./tsquery";
 import { allowedEdits, bestCorrections, deletionVariants, foldWord, isCorrectable } from "./typos";
 import * as queries from "./queries.server";
@@ -26,6 +26,8 @@ const CORRECTIONS_PER_TOKEN = 3;
 const RELAX_BELOW = 10;
 /** Related skills a named skill brings along (skill_relations, closest first). */
 const RELATED_PER_SKILL = 8;
+/** Skills beyond which query words found together in one of their labels say too little to rank by. */
+const TOGETHER_MAX_SKILLS = 50;
 /** Documents per token counted when choosing which tokens a relaxed search leaves out. */
 const FREQUENCY_CAP = 1000;
 
@@ -99,6 +101,8 @@ type QueryHints = {
     tokens: queries.TokenPlan[];
     phrase?: queries.TokenPlan;
     named?: string[];
+    correctedNamed?: string[];
+    together?: string[];
     related?: { ids: string[]; weights: number[] };
   };
   /** Related skill id → the skill the query names. */
@@ -127,13 +131,16 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
       asked.set(word, { word, folded, prefix: prefix || Boolean(seen?.prefix), correctable, variants: correctable ? deletionVariants(folded) : [] });
     });
   });
-  const keys = [...new Set([...tokens.map((token) => token.key), ...(phrase ? [phrase] : [])])];
+  // The whole query as a label key: one token's key, or the phrase in any word order ("design clothing" names
+  // the skill labelled "clothing design").
+  const wholeKeys = (keyed: { key: string }[]) => (keyed.length === 1 ? [keyed[0]!.key] : phraseKeysInAnyOrder(keyed as QueryToken[]));
+  const skillKeys = wholeKeys(tokens);
+  const keys = [...new Set([...tokens.map((token) => token.key), ...skillKeys])];
   // The skill the query names (the whole query is one of its labels) brings its related skills along.
-  const skillKey = phrase ?? (tokens.length === 1 ? tokens[0]?.key : undefined);
   const [labelRows, facts, relations] = await Promise.all([
     queries.skillsWithLabelKeys(sql, keys),
     queries.wordFacts(sql, [...asked.values()], WORD_CANDIDATES),
-    skillKey ? queries.relatedSkillsForLabelKeys(sql, [skillKey], RELATED_PER_SKILL) : Promise.resolve([]),
+    skillKeys.length ? queries.relatedSkillsForLabelKeys(sql, skillKeys, RELATED_PER_SKILL) : Promise.resolve([]),
   ]);
   const named = new Set(relations.map((row) => row.skill_id));
   const relatedTo: Record<string, string> = {};
@@ -155,8 +162,11 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
     if (best.length) fixes.set(row.word, best);
   }
   const labelSkills = (key: string) => labelRows.filter((row) => row.key === key).map((row) => row.skill_id);
+  const namedSkills = [...new Set(skillKeys.flatMap(labelSkills))];
 
   // Per token: up to three alternatives, each with every unknown word replaced by its n-th best correction.
+  // The n-th corrected key of every token (its own key when it needs no correction).
+  const correctedKeys = tokens.map(() => [] as string[]);
   const corrected = tokens.map((token, position) => {
     if (!token.words.some((word) => fixes.has(word))) return "";
     const prefix = position === tokens.length - 1;
@@ -167,10 +177,24 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
         const pick = options?.[Math.min(choice, options.length - 1)];
         return pick ? { word: pick.word, stems: { de: pick.de ? [pick.de] : [], en: pick.en ? [pick.en] : [] } } : { word, stems: stemsOf(word) };
       });
-      alternatives.add(tokenTsquery({ words: fixed.map((entry) => entry.stems), key: normalizeSkillLabel(fixed.map((entry) => entry.word).join("")), symbolic: false, prefix, skillIds: [] }));
+      const key = normalizeSkillLabel(fixed.map((entry) => entry.word).join(""));
+      correctedKeys[position]!.push(key);
+      alternatives.add(tokenTsquery({ words: fixed.map((entry) => entry.stems), key, symbolic: false, prefix, skillIds: [] }));
     }
     return anyOf([...alternatives]);
   });
+  // A mistyped query whose correction is a skill's label names that skill ("Uasachisch" → Kasachisch,
+  // "assistive technomlogy" → assistive technology): its documents rank above the other corrected matches (every
+  // document with the corrected word somewhere), below what was found as typed. One more look-up, only for typos.
+  let correctedNamed: string[] = [];
+  if (fixes.size && namedSkills.length === 0) {
+    const wholeCorrected = new Set<string>();
+    for (let choice = 0; choice < CORRECTIONS_PER_TOKEN; choice++) {
+      const keyed = tokens.map((token, position) => ({ key: correctedKeys[position]![choice] ?? token.key }));
+      for (const key of wholeKeys(keyed)) if (!keys.includes(key)) wholeCorrected.add(key);
+    }
+    correctedNamed = [...new Set((await queries.skillsWithLabelKeys(sql, [...wholeCorrected])).map((row) => row.skill_id))];
+  }
 
   let correctedQuery: string | undefined;
   if (fixes.size) {
@@ -194,6 +218,16 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
     return stems.de.length === 0 || stems.en.length === 0;
   };
   const weak = tokens.map((token) => !token.symbolic && token.words.length > 0 && token.words.every(stopWord));
+  // Several words that are not a label themselves may still be the key words of one ("production show" in
+  // "radio show production"): documents tagged with a skill that has them together in one label rank above
+  // documents that have them spread over different skills. Words that are everywhere say nothing, so only when
+  // they are together in few skills.
+  const telling = tokens.filter((token, position) => !token.symbolic && !weak[position] && !token.words.some((word) => fixes.has(word)) && token.key.length >= 3);
+  let together: string[] = [];
+  if (namedSkills.length === 0 && telling.length >= 2 && telling.length === tokens.filter((_, position) => !weak[position]).length) {
+    const skills = await queries.skillsWithOneLabelHolding(sql, telling.map((token) => token.key), TOGETHER_MAX_SKILLS);
+    if (skills.length <= TOGETHER_MAX_SKILLS) together = skills;
+  }
   return {
     correctedQuery,
     relatedTo,
@@ -211,10 +245,14 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
             prefix: position === tokens.length - 1,
             skillIds: labelSkills(token.key),
           }),
-          corrected: anyOf([corrected[position]!, skillsTsquery(similarTo(token.key))]),
+          corrected: anyOf([corrected[position]!, skillsTsquery(similarTo(token.key)), tokens.length === 1 ? skillsTsquery(correctedNamed) : ""]),
         })),
-        phrase: phrase ? { literal: anyOf([keyTsquery(phrase), skillsTsquery(labelSkills(phrase))]), corrected: skillsTsquery(similarTo(phrase)) } : undefined,
-        named: skillKey ? labelSkills(skillKey) : undefined,
+        phrase: phrase
+          ? { literal: anyOf([keyTsquery(phrase), skillsTsquery(namedSkills)]), corrected: anyOf([skillsTsquery(similarTo(phrase)), skillsTsquery(correctedNamed)]) }
+          : undefined,
+        named: namedSkills.length ? namedSkills : undefined,
+        correctedNamed: correctedNamed.length ? correctedNamed : undefined,
+        together: together.length ? together : undefined,
         related: relatedWeight.size ? { ids: [...relatedWeight.keys()], weights: [...relatedWeight.values()] } : undefined,
       };
     },
