@@ -138,11 +138,11 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
   const keys = [...new Set([...tokens.map((token) => token.key), ...(phrase ? [phrase] : [])])];
   // The skill the query names (the whole query is one of its labels) brings its related skills along.
   const skillKey = phrase ?? (tokens.length === 1 ? tokens[0]?.key : undefined);
-  const [labelRows, facts, relations] = await Promise.all([
-    queries.skillsWithLabelKeys(sql, keys),
-    queries.wordFacts(sql, [...asked.values()], WORD_CANDIDATES),
-    skillKey ? queries.relatedSkillsForLabelKeys(sql, [skillKey], RELATED_PER_SKILL) : Promise.resolve([]),
-  ]);
+  const {
+    labels: labelRows,
+    facts,
+    related: relations,
+  } = await queries.queryFacts(sql, { keys, words: [...asked.values()], perWord: WORD_CANDIDATES, relatedKeys: skillKey ? [skillKey] : [], perSkill: RELATED_PER_SKILL });
   const named = new Set(relations.map((row) => row.skill_id));
   const relatedTo: Record<string, string> = {};
   const relatedWeight = new Map<string, number>();
