@@ -86,16 +86,11 @@ export async function renewPost(postId: string, actor: Actor) {
 
 async function withSkills(rows: queries.PostRow[], locale: Locale): Promise<PostView[]> {
   const postIds = rows.map((row) => row.id);
-  const [posts, covers] = await Promise.all([withSkillsOnly(rows, locale), coversOfPosts(postIds)]);
-  return posts.map((post) => ({ ...post, cover: covers.get(post.id) ?? null }));
-}
-
-/** Without the cover: a single post's page shows all its photos (photosOfPost), so the cover would be a query for nothing. */
-async function withSkillsOnly(rows: queries.PostRow[], locale: Locale): Promise<Omit<PostView, "cover">[]> {
-  const skills = await queries.skillsOfPosts(db(), rows.map((row) => row.id));
+  const [skills, covers] = await Promise.all([queries.skillsOfPosts(db(), postIds), coversOfPosts(postIds)]);
   const now = Date.now();
   return rows.map((row) => ({
     ...row,
+    cover: covers.get(row.id) ?? null,
     isExpired: new Date(row.expires_at).getTime() <= now,
     skills: skills
       .filter((skill) => skill.post_id === row.id)
@@ -112,8 +107,12 @@ export async function findPostForViewer(postId: string, viewer: Actor | undefine
   const row = await queries.findPost(db(), postId);
   if (!row) return undefined;
   const isOwner = viewer?.id === row.author_id;
-  const [post] = await withSkillsOnly([row], locale);
-  if (!post) return undefined;
+  // Without a cover: the post's page shows all its photos (photosOfPost).
+  const post: Omit<PostView, "cover"> = {
+    ...row,
+    isExpired: new Date(row.expires_at).getTime() <= Date.now(),
+    skills: row.skills.map((skill) => ({ id: skill.id, slug: skill.slug, label: skillLabel(skill, locale) })),
+  };
   const publiclyVisible = row.status === "open" && !row.hidden_at && !post.isExpired && !row.author_banned;
   if (!publiclyVisible && !isOwner && !viewer?.isAdmin) return undefined;
   return { post, isOwner, canEdit: isOwner || Boolean(viewer?.isAdmin) };
