@@ -93,9 +93,12 @@ describe("timedSql", () => {
         await tx`select 3`;
       });
       await sql.unsafe("select 4");
+      // postgres.js's pipeline form: an array of statements
+      const pipelined = await sql.begin((tx) => [tx`select 5 as five`, tx`select 6 as six`]);
+      expect(pipelined.map((rows) => rows[0])).toEqual([{ five: 5 }, { six: 6 }]);
     });
-    // 2 + (begin, select 3, commit) + 1
-    expect(timing.queries).toBe(6);
+    // 2 + (begin, select 3, commit) + 1 + (begin, select 5, select 6, commit)
+    expect(timing.queries).toBe(10);
     expect(timing.inFlight).toBe(0);
     // overlapping statements count once in the wall time, each in the sum
     expect(timing.sqlWallMs).toBeGreaterThan(0);
@@ -103,7 +106,7 @@ describe("timedSql", () => {
 
     // outside a request nothing is counted
     const untouched = newRequestTiming();
-    await sql`select 5`;
+    await sql`select 7`;
     expect(untouched.queries).toBe(0);
   });
 });

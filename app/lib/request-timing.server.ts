@@ -4,8 +4,8 @@
  *
  * Each request carries a RequestTiming in AsyncLocalStorage, so the database client can add to it without the
  * queries files knowing: every statement's duration (from the moment it is awaited, so a wait for a free pool
- * connection counts as SQL), the time at least one statement was running (overlapping statements in a
- * Promise.all count once), and the number of statements (a transaction's begin and commit included). The HTTP
+ * connection counts as SQL; a transaction's begin and commit count as statements), the time at least one statement
+ * was running (overlapping statements in a Promise.all count once), and the number of statements. The HTTP
  * server marks when Remix takes over, the document render starts and React's shell is ready; the response's
  * Server-Timing header carries the split, and `summary()` adds up all requests per route for the benchmark.
  */
@@ -96,11 +96,25 @@ export function timedSql<S extends postgres.Sql | postgres.TransactionSql>(sql: 
     const original = (target as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name]!.bind(target);
     return (...args: unknown[]) => {
       const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
-      const run = original(...args, (tx: postgres.TransactionSql) => fn(timedSql(tx)));
       const timing = currentTiming();
-      if (!timing) return run;
+      if (!timing) return original(...args, (tx: postgres.TransactionSql) => fn(timedSql(tx)));
+      // The sum gets the transaction's own round trips (waiting for a connection and begin; commit), the wall time
+      // all of it; its statements add themselves.
       const at = spanStarted(timing, name === "begin" ? 2 : 1);
-      const end = () => spanEnded(timing, at, false);
+      let callbackEnded = at;
+      const run = original(...args, (tx: postgres.TransactionSql) => {
+        timing.sqlMs += performance.now() - at;
+        const returned = fn(timedSql(tx));
+        // postgres.js runs an array of statements as a pipeline and resolves to their results
+        const result = Array.isArray(returned) ? Promise.all(returned) : Promise.resolve(returned);
+        const ended = () => (callbackEnded = performance.now());
+        result.then(ended, ended);
+        return result;
+      });
+      const end = () => {
+        timing.sqlMs += performance.now() - callbackEnded;
+        spanEnded(timing, at, false);
+      };
       run.then(end, end);
       return run;
     };

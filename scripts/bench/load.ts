@@ -256,8 +256,10 @@ try {
     );
   }
   console.log("");
-  console.log("Where a rendered request's time goes (ms per request; SQL sum = every statement, incl. waiting for a pool");
-  console.log("connection; SQL wall = time any statement ran; loaders include SQL wall; CPU per request over all requests):");
+  console.log("Where a rendered request's time goes (ms per request; SQL sum = every statement, a transaction's begin and");
+  console.log("commit included, with waiting for a pool connection; SQL wall = time any statement or transaction was open;");
+  console.log("loaders include SQL wall; r.queue = waiting for the event loop before React began; CPU per request over all");
+  console.log("requests, cached ones included):");
   const cell = (value: number | string, width: number) => String(value).padStart(width);
   console.log("route    rendered cached queries  SQL sum SQL wall loaders r.queue  render    send   total | CPU server postgres client");
   for (const [name, { split }] of Object.entries(routes)) {
