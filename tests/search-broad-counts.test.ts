@@ -2,7 +2,7 @@
  * Broad searches (1,000 hits or more) count once a minute; their pages read only the hits. The pages must be
  * exactly the ones a full count would give, and narrow searches stay exact.
  */
-import postgres from "postgres";
+import postgres, { type Sql, type TransactionSql } from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { createEmbeddedEngine, followSearchChanges, forgetBroadSearchCounts } from "~/modules/search/engines/embedded/engine.server";
@@ -31,6 +31,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopFollowing?.();
 });
+
+/** The client (and its transactions), noting the text of every statement it is asked to run. */
+function recording<S extends Sql | TransactionSql>(sql: S, statements: string[]): S {
+  return new Proxy(sql, {
+    apply(target, thisArg, args: unknown[]) {
+      const [strings] = args;
+      if (Array.isArray(strings) && "raw" in strings) statements.push(strings.join("?"));
+      return Reflect.apply(target as unknown as (...rest: unknown[]) => unknown, thisArg, args) as unknown;
+    },
+    get(target, key) {
+      if (key === "begin" && key in target) {
+        return (fn: (tx: TransactionSql) => unknown) => (target as Sql).begin((tx) => fn(recording(tx, statements)));
+      }
+      return Reflect.get(target, key, target) as unknown;
+    },
+  });
+}
 
 const request = (query: string, page: number, sort: "relevance" | "newest" = "relevance"): SearchRequest<"posts"> => ({
   index: "posts",
@@ -64,6 +81,22 @@ describe("counts of broad searches", () => {
       expect(remembered[0]!.facets.kind).toEqual(counted[0]!.facets.kind);
       expect((remembered[1]!.hits as PostHit[])[0]!.title).toMatch(/^Lastenrad Nummer \d+$/);
     }
+  });
+
+  it("counts a broad search once when several visitors ask for it at the same time", async () => {
+    forgetBroadSearchCounts();
+    const statements: string[] = [];
+    const engine = createEmbeddedEngine(recording(db(), statements));
+    const pages = [1, 2, 7, 1];
+    const results = await Promise.all(pages.map((page) => engine.search(request("lastenrad", page))));
+    // one statement counted every match; the others waited for it and read only their page
+    expect(statements.filter((text) => text.includes("with matched as materialized"))).toHaveLength(1);
+    expect(results.map((result) => result.total)).toEqual(pages.map(() => POSTS));
+    forgetBroadSearchCounts();
+    const alone = await createEmbeddedEngine(db()).search(request("lastenrad", 2));
+    expect((results[1]!.hits as PostHit[]).map((hit) => hit.id)).toEqual((alone.hits as PostHit[]).map((hit) => hit.id));
+    expect(results[1]!.facets).toEqual(alone.facets);
+    expect(results[3]!.hits).toEqual(results[0]!.hits);
   });
 
   it("keeps a broad total until any connection writes to the search tables, and counts a narrow search exactly", async () => {

@@ -10,6 +10,7 @@ import { db } from "~/lib/db.server";
 import { processOutbox } from "~/modules/outbox/outbox.server";
 import { buildPersonDocuments, buildPostDocuments, buildSynonyms } from "~/modules/search/sync/documents.server";
 import { createEmbeddedEngine } from "~/modules/search/engines/embedded/engine.server";
+import { withIndexScans } from "~/modules/search/engines/embedded/queries.server";
 import { createMeilisearchEngine } from "~/modules/search/engines/meilisearch/engine.server";
 import { cleanQuery } from "~/modules/search/query";
 import { applySearchChanges } from "~/modules/search/search.server";
@@ -270,5 +271,13 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
     expect((all.facets.role ?? []).reduce((total, entry) => total + entry.count, 0)).toBe(3);
     const cleo = all.hits.find((hit) => hit.id === people.cleo);
     expect(cleo?.skills.map((skill) => [skill.label_de, skill.direction])).toEqual([["3D-Druck", "seek"]]);
+  });
+});
+
+describe("embedded engine: searches with words", () => {
+  it("plan with sequential scans off, for the statements of their transaction only", async () => {
+    const inside = await withIndexScans(db(), true, async (tx) => (await tx<[{ enable_seqscan: string }]>`show enable_seqscan`)[0].enable_seqscan);
+    expect(inside).toBe("off");
+    expect((await db()<[{ enable_seqscan: string }]>`show enable_seqscan`)[0].enable_seqscan).toBe("on");
   });
 });

@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { applicationName, EmbeddedDatabaseError, openEmbeddedCluster, type EmbeddedRole } from "./embedded-postgres.server";
+import { timedSql } from "./request-timing.server";
 
 export type Sql = postgres.Sql;
 /** A client or an open transaction: queries accept either so callers decide the transaction boundary. */
@@ -27,12 +28,15 @@ export async function openDatabase(options: {
   dataDir: string;
   poolMax?: number;
   role?: EmbeddedRole;
+  /** time every statement for the current request (REQUEST_TIMING=on, see request-timing.server.ts) */
+  timed?: boolean;
 }): Promise<Database> {
   const poolMax = options.poolMax ?? 10;
+  const pool = (url: string) => (options.timed ? timedSql(connect(url, poolMax)) : connect(url, poolMax));
   if (options.url) {
     const parsed = new URL(options.url);
     const description = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
-    const sql = connect(options.url, poolMax);
+    const sql = pool(options.url);
     await checkConnection(sql, description);
     return { sql, mode: "postgres", description, close: () => sql.end({ timeout: 5 }) };
   }
@@ -44,7 +48,7 @@ export async function openDatabase(options: {
     throw error;
   }
   const description = `embedded PostgreSQL on 127.0.0.1:${cluster.port} (${cluster.clusterDir})`;
-  const sql = connect(cluster.url, poolMax);
+  const sql = pool(cluster.url);
   await checkConnection(sql, description);
   let closed = false;
   return {

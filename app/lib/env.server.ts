@@ -83,6 +83,8 @@ const envSchema = z
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
     PAGE_CACHE_ENTRIES: positiveInt.max(100_000).default(500),
+    /** on: per-request time split (SQL, loaders, render) in a Server-Timing header and at /bench/timing, for bench:load */
+    REQUEST_TIMING: onOff.default("off"),
     /** unset → image bytes in PostgreSQL; set (with bucket and keys) → an S3-compatible object store */
     S3_ENDPOINT: optionalString.pipe(z.string().url({ message: "must be a URL such as https://s3.eu-central-1.amazonaws.com" }).optional()),
     S3_BUCKET: optionalString.pipe(

@@ -45,11 +45,23 @@ export function localeFromAcceptLanguage(header: string | null): Locale | undefi
   return undefined;
 }
 
+/**
+ * One formatter per language and style: making an Intl.DateTimeFormat costs about 0.2 ms (it loads
+ * the locale's data), formatting with one about a microsecond, and a page of search results formats twenty dates.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDate(locale: Locale, date: Date | string, withTime = false): string {
   const value = typeof date === "string" ? new Date(date) : date;
-  return new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", {
-    dateStyle: "medium",
-    ...(withTime ? { timeStyle: "short" } : {}),
-    timeZone: "Europe/Berlin",
-  }).format(value);
+  const key = `${locale}${withTime ? " time" : ""}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", {
+      dateStyle: "medium",
+      ...(withTime ? { timeStyle: "short" } : {}),
+      timeZone: "Europe/Berlin",
+    });
+    dateFormats.set(key, format);
+  }
+  return format.format(value);
 }

@@ -37,10 +37,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await requestLocale(request);
   const found = await findPostForViewer(params.postId ?? "", user ? { id: user.id, isAdmin: user.is_admin } : undefined, locale);
   if (!found) notFound();
-  const matches = await postMatchCards(found.post.id, locale, 5);
-  // The author, right after publishing or editing, is told when the worker has still to compute the matches.
-  const matchesPending = found.isOwner && found.post.status === "open" ? await matchesPendingForPost(found.post.id) : false;
-  const [photos, authorPortrait] = await Promise.all([photosOfPost(found.post.id), portraitOf(found.post.author_id)]);
+  const [matches, matchesPending, photos, authorPortrait] = await Promise.all([
+    postMatchCards(found.post.id, locale, 5),
+    // The author, right after publishing or editing, is told when the worker has still to compute the matches.
+    found.isOwner && found.post.status === "open" ? matchesPendingForPost(found.post.id) : false,
+    photosOfPost(found.post.id),
+    portraitOf(found.post.author_id),
+  ]);
   return { post: found.post, photos, authorPortrait, canEdit: found.canEdit, isOwner: found.isOwner, isAdmin: Boolean(user?.is_admin), matches, matchesPending };
 }
 

@@ -40,6 +40,7 @@ export async function openAppDatabase(options: BootOptions = {}): Promise<Databa
       dataDir: config.DATA_DIR,
       poolMax: config.DATABASE_POOL_MAX,
       role: options.role ?? "cli",
+      timed: config.REQUEST_TIMING === "on",
     });
     useDatabase(database);
     log(options.quiet, `Database: ${database.description}`);

@@ -8,6 +8,7 @@ import { env } from "~/lib/env.server";
 import { createPageCache } from "./page-cache.server";
 import { requestLimits } from "~/lib/request-limits.server";
 import { BASE_SECURITY_HEADERS, isCrossOriginStateChange, isOneClickUnsubscribe } from "~/lib/security.server";
+import { createTimingTotals, currentTiming, markTiming, newRequestTiming, runWithTiming, serverTimingHeader, timingPhases } from "~/lib/request-timing.server";
 
 /**
  * The Remix Request for an express request, as @remix-run/express builds it, except that the body is the one
@@ -47,6 +48,8 @@ async function sendRemixResponse(res: express.Response, response: Response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [name, value] of response.headers.entries()) res.append(name, value);
+  const timing = currentTiming();
+  if (timing) res.setHeader("Server-Timing", serverTimingHeader(timing));
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
 }
@@ -58,6 +61,7 @@ function remixHandler(build: BuildSource): express.RequestHandler {
   const handle = createRequestHandler(build, process.env.NODE_ENV);
   return async (req, res, next) => {
     try {
+      markTiming("remixAt");
       const response = await handle(remixRequest(req, res));
       // requestLimits already answered (413 for an upload that grew too large while it streamed)
       if (res.headersSent) return;
@@ -73,6 +77,7 @@ export function createHttpServer(build: BuildSource, options: { devMiddleware?: 
   const app = express();
   app.disable("x-powered-by");
   if (env().trustProxy) app.set("trust proxy", true);
+  if (env().REQUEST_TIMING === "on") app.use(requestTiming());
 
   app.use((req, res, next) => {
     // Only the socket decides the client address (used by rate limits); a client cannot supply it.
@@ -99,7 +104,11 @@ export function createHttpServer(build: BuildSource, options: { devMiddleware?: 
   if (options.devMiddleware) app.use(options.devMiddleware);
   const clientDir = path.resolve(process.cwd(), "build/client");
   app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(clientDir, { maxAge: "1h" }));
+  // The files beside the assets (favicon.svg, anything in public/) all have an extension; a page's path never
+  // does, and asking the file system about every page (a stat, then an error object when it is missing) cost
+  // more than a tenth of a millisecond per request.
+  const publicFiles = express.static(clientDir, { maxAge: "1h" });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
   // A fixed text from the same server, used by the load benchmark as the baseline.
   app.get("/bench/bare", (_req, res) => {
     res.type("text/plain").send("ok");
@@ -108,6 +117,30 @@ export function createHttpServer(build: BuildSource, options: { devMiddleware?: 
   app.use(pageCache.middleware);
   app.all("*", remixHandler(build));
   return http.createServer(app);
+}
+
+/**
+ * REQUEST_TIMING=on (bench:load): every request runs with its own RequestTiming (see request-timing.server.ts);
+ * when it finishes, its phases are added to its route's totals, which GET /bench/timing returns (and
+ * /bench/timing?reset=1 returns and clears). Off by default: then neither this nor the endpoint exists.
+ */
+function requestTiming(): express.RequestHandler {
+  const totals = createTimingTotals();
+  return (req, res, next) => {
+    if (req.method === "GET" && req.path === "/bench/timing") {
+      const summary = totals.summary();
+      if (req.query.reset === "1") totals.reset();
+      res.setHeader("Cache-Control", "no-store");
+      res.json(summary);
+      return;
+    }
+    const timing = newRequestTiming();
+    res.on("finish", () => {
+      const label = res.getHeader("x-page-cache") === "hit" ? "cached" : (timing.route ?? "other");
+      totals.record(label, timingPhases(timing));
+    });
+    runWithTiming(timing, next);
+  };
 }
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);

@@ -417,39 +417,51 @@ export type MatchRow = {
   offer_created_at: Date | null;
 };
 
-/** Both sides still visible (posts open, not hidden, not expired; owners not banned; person sides with a profile) and not blocked. */
-const readableMatch = (sql: Db) => sql`
-  nu.banned_at is null and ou.banned_at is null
-  and (m.need_post_id is null and npr.user_id is not null or ${visiblePost(sql, { post: "np", author: "nu" })})
-  and (m.offer_post_id is null and opr.user_id is not null or ${visiblePost(sql, { post: "op", author: "ou" })})
-  and not exists (
+/**
+ * One side of a match as n or o, only while it is readable: its person not banned, and its post open, not hidden,
+ * not expired, or (a person side) the person with a profile. Three primary-key look-ups in a lateral subquery that
+ * `offset 0` keeps apart: written as six joins of the match, the planner weighed every join order of seven tables
+ * on each post page (3.6 ms of planning for a query that runs in 0.05 ms); this way it plans each side on its own
+ * (0.3 ms in all) and runs the same look-ups.
+ */
+const readableSide = (sql: Db, side: "need" | "offer") => {
+  const user = sql`m.${sql(`${side}_user_id`)}`;
+  const post = sql`m.${sql(`${side}_post_id`)}`;
+  return sql`
+    cross join lateral (
+      select p.title, pr.display_name as name, pr.role, p.created_at,
+             case when ${post} is null then pr.district else p.district end as district
+      from users u left join posts p on p.id = ${post} left join profiles pr on pr.user_id = u.id
+      where u.id = ${user} and u.banned_at is null
+        and (${post} is null and pr.user_id is not null or ${visiblePost(sql, { post: "p", author: "u" })})
+      offset 0
+    ) ${sql(side === "need" ? "n" : "o")}`;
+};
+
+/** Both sides still readable (readableSide, as n and o); the matches stay m. */
+const readableSides = (sql: Db) => sql`${readableSide(sql, "need")} ${readableSide(sql, "offer")}`;
+
+/** Neither person has blocked the other. */
+const notBlocked = (sql: Db) => sql`
+  not exists (
     select 1 from blocks b
     where (b.blocker_id = m.need_user_id and b.blocked_id = m.offer_user_id)
        or (b.blocker_id = m.offer_user_id and b.blocked_id = m.need_user_id))`;
 
 const matchColumns = (sql: Db) => sql`
   m.need_user_id, m.need_post_id, m.offer_user_id, m.offer_post_id, m.score, m.mutual, m.reasons,
-  m.first_seen_at, m.updated_at, np.title as need_title, op.title as offer_title,
-  npr.display_name as need_name, opr.display_name as offer_name, npr.role as need_role, opr.role as offer_role,
-  case when m.need_post_id is null then npr.district else np.district end as need_district,
-  case when m.offer_post_id is null then opr.district else op.district end as offer_district,
-  np.created_at as need_created_at, op.created_at as offer_created_at`;
-
-const matchJoins = (sql: Db) => sql`
-  join users nu on nu.id = m.need_user_id
-  join users ou on ou.id = m.offer_user_id
-  left join posts np on np.id = m.need_post_id
-  left join posts op on op.id = m.offer_post_id
-  left join profiles npr on npr.user_id = m.need_user_id
-  left join profiles opr on opr.user_id = m.offer_user_id`;
+  m.first_seen_at, m.updated_at, n.title as need_title, o.title as offer_title,
+  n.name as need_name, o.name as offer_name, n.role as need_role, o.role as offer_role,
+  n.district as need_district, o.district as offer_district,
+  n.created_at as need_created_at, o.created_at as offer_created_at`;
 
 /** Matches where one side is the user's (a post or their profile), mutual first, best first. */
 export async function listMatchesOfUser(sql: Db, userId: string, options: { since?: Date | null; limit: number }) {
   const since = options.since ? sql`and m.first_seen_at > ${options.since}` : sql``;
   return sql<MatchRow[]>`
     select ${matchColumns(sql)}
-    from matches m ${matchJoins(sql)}
-    where (m.need_user_id = ${userId} or m.offer_user_id = ${userId}) ${since} and ${readableMatch(sql)}
+    from matches m ${readableSides(sql)}
+    where (m.need_user_id = ${userId} or m.offer_user_id = ${userId}) ${since} and ${notBlocked(sql)}
     order by m.score desc, m.need_post_id, m.offer_post_id, m.need_user_id, m.offer_user_id
     limit ${options.limit}`;
 }
@@ -459,8 +471,8 @@ export async function countMatchesOfUser(sql: Db, userId: string, since: Date | 
   const sinceFilter = since ? sql`and m.first_seen_at > ${since}` : sql``;
   const [row] = await sql<[{ count: number }]>`
     select count(distinct case when m.need_user_id = ${userId} then m.offer_user_id else m.need_user_id end)::int as count
-    from matches m ${matchJoins(sql)}
-    where (m.need_user_id = ${userId} or m.offer_user_id = ${userId}) ${sinceFilter} and ${readableMatch(sql)}`;
+    from matches m ${readableSides(sql)}
+    where (m.need_user_id = ${userId} or m.offer_user_id = ${userId}) ${sinceFilter} and ${notBlocked(sql)}`;
   return row.count;
 }
 
@@ -468,8 +480,8 @@ export async function countMatchesOfUser(sql: Db, userId: string, since: Date | 
 export async function listAllMatchesOfPost(sql: Db, postId: string, limit: number) {
   return sql<MatchRow[]>`
     select ${matchColumns(sql)}
-    from matches m ${matchJoins(sql)}
-    where (m.need_post_id = ${postId} or m.offer_post_id = ${postId}) and ${readableMatch(sql)}
+    from matches m ${readableSides(sql)}
+    where (m.need_post_id = ${postId} or m.offer_post_id = ${postId}) and ${notBlocked(sql)}
     order by m.score desc, m.need_post_id, m.offer_post_id, m.need_user_id, m.offer_user_id
     limit ${limit}`;
 }

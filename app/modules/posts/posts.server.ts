@@ -107,8 +107,12 @@ export async function findPostForViewer(postId: string, viewer: Actor | undefine
   const row = await queries.findPost(db(), postId);
   if (!row) return undefined;
   const isOwner = viewer?.id === row.author_id;
-  const [post] = await withSkills([row], locale);
-  if (!post) return undefined;
+  // Without a cover: the post's page shows all its photos (photosOfPost).
+  const post: Omit<PostView, "cover"> = {
+    ...row,
+    isExpired: new Date(row.expires_at).getTime() <= Date.now(),
+    skills: row.skills.map((skill) => ({ id: skill.id, slug: skill.slug, label: skillLabel(skill, locale) })),
+  };
   const publiclyVisible = row.status === "open" && !row.hidden_at && !post.isExpired && !row.author_banned;
   if (!publiclyVisible && !isOwner && !viewer?.isAdmin) return undefined;
   return { post, isOwner, canEdit: isOwner || Boolean(viewer?.isAdmin) };

@@ -86,9 +86,11 @@ export async function renewPost(sql: Db, postId: string, actor: { id: string; is
   return row?.expires_at;
 }
 
+/** One post with its skills (one statement: a post page reads nothing else about the post). */
 export async function findPost(sql: Db, postId: string) {
-  const [row] = await sql<(PostRow & { author_banned: boolean })[]>`
-    select p.*, pr.display_name as author_name, pr.role as author_role, (u.banned_at is not null) as author_banned
+  const [row] = await sql<(PostRow & { author_banned: boolean; skills: Omit<PostSkillRow, "post_id">[] })[]>`
+    select p.*, pr.display_name as author_name, pr.role as author_role, (u.banned_at is not null) as author_banned,
+           ${skillsOfPostJson(sql)} as skills
     from posts p join users u on u.id = p.author_id left join profiles pr on pr.user_id = p.author_id
     where p.id = ${postId}`;
   return row;

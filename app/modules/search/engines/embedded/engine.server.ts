@@ -68,6 +68,14 @@ function rememberCounts(key: string, counts: Omit<KnownCounts, "expiresAt">) {
   if (broadCounts.size > BROAD_COUNTS_MAX_ENTRIES) broadCounts.delete(broadCounts.keys().next().value as string);
 }
 
+/**
+ * Searches being counted right now, by the same key: a visitor asking for the same counts meanwhile (the next page,
+ * the other sort order, the same listing) waits for that count instead of running it again. When a process starts,
+ * or a minute's counts expire, under load, every connection would otherwise count the same listing at once (fifty
+ * statements of a third of a second each at 100,000 posts, one per connection).
+ */
+const countsInFlight = new Map<string, Promise<void>>();
+
 /** Tests that change many documents and count again start from exact counts. */
 export function forgetBroadSearchCounts() {
   broadCounts.clear();
@@ -137,11 +145,11 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
   const skillKeys = wholeKeys(tokens);
   const keys = [...new Set([...tokens.map((token) => token.key), ...skillKeys])];
   // The skill the query names (the whole query is one of its labels) brings its related skills along.
-  const [labelRows, facts, relations] = await Promise.all([
-    queries.skillsWithLabelKeys(sql, keys),
-    queries.wordFacts(sql, [...asked.values()], WORD_CANDIDATES),
-    skillKeys.length ? queries.relatedSkillsForLabelKeys(sql, skillKeys, RELATED_PER_SKILL) : Promise.resolve([]),
-  ]);
+  const {
+    labels: labelRows,
+    facts,
+    related: relations,
+  } = await queries.queryFacts(sql, { keys, words: [...asked.values()], perWord: WORD_CANDIDATES, relatedKeys: skillKeys, perSkill: RELATED_PER_SKILL });
   const named = new Set(relations.map((row) => row.skill_id));
   const relatedTo: Record<string, string> = {};
   const relatedWeight = new Map<string, number>();
@@ -193,7 +201,7 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
       const keyed = tokens.map((token, position) => ({ key: correctedKeys[position]![choice] ?? token.key }));
       for (const key of wholeKeys(keyed)) if (!keys.includes(key)) wholeCorrected.add(key);
     }
-    correctedNamed = [...new Set((await queries.skillsWithLabelKeys(sql, [...wholeCorrected])).map((row) => row.skill_id))];
+    correctedNamed = [...new Set((await queries.skillsNamedByLabelKeys(sql, [...wholeCorrected])).map((row) => row.skill_id))];
   }
 
   let correctedQuery: string | undefined;
@@ -317,47 +325,67 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
         return { ...result, ...extra } as SearchResult<I>;
       };
 
-      const known = knownCounts(countsKey);
+      // The full search: counts, relaxed matching and typo retries; its counts are kept when it is broad.
+      const countFully = async () => {
+        let how: HowMatched = { match: "all", similar: [] };
+        let result = await run(how, true);
+        // Several words and (almost) nothing has all of them: leave out the words that match nothing, then the
+        // most common ones, one at a time (as Meilisearch's "frequency" strategy), until enough documents are found;
+        // they rank by how many of the words they have. Stop words ("und", "of") never count.
+        const strong = hints.plan([]).tokens.map((token, position) => ({ token, position })).filter(({ token }) => !token.weak);
+        const severalTokens = strong.length > 1;
+        if (severalTokens && result.total < RELAX_BELOW) {
+          const counts = await queries.tokenFrequencies(sql, request.index, strong.map(({ token }) => anyOf([token.literal, token.corrected])), FREQUENCY_CAP);
+          const present = strong.map((entry, index) => ({ ...entry, count: counts[index] ?? 0 })).filter((entry) => entry.count > 0);
+          present.sort((a, b) => a.count - b.count || a.position - b.position);
+          const levels: queries.MatchLevel[] = [];
+          for (let keep = present.length === strong.length ? present.length - 1 : present.length; keep >= 2; keep--) {
+            levels.push({ all: present.slice(0, keep).map((entry) => entry.position) });
+          }
+          // Last: any one of the words that are not everywhere (a word in a thousand documents says little).
+          const telling = present.filter((entry) => entry.count < FREQUENCY_CAP);
+          if (present.length) levels.push({ any: (telling.length ? telling : present.slice(0, 1)).map((entry) => entry.position) });
+          for (const match of levels) {
+            const relaxed = await run({ match, similar: [] }, true);
+            if (relaxed.total > result.total) [how, result] = [{ match, similar: [] }, relaxed];
+            if (result.total >= RELAX_BELOW) break;
+          }
+        }
+        // Still nothing: read the tokens and the phrase as typos of whole skill labels ("Holzbearbeitng") and try once more.
+        const correctable = tokens.filter((token) => !token.symbolic).map((token) => token.key);
+        if (result.total === 0 && correctable.length) {
+          const similar = await queries.similarSkillsForKeys(sql, phrase ? [...correctable, phrase] : correctable, TYPO_SIMILARITY, TYPO_SKILLS_PER_WORD);
+          if (similar.length) {
+            how = { match: "all", similar };
+            result = await run(how, true);
+          }
+        }
+        if (result.total >= BROAD_RESULTS) rememberCounts(countsKey, { total: result.total, facets: result.facets, how });
+        return withCorrection(result);
+      };
+
+      let known = knownCounts(countsKey);
+      const counting = followingSearchChanges ? countsInFlight.get(countsKey) : undefined;
+      if (!known && counting) {
+        await counting;
+        // a narrow search is not kept (it is counted exactly each time): then this one counts for itself below
+        known = knownCounts(countsKey);
+      }
       if (known) {
         const page = await run(known.how, false);
         return withCorrection({ total: known.total, hits: page.hits, facets: known.facets });
       }
-      let how: HowMatched = { match: "all", similar: [] };
-      let result = await run(how, true);
-      // Several words and (almost) nothing has all of them: leave out the words that match nothing, then the
-      // most common ones, one at a time (as Meilisearch's "frequency" strategy), until enough documents are found;
-      // they rank by how many of the words they have. Stop words ("und", "of") never count.
-      const strong = hints.plan([]).tokens.map((token, position) => ({ token, position })).filter(({ token }) => !token.weak);
-      const severalTokens = strong.length > 1;
-      if (severalTokens && result.total < RELAX_BELOW) {
-        const counts = await queries.tokenFrequencies(sql, request.index, strong.map(({ token }) => anyOf([token.literal, token.corrected])), FREQUENCY_CAP);
-        const present = strong.map((entry, index) => ({ ...entry, count: counts[index] ?? 0 })).filter((entry) => entry.count > 0);
-        present.sort((a, b) => a.count - b.count || a.position - b.position);
-        const levels: queries.MatchLevel[] = [];
-        for (let keep = present.length === strong.length ? present.length - 1 : present.length; keep >= 2; keep--) {
-          levels.push({ all: present.slice(0, keep).map((entry) => entry.position) });
-        }
-        // Last: any one of the words that are not everywhere (a word in a thousand documents says little).
-        const telling = present.filter((entry) => entry.count < FREQUENCY_CAP);
-        if (present.length) levels.push({ any: (telling.length ? telling : present.slice(0, 1)).map((entry) => entry.position) });
-        for (const match of levels) {
-          const relaxed = await run({ match, similar: [] }, true);
-          if (relaxed.total > result.total) [how, result] = [{ match, similar: [] }, relaxed];
-          if (result.total >= RELAX_BELOW) break;
-        }
+      if (!followingSearchChanges || countsInFlight.has(countsKey)) return countFully();
+      let counted = () => {};
+      countsInFlight.set(countsKey, new Promise<void>((resolve) => (counted = resolve)));
+      try {
+        return await countFully();
+      } finally {
+        countsInFlight.delete(countsKey);
+        counted();
       }
-      // Still nothing: read the tokens and the phrase as typos of whole skill labels ("Holzbearbeitng") and try once more.
-      const correctable = tokens.filter((token) => !token.symbolic).map((token) => token.key);
-      if (result.total === 0 && correctable.length) {
-        const similar = await queries.similarSkillsForKeys(sql, phrase ? [...correctable, phrase] : correctable, TYPO_SIMILARITY, TYPO_SKILLS_PER_WORD);
-        if (similar.length) {
-          how = { match: "all", similar };
-          result = await run(how, true);
-        }
-      }
-      if (result.total >= BROAD_RESULTS) rememberCounts(countsKey, { total: result.total, facets: result.facets, how });
-      return withCorrection(result);
     },
+
 
     // Synonyms come from skill_labels through the documents' label keys and alt labels: nothing to apply.
     async applySettings() {},

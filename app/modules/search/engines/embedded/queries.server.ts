@@ -29,12 +29,15 @@ export async function similarSkillsForKeys(sql: Db, keys: string[], minSimilarit
 }
 
 /** Skills that have one of these keys as a label (any language): a label the documents do not carry still finds its skill. */
-export async function skillsWithLabelKeys(sql: Db, keys: string[]) {
-  if (keys.length === 0) return [];
-  return sql<{ key: string; skill_id: string }[]>`
+const skillsWithLabelKeys = (sql: Db, keys: string[]) => sql`
     select distinct l.normalized as key, coalesce(s.merged_into_id, s.id)::text as skill_id
     from skill_labels l join skills s on s.id = l.skill_id
     where l.normalized = any(${keys}::text[])`;
+
+/** The same on its own: the skills a corrected query names (asked only for queries with typos). */
+export async function skillsNamedByLabelKeys(sql: Db, keys: string[]) {
+  if (keys.length === 0) return [];
+  return sql<{ key: string; skill_id: string }[]>`${skillsWithLabelKeys(sql, keys)}`;
 }
 
 /**
@@ -57,9 +60,7 @@ export async function skillsWithOneLabelHolding(sql: Db, keys: string[], limit: 
  * Skills related to the skills that have one of these keys as a label (skill_relations, both directions
  * stored), closest first, at most `perSkill` per skill: a query naming a skill also finds its neighbours.
  */
-export async function relatedSkillsForLabelKeys(sql: Db, keys: string[], perSkill: number) {
-  if (keys.length === 0) return [];
-  return sql<{ key: string; skill_id: string; related_skill_id: string; weight: number }[]>`
+const relatedSkillsForLabelKeys = (sql: Db, keys: string[], perSkill: number) => sql`
     select key, skill_id, related_skill_id, weight from (
       select l.key, r.skill_id::text, r.related_skill_id::text, r.weight,
              row_number() over (partition by l.key, r.skill_id order by r.weight desc, r.related_skill_id) as n
@@ -69,7 +70,6 @@ export async function relatedSkillsForLabelKeys(sql: Db, keys: string[], perSkil
       join skills related on related.id = r.related_skill_id and related.merged_into_id is null
     ) ranked
     where n <= ${perSkill}`;
-}
 
 export type WordCandidate = { word: string; spelling: string; labels: number; de: string | null; en: string | null };
 export type WordFacts = {
@@ -96,10 +96,9 @@ export type AskedWord = {
  * begins, a range on the byte-ordered index); and for a correctable word they do not know, the label words that share a one-letter-deleted
  * variant with it (within one edit, whatever letter the typo is in), most alike by trigrams first.
  */
-export async function wordFacts(sql: Db, words: AskedWord[], perWord: number) {
-  if (words.length === 0) return [];
+const wordFacts = (sql: Db, words: AskedWord[], perWord: number) => {
   const variants = words.flatMap((entry, index) => entry.variants.map((variant) => ({ index, variant })));
-  return sql<WordFacts[]>`
+  return sql`
     with asked as (
       select * from unnest(${words.map((entry) => entry.word)}::text[], ${words.map((entry) => entry.folded)}::text[],
                            ${words.map((entry) => (entry.prefix ? 1 : 0))}::int[], ${words.map((entry) => (entry.correctable ? 1 : 0))}::int[])
@@ -107,7 +106,7 @@ export async function wordFacts(sql: Db, words: AskedWord[], perWord: number) {
     ), variants as (
       select * from unnest(${variants.map((entry) => entry.index + 1)}::int[], ${variants.map((entry) => entry.variant)}::text[]) as v(n, variant)
     )
-    select q.word, s.de, s.en, k.known,
+    select q.n, q.word, s.de, s.en, k.known,
       case when k.known or q.correctable = 0 then '[]'::json else coalesce((
         select json_agg(json_build_object('word', c.word, 'spelling', c.spelling, 'labels', c.labels, 'de', c.stem_de, 'en', c.stem_en)
                         order by c.score desc, c.labels desc, c.word)
@@ -128,8 +127,22 @@ export async function wordFacts(sql: Db, words: AskedWord[], perWord: number) {
         or exists (select 1 from search_words w where w.stem_en = s.en[1])
         or (q.prefix = 1 and exists (select 1 from search_words w
                                      where (w.word collate "C") >= q.folded and (w.word collate "C") < q.folded || ${"\u{10FFFF}"})) as known
-    ) k
-    order by q.n`;
+    ) k`;
+};
+
+/**
+ * What the skill labels say about a query, in one statement (one round trip instead of three): skills with a
+ * label equal to one of `keys`, the facts about each word (wordFacts, in the order asked), and the skills
+ * related to those named by `relatedKeys`. A part with nothing to look up is not planned.
+ */
+export async function queryFacts(sql: Db, asked: { keys: string[]; words: AskedWord[]; perWord: number; relatedKeys: string[]; perSkill: number }) {
+  const none = sql`'[]'::json`;
+  const [row] = await sql<[{ labels: { key: string; skill_id: string }[]; facts: WordFacts[]; related: { key: string; skill_id: string; related_skill_id: string; weight: number }[] }]>`
+    select
+      ${asked.keys.length ? sql`(select coalesce(json_agg(x), '[]'::json) from (${skillsWithLabelKeys(sql, asked.keys)}) x)` : none} as labels,
+      ${asked.words.length ? sql`(select coalesce(json_agg(x order by x.n), '[]'::json) from (${wordFacts(sql, asked.words, asked.perWord)}) x)` : none} as facts,
+      ${asked.relatedKeys.length ? sql`(select coalesce(json_agg(x), '[]'::json) from (${relatedSkillsForLabelKeys(sql, asked.relatedKeys, asked.perSkill)}) x)` : none} as related`;
+  return row;
 }
 
 /** Label words that look like a long word two edits away (trigram index); only asked when one edit finds none. */
@@ -477,7 +490,9 @@ function facetCounts(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan
 export async function withIndexScans<T>(sql: Db, words: boolean, run: (sql: Db) => Promise<T>): Promise<T> {
   if (!words || !("begin" in sql)) return run(sql);
   return (await sql.begin(async (tx) => {
-    await tx`set local enable_seqscan = off`;
+    // Not awaited: postgres.js sends it in one write with the search's first statement on this connection, which
+    // runs after it (a failure fails the transaction). One round trip less per search with words.
+    void tx`set local enable_seqscan = off`.execute();
     return run(tx);
   })) as T;
 }
