@@ -191,7 +191,13 @@ export function ErrorBoundary() {
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message =
-    status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : status === 413 ? t("error.tooLarge") : t("error.generic");
+    status === 404
+      ? t("error.notFound")
+      : status === 403
+        ? t("error.forbidden")
+        : status === 413
+          ? t("error.tooLarge")
+          : t("error.generic");
   return (
     <>
       <Header />

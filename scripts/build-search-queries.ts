@@ -62,9 +62,50 @@ const unique = (label: string) => owners.get(normalizeSkillLabel(label))?.size =
 // Every word of every label: a typo must not turn one word into another real word.
 const fold = (word: string) => word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/ß/g, "ss");
 const vocabulary = new Set<string>();
-for (const skill of taxonomy.skills) for (const { label } of labelsOf(skill)) for (const word of label.match(/[\p{L}\p{N}]+/gu) ?? []) vocabulary.add(fold(word));
+for (const skill of taxonomy.skills)
+  for (const { label } of labelsOf(skill)) for (const word of label.match(/[\p{L}\p{N}]+/gu) ?? []) vocabulary.add(fold(word));
 
-const STOP_WORDS = new Set(["und", "oder", "der", "die", "das", "den", "dem", "des", "von", "mit", "für", "in", "im", "zu", "zur", "zum", "auf", "an", "am", "bei", "über", "sich", "eine", "einer", "einen", "the", "of", "and", "or", "for", "to", "on", "with", "a", "an", "in", "at", "by", "from"]);
+const STOP_WORDS = new Set([
+  "und",
+  "oder",
+  "der",
+  "die",
+  "das",
+  "den",
+  "dem",
+  "des",
+  "von",
+  "mit",
+  "für",
+  "in",
+  "im",
+  "zu",
+  "zur",
+  "zum",
+  "auf",
+  "an",
+  "am",
+  "bei",
+  "über",
+  "sich",
+  "eine",
+  "einer",
+  "einen",
+  "the",
+  "of",
+  "and",
+  "or",
+  "for",
+  "to",
+  "on",
+  "with",
+  "a",
+  "an",
+  "in",
+  "at",
+  "by",
+  "from",
+]);
 const contentWords = (label: string) => (label.match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !STOP_WORDS.has(word.toLowerCase()));
 const reasonable = (label: string) => label.length >= 3 && label.length <= 60 && !/[/()]/.test(label);
 
@@ -134,7 +175,11 @@ function addTypos(pool: TaxonomySkill[], kind: "typo_start" | "typo", count: num
   for (const [index, skill] of pool.entries()) {
     if (made >= count) return;
     const lang = index % 2 === 0 ? "de" : "en";
-    const label = pick([lang === "de" ? skill.de : skill.en, ...(lang === "de" ? skill.altDe : skill.altEn)].filter((value) => reasonable(value) && unique(value)));
+    const label = pick(
+      [lang === "de" ? skill.de : skill.en, ...(lang === "de" ? skill.altDe : skill.altEn)].filter(
+        (value) => reasonable(value) && unique(value),
+      ),
+    );
     if (!label) continue;
     const words = label.split(" ");
     const longIndexes = words.map((word, position) => ({ word, position })).filter(({ word }) => /^[\p{L}]{5,}$/u.test(word));
@@ -152,12 +197,17 @@ addTypos(shuffled([...curated, ...esco.slice(200, 400)]), "typo_start", 60);
 addTypos(shuffled([...curated, ...esco.slice(400, 600)]), "typo", 60);
 
 // multi_word: reordered words, a label plus context words, the key words of a long label.
-const CONTEXT = { de: ["Kurs", "Hilfe", "Leipzig", "gesucht", "Werkstatt", "Projekt"], en: ["course", "help", "Leipzig", "wanted", "workshop", "project"] };
+const CONTEXT = {
+  de: ["Kurs", "Hilfe", "Leipzig", "gesucht", "Werkstatt", "Projekt"],
+  en: ["course", "help", "Leipzig", "wanted", "workshop", "project"],
+};
 taken = 0;
 for (const [index, skill] of [...curated, ...esco.slice(600, 900)].entries()) {
   if (taken >= 66) break;
   const lang = index % 2 === 0 ? "de" : "en";
-  const labels = [lang === "de" ? skill.de : skill.en, ...(lang === "de" ? skill.altDe : skill.altEn)].filter((label) => reasonable(label) && unique(label));
+  const labels = [lang === "de" ? skill.de : skill.en, ...(lang === "de" ? skill.altDe : skill.altEn)].filter(
+    (label) => reasonable(label) && unique(label),
+  );
   if (labels.length === 0) continue;
   const label = pick(labels);
   const words = contentWords(label!);
@@ -180,6 +230,9 @@ for (const [index, skill] of [...curated, ...esco.slice(600, 900)].entries()) {
 const header = "query\texpected_skill\tkind\tlang\tdetail";
 const clean = (value: string) => value.replace(/[\t\n]/g, " ");
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
-fs.writeFileSync(OUT, [header, ...rows.map((row) => [row.query, row.slug, row.kind, row.lang, row.detail].map(clean).join("\t"))].join("\n") + "\n");
+fs.writeFileSync(
+  OUT,
+  [header, ...rows.map((row) => [row.query, row.slug, row.kind, row.lang, row.detail].map(clean).join("\t"))].join("\n") + "\n",
+);
 const perKind = rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.kind]: (counts[row.kind] ?? 0) + 1 }), {});
 console.log(`${rows.length} queries → ${path.relative(root, OUT)} ${JSON.stringify(perKind)}`);

@@ -13,8 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 
-export const SOURCE_TEXT =
-  "ESCO v1.2.0 (CC BY 4.0, European Commission), modified: reshaped and joined; plus NextLeipzig curated skills";
+export const SOURCE_TEXT = "ESCO v1.2.0 (CC BY 4.0, European Commission), modified: reshaped and joined; plus NextLeipzig curated skills";
 export const CURATED_URI_PREFIX = "https://nextleipzig.de/skill/";
 const DESC_MAX = 300;
 const SLUG_MAX = 60;
@@ -67,17 +66,26 @@ export interface CuratedSkill {
 
 /** Label normalisation used for collision checks (keep identical across the codebase). */
 export function normalizeSkillLabel(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
-    .replace(/ß/g, "ss").replace(/[^\p{L}\p{N}#+]/gu, "");
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/ß/g, "ss")
+    .replace(/[^\p{L}\p{N}#+]/gu, "");
 }
 
 /** Lowercase ASCII slug: ä→ae, ö→oe, ü→ue, ß→ss, other accents stripped, max 60 chars. */
 export function slugify(text: string): string {
   const s = text
     .toLowerCase()
-    .replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue").replace(/ß/g, "ss")
-    .normalize("NFKD").replace(/\p{M}/gu, "")
-    .replace(/\+/g, "plus").replace(/#/g, "sharp")
+    .replace(/ä/g, "ae")
+    .replace(/ö/g, "oe")
+    .replace(/ü/g, "ue")
+    .replace(/ß/g, "ss")
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/\+/g, "plus")
+    .replace(/#/g, "sharp")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/-+/g, "-")
     .replace(/^-|-$/g, "");
@@ -98,7 +106,10 @@ export function trimDescription(text: string | undefined | null, max = DESC_MAX)
 /** Split a " | "-separated list field. */
 function splitList(value: string | undefined): string[] {
   if (!value) return [];
-  return value.split(" | ").map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(" | ")
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** Trim, drop empties, drop duplicates of the preferred label (case-insensitive), dedupe (case-insensitive). */
@@ -129,7 +140,10 @@ function byUri<T extends { uri: string }>(a: T, b: T): number {
   return a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0;
 }
 
-export function buildTaxonomy(escoDir: string, curatedFile: string): {
+export function buildTaxonomy(
+  escoDir: string,
+  curatedFile: string,
+): {
   taxonomy: Taxonomy;
   report: { escoCollisions: { label: string; curated: string; esco: string[] }[]; occupationLabels: number };
 } {
@@ -171,7 +185,10 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
     const own = new Set<string>();
     for (const l of labels) {
       const n = normalizeSkillLabel(l ?? "");
-      if (!n) { problems.push(`${where}: label "${l}" normalises to nothing`); continue; }
+      if (!n) {
+        problems.push(`${where}: label "${l}" normalises to nothing`);
+        continue;
+      }
       if (own.has(n)) continue; // same label twice within one skill (e.g. de == en) is fine
       own.add(n);
       const owner = curatedLabelOwner.get(n);
@@ -221,7 +238,13 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
   // its full name, so typing an occupation finds the activity. Occupations themselves are never suggested.
   const occupationLabelsAdded = new Map<string, string[]>(); // slug -> added German labels
   for (const o of occupations) {
-    const halves = [o.de, ...o.de.split("/").map((part) => part.trim()).filter((part) => part.length > 2)];
+    const halves = [
+      o.de,
+      ...o.de
+        .split("/")
+        .map((part) => part.trim())
+        .filter((part) => part.length > 2),
+    ];
     const owner = halves.map((label) => curatedLabelOwner.get(normalizeSkillLabel(label))).find(Boolean);
     if (!owner) continue;
     const full = normalizeSkillLabel(o.de);
@@ -240,17 +263,21 @@ export function buildTaxonomy(escoDir: string, curatedFile: string): {
   const usedSlugs = new Set<string>();
   const claimSlug = (base: string): string => {
     const root = base || "skill";
-    if (!usedSlugs.has(root)) { usedSlugs.add(root); return root; }
+    if (!usedSlugs.has(root)) {
+      usedSlugs.add(root);
+      return root;
+    }
     for (let i = 2; ; i++) {
       const suffix = `-${i}`;
       const candidate = `${root.slice(0, SLUG_MAX - suffix.length).replace(/-+$/g, "")}${suffix}`;
-      if (!usedSlugs.has(candidate)) { usedSlugs.add(candidate); return candidate; }
+      if (!usedSlugs.has(candidate)) {
+        usedSlugs.add(candidate);
+        return candidate;
+      }
     }
   };
 
-  const curatedSorted = curatedRaw
-    .map((c) => ({ ...c, uri: `${CURATED_URI_PREFIX}${c.slug}` }))
-    .sort(byUri);
+  const curatedSorted = curatedRaw.map((c) => ({ ...c, uri: `${CURATED_URI_PREFIX}${c.slug}` })).sort(byUri);
 
   const skills: TaxonomySkill[] = [];
   for (const c of curatedSorted) {

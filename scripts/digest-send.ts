@@ -23,5 +23,7 @@ await runCli(async () => {
     console.log("Another digest run is in progress; nothing to do.");
     return;
   }
-  console.log(`Digest run ${result.runId}: ${result.planned} planned, ${result.sent} sent, ${result.skipped} skipped (nothing new), ${result.failed} failed.`);
+  console.log(
+    `Digest run ${result.runId}: ${result.planned} planned, ${result.sent} sent, ${result.skipped} skipped (nothing new), ${result.failed} failed.`,
+  );
 });

@@ -10,7 +10,13 @@ await runCli(async () => {
   const engines = env().MEILI_HOST ? `embedded + Meilisearch (${env().MEILI_HOST})` : "embedded";
   console.log(`Reindexing search: ${engines}`);
   const bars = new cliProgress.MultiBar(
-    { format: "{name} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}", hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 2000 },
+    {
+      format: "{name} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}",
+      hideCursor: true,
+      clearOnComplete: false,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+    },
     cliProgress.Presets.shades_classic,
   );
   const byName = new Map<string, cliProgress.SingleBar>();

@@ -17,7 +17,10 @@ async function latestLinkTo(email: string) {
 describe("magic-link sign-in", () => {
   it("mails a link whose token is stored only as a hash and signs in once", async () => {
     const email = "ada@example.org";
-    expect(await requestLoginLink({ email, clientIp: "10.0.0.1", locale: "de" })).toMatchObject({ ok: true, browserKey: expect.any(String) });
+    expect(await requestLoginLink({ email, clientIp: "10.0.0.1", locale: "de" })).toMatchObject({
+      ok: true,
+      browserKey: expect.any(String),
+    });
     const token = await latestLinkTo(email);
     const stored = await db()<{ token_hash: string }[]>`select token_hash from login_tokens where email = ${email}`;
     expect(stored).toHaveLength(1);
@@ -59,7 +62,10 @@ describe("magic-link sign-in", () => {
     expect(await requestLoginLink({ email, clientIp: "10.1.0.9", locale: "de" })).toEqual({ ok: false, reason: "rate_limited" });
 
     for (let i = 0; i < 5; i++) await requestLoginLink({ email: `ip${i}@example.org`, clientIp: "10.9.9.9", locale: "de" });
-    expect(await requestLoginLink({ email: "ip-last@example.org", clientIp: "10.9.9.9", locale: "de" })).toEqual({ ok: false, reason: "rate_limited" });
+    expect(await requestLoginLink({ email: "ip-last@example.org", clientIp: "10.9.9.9", locale: "de" })).toEqual({
+      ok: false,
+      reason: "rate_limited",
+    });
     expect(await db()`select 1 from login_tokens where email = 'ip-last@example.org'`).toHaveLength(0);
   });
 

@@ -25,13 +25,19 @@ describe("one address in development", () => {
       expect(moved.headers.get("location")).toBe("http://localhost:3000/search?q=Keramik");
       // fetch may not set Host; a plain request can, as a browser on localhost:3000 would
       const canonical = await new Promise<number>((resolve, reject) =>
-        http.get({ host: "127.0.0.1", port: app.port, path: "/healthz", headers: { host: "localhost:3000" } }, (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        }).on("error", reject),
+        http
+          .get({ host: "127.0.0.1", port: app.port, path: "/healthz", headers: { host: "localhost:3000" } }, (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          })
+          .on("error", reject),
       );
       expect(canonical).toBe(200);
-      const post = await fetch(`http://127.0.0.1:${app.port}/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ email: "a@example.org" }) });
+      const post = await fetch(`http://127.0.0.1:${app.port}/login`, {
+        method: "POST",
+        redirect: "manual",
+        body: new URLSearchParams({ email: "a@example.org" }),
+      });
       // the form is handled here (its own answer), not moved to the other address
       expect(post.headers.get("location") ?? "").not.toMatch(/^http:\/\/localhost:3000/);
     } finally {

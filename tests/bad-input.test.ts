@@ -30,7 +30,12 @@ beforeAll(async () => {
   ids.admin = admin.id;
   ids.post = await createTestPost(member.id, { title: "Eigene Werkstatt" });
   ids.otherPost = await createTestPost(other.id, { title: "Fremde Werkstatt" });
-  const sent = await sendContactRequest({ senderId: other.id, senderName: "Otto Other", recipientId: member.id, message: "Hallo, wollen wir zusammen bauen?" });
+  const sent = await sendContactRequest({
+    senderId: other.id,
+    senderName: "Otto Other",
+    recipientId: member.id,
+    message: "Hallo, wollen wir zusammen bauen?",
+  });
   if (!sent.ok) throw new Error("contact request not sent");
   ids.request = sent.requestId;
   ids.memberCookie = await sessionCookieFor(member.id);
@@ -66,7 +71,19 @@ const refusedCharacter = fc.oneof(
 /** Around them: whatever else people and bots type — invisible characters, other scripts, emoji, markup. */
 const anyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom("\u200b\u200b", "\ufeff", "\u2028", "Grüße", "日本語", "🪚🔧", "<script>alert(1)</script>", "' or 1=1 --", "%00", "\r\n", "x".repeat(6000)),
+  fc.constantFrom(
+    "\u200b\u200b",
+    "\ufeff",
+    "\u2028",
+    "Grüße",
+    "日本語",
+    "🪚🔧",
+    "<script>alert(1)</script>",
+    "' or 1=1 --",
+    "%00",
+    "\r\n",
+    "x".repeat(6000),
+  ),
 );
 /** Every value carries at least one refused character, so no field of any form can be valid. */
 const badValue = fc
@@ -74,8 +91,24 @@ const badValue = fc
   .map(([before, refused, after, repeat]) => (repeat ? `${before}${refused}${after}${refused}` : `${before}${refused}${after}`));
 
 const badPathParameter = fc.oneof(
-  fc.constantFrom("%00", "0", "-1", "1e3", "99999999999999999999", "9223372036854775808", "abc", "%E0%A4%A", "%2e%2e", "%C0%AF", "%0d%0a", "%20", "1%00"),
-  fc.string({ unit: "binary", minLength: 1, maxLength: 20 }).map((value) => encodeURIComponent(value.replace(/[\ud800-\udfff]/gu, "\ufffd"))),
+  fc.constantFrom(
+    "%00",
+    "0",
+    "-1",
+    "1e3",
+    "99999999999999999999",
+    "9223372036854775808",
+    "abc",
+    "%E0%A4%A",
+    "%2e%2e",
+    "%C0%AF",
+    "%0d%0a",
+    "%20",
+    "1%00",
+  ),
+  fc
+    .string({ unit: "binary", minLength: 1, maxLength: 20 })
+    .map((value) => encodeURIComponent(value.replace(/[\ud800-\udfff]/gu, "\ufffd"))),
 );
 
 type FormRoute = {
@@ -104,7 +137,12 @@ const validPost = () => ({
 
 /** Every route with an action, valid values for its fields, and whose session sends them. */
 const FORM_ROUTES: FormRoute[] = [
-  { path: () => "/login", valid: () => ({ email: "neu@example.org", redirectTo: "/", website: "" }), lenient: ["redirectTo"], cookie: "none" },
+  {
+    path: () => "/login",
+    valid: () => ({ email: "neu@example.org", redirectTo: "/", website: "" }),
+    lenient: ["redirectTo"],
+    cookie: "none",
+  },
   { path: () => "/login/verify", valid: () => ({ token: "A".repeat(43), redirectTo: "/" }), lenient: ["redirectTo"], cookie: "none" },
   { path: () => "/lang", valid: () => ({ lang: "en", redirectTo: "/" }), lenient: ["redirectTo"], cookie: "member" },
   {
@@ -134,8 +172,17 @@ const FORM_ROUTES: FormRoute[] = [
   },
   // blocking reads no field: only malformed or unknown people here, never a real one
   { path: (id) => `/people/${id}/block`, valid: () => ({ intent: "block" }), cookie: "member" },
-  { path: () => "/report", valid: () => ({ targetType: "post", targetId: ids.otherPost, reason: "Das ist Spam.", website: "" }), cookie: "member" },
-  { path: (id) => `/inbox/${id}`, valid: () => ({ intent: "message", body: "Gern, wann passt es dir?" }), cookie: "member", realParam: () => ids.request },
+  {
+    path: () => "/report",
+    valid: () => ({ targetType: "post", targetId: ids.otherPost, reason: "Das ist Spam.", website: "" }),
+    cookie: "member",
+  },
+  {
+    path: (id) => `/inbox/${id}`,
+    valid: () => ({ intent: "message", body: "Gern, wann passt es dir?" }),
+    cookie: "member",
+    realParam: () => ids.request,
+  },
   { path: () => "/account", valid: () => ({ confirm: "on" }), cookie: "member" },
   { path: () => "/matches", valid: () => ({ intent: "mark-seen" }), cookie: "member" },
   {
@@ -170,9 +217,30 @@ const GET_ROUTES: ((param: string) => string)[] = [
   () => "/admin/digests",
   () => "/healthz",
 ];
-const QUERY_NAMES = ["q", "skill", "kind", "district", "page", "per_page", "lang", "type", "id", "post", "person", "date", "tab", "sort", "redirectTo", "token", "notice"];
+const QUERY_NAMES = [
+  "q",
+  "skill",
+  "kind",
+  "district",
+  "page",
+  "per_page",
+  "lang",
+  "type",
+  "id",
+  "post",
+  "person",
+  "date",
+  "tab",
+  "sort",
+  "redirectTo",
+  "token",
+  "notice",
+];
 
-const queryValue = fc.oneof(fc.string({ unit: "binary", maxLength: 30 }), fc.constantFrom("-1", "0", "1e309", "99999999999999999999", "NaN", "[]", "{}", "%", "\u200b"));
+const queryValue = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 30 }),
+  fc.constantFrom("-1", "0", "1e309", "99999999999999999999", "NaN", "[]", "{}", "%", "\u200b"),
+);
 const query = fc.array(fc.tuple(fc.constantFrom(...QUERY_NAMES), queryValue), { maxLength: 6 });
 
 function cookieFor(kind: FormRoute["cookie"]) {
@@ -200,9 +268,11 @@ function encodeBody(fields: [string, string][], contentType: string): { body: Bo
     }
     return { body: form, headers: {} };
   }
-  if (contentType === "urlencoded") return { body: new URLSearchParams(fields).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } };
+  if (contentType === "urlencoded")
+    return { body: new URLSearchParams(fields).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } };
   if (contentType === "json") return { body: JSON.stringify(Object.fromEntries(fields)), headers: { "content-type": "application/json" } };
-  if (contentType === "text") return { body: fields.map(([name, value]) => `${name}=${value}`).join("\n"), headers: { "content-type": "text/plain" } };
+  if (contentType === "text")
+    return { body: fields.map(([name, value]) => `${name}=${value}`).join("\n"), headers: { "content-type": "text/plain" } };
   return { body: "", headers: contentType === "empty multipart" ? { "content-type": "multipart/form-data; boundary=nothing" } : {} };
 }
 
@@ -231,7 +301,19 @@ describe("bad input", () => {
         fc.array(badValue, { minLength: 12, maxLength: 12 }),
         fc.array(fc.tuple(fc.nat(), badValue), { maxLength: 2 }),
         fc.array(fc.tuple(fc.string({ unit: "binary", maxLength: 12 }), badValue), { maxLength: 2 }),
-        fc.constantFrom("urlencoded", "urlencoded", "urlencoded", "multipart", "multipart", "multipart with files", "multipart with files", "json", "text", "empty", "empty multipart"),
+        fc.constantFrom(
+          "urlencoded",
+          "urlencoded",
+          "urlencoded",
+          "multipart",
+          "multipart",
+          "multipart with files",
+          "multipart with files",
+          "json",
+          "text",
+          "empty",
+          "empty multipart",
+        ),
         fc.constantFrom("POST", "POST", "POST", "POST", "POST", "PUT", "PATCH", "DELETE"),
         fc.boolean(),
         async (route, param, spoilMask, alwaysSpoiled, badValues, repeats, unknownFields, contentType, method, withSession) => {
@@ -250,7 +332,9 @@ describe("bad input", () => {
           const { body, headers } = encodeBody(fields, contentType);
           const status = await send(method, path, { body, headers, cookie: withSession ? cookieFor(route.cookie) : undefined });
           expect(status, `${method} ${path} (${contentType}) ${JSON.stringify(fields).slice(0, 300)}`).toBeLessThan(500);
-          expect(await fingerprint(), `${method} ${path} (${contentType}) changed rows: ${JSON.stringify(fields).slice(0, 300)}`).toEqual(baseline);
+          expect(await fingerprint(), `${method} ${path} (${contentType}) changed rows: ${JSON.stringify(fields).slice(0, 300)}`).toEqual(
+            baseline,
+          );
         },
       ),
       { numRuns: RUNS },
@@ -260,12 +344,18 @@ describe("bad input", () => {
   it("gets no 5xx from any page or resource route read with malformed parameters", async () => {
     const baseline = await fingerprint();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...GET_ROUTES), badPathParameter, query, fc.constantFrom("none", "member", "admin" as const), async (route, param, pairs, who) => {
-        const search = new URLSearchParams(pairs).toString();
-        const path = `${route(param)}${search ? `?${search}` : ""}`;
-        const status = await send("GET", path, { cookie: cookieFor(who as FormRoute["cookie"]) });
-        expect(status, `GET ${path}`).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...GET_ROUTES),
+        badPathParameter,
+        query,
+        fc.constantFrom("none", "member", "admin" as const),
+        async (route, param, pairs, who) => {
+          const search = new URLSearchParams(pairs).toString();
+          const path = `${route(param)}${search ? `?${search}` : ""}`;
+          const status = await send("GET", path, { cookie: cookieFor(who as FormRoute["cookie"]) });
+          expect(status, `GET ${path}`).toBeLessThan(500);
+        },
+      ),
       { numRuns: RUNS },
     );
     expect(await fingerprint()).toEqual(baseline);
@@ -273,13 +363,24 @@ describe("bad input", () => {
 
   it("answers a validly signed but malformed webhook with 400 and stores nothing", async () => {
     const baseline = await fingerprint();
-    const malformedTo = fc.array(fc.oneof(fc.integer(), fc.constant({}), fc.constant(null), fc.constant([]), fc.boolean(), fc.constant("\u0000@example.org")), {
-      minLength: 1,
-      maxLength: 3,
-    });
+    const malformedTo = fc.array(
+      fc.oneof(fc.integer(), fc.constant({}), fc.constant(null), fc.constant([]), fc.boolean(), fc.constant("\u0000@example.org")),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    );
     const event = fc.oneof(
       malformedTo.map((to) => ({ type: "email.bounced", data: { to, bounce: { type: "Permanent" } } })),
-      fc.constantFrom<unknown>([1, 2], "text", 42, null, { type: 7 }, { type: "email.complained", data: "x" }, { type: "email.complained", data: { to: { a: 1 } } }),
+      fc.constantFrom<unknown>(
+        [1, 2],
+        "text",
+        42,
+        null,
+        { type: 7 },
+        { type: "email.complained", data: "x" },
+        { type: "email.complained", data: { to: { a: 1 } } },
+      ),
       fc.string({ maxLength: 10 }).map((text) => ({ type: `email.bounced\u0000${text}`, data: { to: "a@example.org" } })),
     );
     await fc.assert(
@@ -289,7 +390,12 @@ describe("bad input", () => {
         const timestamp = String(Math.floor(Date.now() / 1000));
         const key = Buffer.from(WEBHOOK_SECRET.replace(/^whsec_/, ""), "base64");
         const signature = crypto.createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
-        const headers = { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": `v1,${signature}`, "content-type": "application/json" };
+        const headers = {
+          "svix-id": id,
+          "svix-timestamp": timestamp,
+          "svix-signature": `v1,${signature}`,
+          "content-type": "application/json",
+        };
         expect(await send("POST", "/webhooks/resend", { body, headers }), body).toBe(400);
       }),
       { numRuns: Math.min(RUNS, 60) },

@@ -24,13 +24,18 @@ async function deliveredMailId(key: string, html: string) {
 
 describe("dev mailbox: the HTML part as a framed document", () => {
   it("opens links in the top window", () => {
-    const html = framedMailHtml('<!doctype html><html><head lang="de"><title>x</title></head><body><a href="/login/verify?token=t">Anmelden</a></body></html>');
+    const html = framedMailHtml(
+      '<!doctype html><html><head lang="de"><title>x</title></head><body><a href="/login/verify?token=t">Anmelden</a></body></html>',
+    );
     expect(html).toContain('<head lang="de"><base target="_top">');
     expect(framedMailHtml("<p>bare</p>")).toMatch(/<head>.*<base target="_top"><\/head><body><p>bare<\/p>/);
   });
 
   it("is served with a policy that lets only this site frame it, without scripts", async () => {
-    const id = await deliveredMailId("frame-1", '<html><head></head><body><a href="http://localhost/login/verify?token=abc">Jetzt anmelden</a></body></html>');
+    const id = await deliveredMailId(
+      "frame-1",
+      '<html><head></head><body><a href="http://localhost/login/verify?token=abc">Jetzt anmelden</a></body></html>',
+    );
     const response = (await htmlLoader({ request: getRequest(`/dev/mail/${id}/html`), params: { mailId: id }, context: {} })) as Response;
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toBe(DEV_MAIL_FRAME_POLICY);
@@ -56,8 +61,12 @@ describe("dev mailbox: the HTML part as a framed document", () => {
   });
 
   it("answers 404 for unknown or malformed ids and when a real provider sends mail", async () => {
-    expect((await settle(() => htmlLoader({ request: getRequest("/dev/mail/999999/html"), params: { mailId: "999999" }, context: {} }))).status).toBe(404);
-    expect((await settle(() => htmlLoader({ request: getRequest("/dev/mail/x/html"), params: { mailId: "1;drop" }, context: {} }))).status).toBe(404);
+    expect(
+      (await settle(() => htmlLoader({ request: getRequest("/dev/mail/999999/html"), params: { mailId: "999999" }, context: {} }))).status,
+    ).toBe(404);
+    expect(
+      (await settle(() => htmlLoader({ request: getRequest("/dev/mail/x/html"), params: { mailId: "1;drop" }, context: {} }))).status,
+    ).toBe(404);
   });
 
   it("links the mailbox in the header only in development", async () => {
@@ -75,7 +84,9 @@ describe("dev mailbox: the HTML part as a framed document", () => {
     });
     expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(false);
     const id = (await db()<{ id: string }[]>`select id::text as id from dev_mailbox limit 1`)[0]!.id;
-    expect((await settle(() => htmlLoader({ request: getRequest(`/dev/mail/${id}/html`), params: { mailId: id }, context: {} }))).status).toBe(404);
+    expect(
+      (await settle(() => htmlLoader({ request: getRequest(`/dev/mail/${id}/html`), params: { mailId: id }, context: {} }))).status,
+    ).toBe(404);
     setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined });
     // Tests keep the mailbox, but the header invites to it only in development.
     expect((await rootLoader({ request: getRequest("/"), params: {}, context: {} })).devMailbox).toBe(false);

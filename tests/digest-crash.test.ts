@@ -33,7 +33,12 @@ describe("digest runs across crashes", () => {
   it("a run killed mid-way (SIGKILL) is closed with what it did, and the run that recovers it reports what it sent", async () => {
     const makers = [];
     for (let i = 0; i < 5; i++) {
-      makers.push(await createPerson({ displayName: `Maker ${i}`, skillsOffered: ["Schweißen"], digestFrequency: "weekly" }, { email: `killed-${i}@example.org` }));
+      makers.push(
+        await createPerson(
+          { displayName: `Maker ${i}`, skillsOffered: ["Schweißen"], digestFrequency: "weekly" },
+          { email: `killed-${i}@example.org` },
+        ),
+      );
     }
     const seeker = await createPerson({ displayName: "Sina", skillsSought: ["Schweißen"], digestFrequency: "off" });
     await createTestPost(seeker.id, { kind: "need", title: "Wer schweißt unseren Lastenradrahmen?", skills: "Schweißen" });
@@ -112,7 +117,9 @@ describe("digest runs across crashes", () => {
     // the next run picks the batch up at once and sends it; now the error is gone
     const next = await runDigests({ trigger: "test", plan: false, transport });
     expect(next).toMatchObject({ ran: true, sent: 1 });
-    const [sent] = await db()<{ status: string; last_error: string | null }[]>`select status, last_error from digests where to_address = ${address!}`;
+    const [sent] = await db()<
+      { status: string; last_error: string | null }[]
+    >`select status, last_error from digests where to_address = ${address!}`;
     expect(sent).toEqual({ status: "sent", last_error: null });
     expect(standIn.delivered.filter((entry) => entry.to === address)).toHaveLength(1);
   });
@@ -134,12 +141,16 @@ describe("digest runs across crashes", () => {
       plan: false,
       transport,
       afterProviderAccepted: async () => {
-        [{ last_error: duringRetry }] = await db()<[{ last_error: string | null }]>`select last_error from digests where to_address = ${address!}`;
+        [{ last_error: duringRetry }] = await db()<
+          [{ last_error: string | null }]
+        >`select last_error from digests where to_address = ${address!}`;
       },
     });
     expect(duringRetry).toMatch(/^interrupted: run #\d+ stopped while sending this batch$/);
     expect(next).toMatchObject({ ran: true, sent: 1 });
-    const [row] = await db()<{ status: string; last_error: string | null }[]>`select status, last_error from digests where to_address = ${address!}`;
+    const [row] = await db()<
+      { status: string; last_error: string | null }[]
+    >`select status, last_error from digests where to_address = ${address!}`;
     expect(row).toEqual({ status: "sent", last_error: null });
   });
 });

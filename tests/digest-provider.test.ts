@@ -49,7 +49,14 @@ describe("digests through Resend's batch API", () => {
   });
 
   it("the stand-in refuses an idempotency key reused with another payload (409), as Resend does", async () => {
-    const email = { idempotencyKey: "k", from: "NextLeipzig <hallo@nextleipzig.de>", to: "a@example.org", subject: "Hallo", html: "<p>Hallo</p>", text: "Hallo" };
+    const email = {
+      idempotencyKey: "k",
+      from: "NextLeipzig <hallo@nextleipzig.de>",
+      to: "a@example.org",
+      subject: "Hallo",
+      html: "<p>Hallo</p>",
+      text: "Hallo",
+    };
     expect((await transport.sendBatch([email], "digest-batch-reuse")).ok).toBe(true);
     const again = await transport.sendBatch([{ ...email, subject: "Anders" }], "digest-batch-reuse");
     expect(again.ok).toBe(false);
@@ -57,7 +64,10 @@ describe("digests through Resend's batch API", () => {
   });
 
   it("a used-up quota stops the run after one request, says so, costs no attempt, and the digests go out the next day", async () => {
-    const maker = await createPerson({ displayName: "Quinta", skillsOffered: ["Lehmbau"], digestFrequency: "daily" }, { email: "quinta@example.org" });
+    const maker = await createPerson(
+      { displayName: "Quinta", skillsOffered: ["Lehmbau"], digestFrequency: "daily" },
+      { email: "quinta@example.org" },
+    );
     const seeker = await createPerson({ displayName: "Lars", skillsSought: ["Lehmbau"], digestFrequency: "off" });
     await createTestPost(seeker.id, { kind: "need", title: "Lehmputz für unser Gartenhaus", skills: "Lehmbau" });
     while ((await processMatchOutbox()) > 0);
@@ -74,7 +84,11 @@ describe("digests through Resend's batch API", () => {
     expect(run!.error).toMatch(/quota/);
     // the admin page says so
     const admin = await createUser({ isAdmin: true });
-    const page = await adminDigestsLoader({ request: getRequest("/admin/digests", await sessionCookieFor(admin.id)), params: {}, context: {} });
+    const page = await adminDigestsLoader({
+      request: getRequest("/admin/digests", await sessionCookieFor(admin.id)),
+      params: {},
+      context: {},
+    });
     expect(page.quotaStopped).toBe(true);
     expect(page.runs[0]).toMatchObject({ stop_reason: "quota", sent: 0 });
     expect(page.runs[0]!.error).toMatch(/Sending quota used up.*daily_quota_exceeded/);
@@ -84,7 +98,11 @@ describe("digests through Resend's batch API", () => {
     expect(nextDay.ran).toBe(true);
     const [after] = await db()<{ status: string }[]>`select status from digests where user_id = ${maker.id}`;
     expect(after!.status).toBe("sent");
-    const pageNextDay = await adminDigestsLoader({ request: getRequest("/admin/digests", await sessionCookieFor(admin.id)), params: {}, context: {} });
+    const pageNextDay = await adminDigestsLoader({
+      request: getRequest("/admin/digests", await sessionCookieFor(admin.id)),
+      params: {},
+      context: {},
+    });
     expect(pageNextDay.quotaStopped).toBe(false);
   });
 

@@ -27,9 +27,18 @@ async function drainMatches() {
 }
 
 async function fixture() {
-  const maker = await createPerson({ displayName: "Mara Macherin", skillsOffered: ["Schweißen"], digestFrequency: "weekly" }, { email: `mara-${crypto.randomUUID()}@example.org` });
-  const seeker = await createPerson({ displayName: "Sami Sucher", skillsSought: ["welding"], digestFrequency: "weekly" }, { email: `sami-${crypto.randomUUID()}@example.org`, locale: "en" });
-  const quiet = await createPerson({ displayName: "Quinn Quiet", skillsOffered: ["Imkerei"], digestFrequency: "weekly" }, { email: `quinn-${crypto.randomUUID()}@example.org` });
+  const maker = await createPerson(
+    { displayName: "Mara Macherin", skillsOffered: ["Schweißen"], digestFrequency: "weekly" },
+    { email: `mara-${crypto.randomUUID()}@example.org` },
+  );
+  const seeker = await createPerson(
+    { displayName: "Sami Sucher", skillsSought: ["welding"], digestFrequency: "weekly" },
+    { email: `sami-${crypto.randomUUID()}@example.org`, locale: "en" },
+  );
+  const quiet = await createPerson(
+    { displayName: "Quinn Quiet", skillsOffered: ["Imkerei"], digestFrequency: "weekly" },
+    { email: `quinn-${crypto.randomUUID()}@example.org` },
+  );
   const needId = await createTestPost(seeker.id, { kind: "need", title: "Need a welder for a cargo bike frame", skills: "welding" });
   await drainMatches();
   return { maker, seeker, quiet, needId };
@@ -107,7 +116,10 @@ describe("exactly once", () => {
     const after = await db()`select status from digests where user_id in (${maker.id}, ${seeker.id})`;
     expect(after.map((row) => row.status)).toEqual(["sent", "sent"]);
     // The retry reused the batch's idempotency key, and the provider replayed its first answer.
-    const keys = standIn.requests.slice(before).map((request) => request.idempotencyKey).filter(Boolean);
+    const keys = standIn.requests
+      .slice(before)
+      .map((request) => request.idempotencyKey)
+      .filter(Boolean);
     expect(new Set(keys).size).toBe(1);
   });
 
@@ -146,7 +158,10 @@ describe("unsubscribe", () => {
     const other = createUnsubscribeToken(String(Number(person.id) + 1000));
     const post = (tokenValue: string) =>
       unsubscribeAction({
-        request: new Request(`http://localhost/unsubscribe/${tokenValue}`, { method: "POST", body: new URLSearchParams({ "List-Unsubscribe": "One-Click" }) }),
+        request: new Request(`http://localhost/unsubscribe/${tokenValue}`, {
+          method: "POST",
+          body: new URLSearchParams({ "List-Unsubscribe": "One-Click" }),
+        }),
         params: { token: tokenValue },
         context: {},
       });
@@ -179,16 +194,43 @@ describe("provider webhooks", () => {
     const complained = await createPerson({ digestFrequency: "daily" }, { email: "complain@example.org" });
     const transient = await createPerson({ digestFrequency: "weekly" }, { email: "later@example.org" });
     const event = (type: string, to: string, bounceType?: string) =>
-      JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: "e1", to: [to], ...(bounceType ? { bounce: { type: bounceType, subType: "General", message: "x" } } : {}) } });
+      JSON.stringify({
+        type,
+        created_at: new Date().toISOString(),
+        data: { email_id: "e1", to: [to], ...(bounceType ? { bounce: { type: bounceType, subType: "General", message: "x" } } : {}) },
+      });
 
-    const forged = signed(event("email.bounced", "bounce@example.org", "Permanent"), `whsec_${Buffer.from("wrong-secret").toString("base64")}`);
+    const forged = signed(
+      event("email.bounced", "bounce@example.org", "Permanent"),
+      `whsec_${Buffer.from("wrong-secret").toString("base64")}`,
+    );
     expect(((await webhookAction({ request: forged, params: {}, context: {} })) as Response).status).toBe(401);
-    const frequency = async (userId: string) => (await db()`select digest_frequency from profiles where user_id = ${userId}`)[0]!.digest_frequency;
+    const frequency = async (userId: string) =>
+      (await db()`select digest_frequency from profiles where user_id = ${userId}`)[0]!.digest_frequency;
     expect(await frequency(bounced.id)).toBe("weekly");
 
-    expect(((await webhookAction({ request: signed(event("email.bounced", "bounce@example.org", "Permanent")), params: {}, context: {} })) as Response).status).toBe(200);
-    expect(((await webhookAction({ request: signed(event("email.complained", "complain@example.org")), params: {}, context: {} })) as Response).status).toBe(200);
-    expect(((await webhookAction({ request: signed(event("email.bounced", "later@example.org", "Transient")), params: {}, context: {} })) as Response).status).toBe(200);
+    expect(
+      (
+        (await webhookAction({
+          request: signed(event("email.bounced", "bounce@example.org", "Permanent")),
+          params: {},
+          context: {},
+        })) as Response
+      ).status,
+    ).toBe(200);
+    expect(
+      ((await webhookAction({ request: signed(event("email.complained", "complain@example.org")), params: {}, context: {} })) as Response)
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        (await webhookAction({
+          request: signed(event("email.bounced", "later@example.org", "Transient")),
+          params: {},
+          context: {},
+        })) as Response
+      ).status,
+    ).toBe(200);
     expect(await frequency(bounced.id)).toBe("off");
     expect(await frequency(complained.id)).toBe("off");
     expect(await frequency(transient.id)).toBe("weekly");

@@ -33,7 +33,10 @@ async function waitFor(condition: () => boolean, what: string) {
 
 // The children use the embedded database whatever the run's DATABASE_URL (CI runs the suite once against another server).
 const tsx = (script: string, env: Record<string, string>) =>
-  spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, DATABASE_URL: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, DATABASE_URL: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 
 function collect(child: ChildProcess) {
   const output = { stdout: "", stderr: "" };
@@ -75,11 +78,21 @@ describe("embedded PostgreSQL", () => {
              current_setting('server_version') as version`;
     expect(row).toMatchObject({ listen: "127.0.0.1", method: "scram-sha-256" });
     expect(row!.version).toMatch(/^17\./);
-    const [rule] = await sql<{ methods: string[] }[]>`select array_agg(distinct auth_method) as methods from pg_hba_file_rules where type = 'host'`;
+    const [rule] = await sql<
+      { methods: string[] }[]
+    >`select array_agg(distinct auth_method) as methods from pg_hba_file_rules where type = 'host'`;
     expect(rule!.methods).toEqual(["scram-sha-256"]);
     await sql.end();
     for (const wrong of ["postgres", "", `${password}x`]) {
-      const intruder = postgres({ host: "127.0.0.1", port: cluster.port, user: "postgres", password: wrong, database: "postgres", max: 1, connect_timeout: 5 });
+      const intruder = postgres({
+        host: "127.0.0.1",
+        port: cluster.port,
+        user: "postgres",
+        password: wrong,
+        database: "postgres",
+        max: 1,
+        connect_timeout: 5,
+      });
       await expect(intruder`select 1`).rejects.toThrow(/password authentication failed|password/);
       await intruder.end();
     }
@@ -158,7 +171,10 @@ describe("crashes of the app", () => {
   async function writeUntilKilled(root: string, minimumPosts: number) {
     const writer = tsx("tests/fixtures/post-writer.ts", { DATA_DIR: root, DEMO_DATA: "off", WORKERS: "off" });
     const { output, exited } = collect(writer);
-    await waitFor(() => (output.stdout.match(/^committed /gm)?.length ?? 0) >= minimumPosts || writer.exitCode !== null, "posts to be written");
+    await waitFor(
+      () => (output.stdout.match(/^committed /gm)?.length ?? 0) >= minimumPosts || writer.exitCode !== null,
+      "posts to be written",
+    );
     writer.kill("SIGKILL");
     await exited;
     const committed = [...output.stdout.matchAll(/^committed (\d+)$/gm)].map((match) => match[1]!);
@@ -208,7 +224,6 @@ describe("commands beside the running server", () => {
     expect(fs.existsSync(path.join(root, "postgres", "postmaster.pid"))).toBe(false);
     expect(fs.existsSync(path.join(root, "postgres-owner.json"))).toBe(false);
   });
-
 
   it("digest:send completes while the server runs with workers on; two at once mail nobody twice", async () => {
     const root = dataDir();

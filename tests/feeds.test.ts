@@ -109,10 +109,18 @@ describe("GET /feeds/posts.json", () => {
     const need = feed.items.find((item) => item.kind === "need")!;
     expect(need.title).toBe("Lehmputz für Gemeinschaftsraum <gesucht> & mehr");
     expect(need.skills.map((skill) => skill.slug)).toContain(fixture.skill.slug);
-    expect(need.skills[0]).toEqual({ id: fixture.skill.id, slug: fixture.skill.slug, label_de: "Feed Lehmputz", label_en: "Feed Lehmputz" });
+    expect(need.skills[0]).toEqual({
+      id: fixture.skill.id,
+      slug: fixture.skill.slug,
+      label_de: "Feed Lehmputz",
+      label_en: "Feed Lehmputz",
+    });
     expect(need.district).toBe("Plagwitz");
     expect(need.url).toMatch(new RegExp(`/posts/${need.id}$`));
-    expect(need.author).toEqual({ display_name: "Ada Feed", profile_url: expect.stringMatching(new RegExp(`/people/${fixture.people.ada}$`)) });
+    expect(need.author).toEqual({
+      display_name: "Ada Feed",
+      profile_url: expect.stringMatching(new RegExp(`/people/${fixture.people.ada}$`)),
+    });
     const remote = feed.items.find((item) => item.kind === "offer" && item.is_remote)!;
     expect(remote.district).toBeNull();
   });
@@ -339,7 +347,9 @@ describe("GET /feeds/skills/<slug>.atom", () => {
     const first = await getAtom(`${fixture.otherSkill.slug}.atom`);
     const etag = first.headers.get("etag")!;
     expect((await getAtom(`${fixture.otherSkill.slug}.atom`, { "If-None-Match": etag })).status).toBe(304);
-    expect((await getAtom(`${fixture.otherSkill.slug}.atom`, { "If-Modified-Since": first.headers.get("last-modified")! })).status).toBe(304);
+    expect((await getAtom(`${fixture.otherSkill.slug}.atom`, { "If-Modified-Since": first.headers.get("last-modified")! })).status).toBe(
+      304,
+    );
   });
 
   it("is 404 without the .atom suffix or for an unknown skill", async () => {

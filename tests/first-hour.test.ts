@@ -18,7 +18,9 @@ async function drainMatchOutbox() {
 }
 
 async function publish(cookie: string, fields: Parameters<typeof postForm>[0]) {
-  const result = await settle(() => newPostAction({ request: formRequest("/posts/new", postForm(fields), cookie), params: {}, context: {} }));
+  const result = await settle(() =>
+    newPostAction({ request: formRequest("/posts/new", postForm(fields), cookie), params: {}, context: {} }),
+  );
   return result;
 }
 
@@ -32,12 +34,22 @@ async function postPage(postId: string, cookie?: string) {
 describe("matches visible at once", () => {
   it("computes a new post's matches within the publishing request, with no worker run", async () => {
     const offerer = await createPerson({ displayName: "Olga Offen", role: "scientist" });
-    const offerId = await createTestPost(offerer.id, { kind: "offer", title: "Lasercutter im Labor", skills: "Lasercutting", location: "Plagwitz" });
+    const offerId = await createTestPost(offerer.id, {
+      kind: "offer",
+      title: "Lasercutter im Labor",
+      skills: "Lasercutting",
+      location: "Plagwitz",
+    });
     await drainMatchOutbox();
 
     const author = await createPerson({ displayName: "Nora Neu", role: "startup" });
     const cookie = await sessionCookieFor(author.id);
-    const result = await publish(cookie!, { kind: "need", title: "Wer schneidet uns Sperrholz?", skills: "Lasercutting", location: "Plagwitz" });
+    const result = await publish(cookie!, {
+      kind: "need",
+      title: "Wer schneidet uns Sperrholz?",
+      skills: "Lasercutting",
+      location: "Plagwitz",
+    });
     expect(result.status).toBe(302);
     const postId = (result.headers.get("location") ?? "").split("/")[2]!.split("?")[0]!;
 

@@ -38,7 +38,9 @@ describe("limits under concurrency", () => {
 
   it("sign-in links: 20 requests at once for one address give exactly 5 links", async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => requestLoginLink({ email: "same@example.org", clientIp: `198.51.100.${100 + i}`, locale: "de" })),
+      Array.from({ length: 20 }, (_, i) =>
+        requestLoginLink({ email: "same@example.org", clientIp: `198.51.100.${100 + i}`, locale: "de" }),
+      ),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(5);
   });
@@ -48,7 +50,12 @@ describe("limits under concurrency", () => {
     const recipients = await Promise.all(Array.from({ length: 20 }, (_, i) => createPerson({ displayName: `Empfänger ${i}` })));
     const results = await Promise.all(
       recipients.map((recipient) =>
-        sendContactRequest({ senderId: sender.id, senderName: "Eilige Erika", recipientId: recipient.id, message: "Hallo! Wollen wir zusammen etwas bauen?" }),
+        sendContactRequest({
+          senderId: sender.id,
+          senderName: "Eilige Erika",
+          recipientId: recipient.id,
+          message: "Hallo! Wollen wir zusammen etwas bauen?",
+        }),
       ),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(10);

@@ -26,13 +26,23 @@ afterEach(async () => {
 });
 
 function email(key: string) {
-  return { userId: null, to: `${key}@example.org`, kind: "test", subject: `Hallo ${key}`, html: "<p>Hallo</p>", text: "Hallo", idempotencyKey: key };
+  return {
+    userId: null,
+    to: `${key}@example.org`,
+    kind: "test",
+    subject: `Hallo ${key}`,
+    html: "<p>Hallo</p>",
+    text: "Hallo",
+    idempotencyKey: key,
+  };
 }
 
 async function sendAllDueEmails() {
   for (;;) {
     await deliverDueEmails(5);
-    const [left] = await db()<{ count: number }[]>`select count(*)::int as count from email_messages where status in ('pending', 'sending')`;
+    const [left] = await db()<
+      { count: number }[]
+    >`select count(*)::int as count from email_messages where status in ('pending', 'sending')`;
     if (left!.count === 0) return;
   }
 }
@@ -42,7 +52,12 @@ describe("one mail pacer for every instance", () => {
     for (let i = 0; i < 18; i++) await enqueueEmail(db(), email(`instance-mail-${i}`));
     const digestAddresses = await insertReadyDigests(4, "instance-digest");
     const instances = [0, 1, 2].map(() =>
-      startInstance({ ROLE: "mail-worker", DATABASE_URL: database.database.url, RESEND_BASE_URL: standIn.url, RESEND_REQUESTS_PER_SECOND: String(RATE) }),
+      startInstance({
+        ROLE: "mail-worker",
+        DATABASE_URL: database.database.url,
+        RESEND_BASE_URL: standIn.url,
+        RESEND_REQUESTS_PER_SECOND: String(RATE),
+      }),
     );
     try {
       await Promise.all(instances.map((instance) => instance.printed("ready")));
@@ -75,7 +90,9 @@ describe("one mail pacer for every instance", () => {
 
     const requestedAt = standIn.requests.length;
     for (let i = 0; i < 3; i++) {
-      expect(await requestLoginLink({ email: `during-run-${i}@example.org`, clientIp: `192.0.2.${10 + i}`, locale: "de" })).toMatchObject({ ok: true });
+      expect(await requestLoginLink({ email: `during-run-${i}@example.org`, clientIp: `192.0.2.${10 + i}`, locale: "de" })).toMatchObject({
+        ok: true,
+      });
     }
     await sendAllDueEmails();
     const result = await run;
@@ -88,7 +105,9 @@ describe("one mail pacer for every instance", () => {
     expect(after.slice(lastSignIn).filter((request) => request.path === "/emails/batch").length).toBeGreaterThanOrEqual(5);
 
     expect(standIn.requests.filter((request) => request.status === 429)).toEqual([]);
-    const signIns = await db()<{ status: string; attempts: number }[]>`select status, attempts from email_messages where to_address like 'during-run-%'`;
+    const signIns = await db()<
+      { status: string; attempts: number }[]
+    >`select status, attempts from email_messages where to_address like 'during-run-%'`;
     expect(signIns).toEqual(Array.from({ length: 3 }, () => ({ status: "sent", attempts: 1 })));
     expect(result).toMatchObject({ ran: true, sent: 10, failed: 0 });
   });
@@ -105,12 +124,16 @@ describe("one mail pacer for every instance", () => {
       expect(state).toMatchObject({ status: "pending", attempts: 7 });
       expect(state!.last_error).toMatch(/rate_limit_exceeded.*\(429\)/);
       // the shared slot moved past retry-after, for every instance
-      const [pacer] = await db()<{ held: boolean }[]>`select next_at > now() + interval '1 second' as held from mail_send_pacer where name = 'resend'`;
+      const [pacer] = await db()<
+        { held: boolean }[]
+      >`select next_at > now() + interval '1 second' as held from mail_send_pacer where name = 'resend'`;
       expect(pacer!.held).toBe(true);
       await db()`update email_messages set next_attempt_at = now() where idempotency_key = 'last-attempt'`;
     }
     await deliverDueEmails();
-    const [final] = await db()<{ status: string; attempts: number }[]>`select status, attempts from email_messages where idempotency_key = 'last-attempt'`;
+    const [final] = await db()<
+      { status: string; attempts: number }[]
+    >`select status, attempts from email_messages where idempotency_key = 'last-attempt'`;
     expect(final).toEqual({ status: "sent", attempts: 8 });
   });
 

@@ -7,7 +7,15 @@ import { useTestDatabase } from "./helpers/database";
 useTestDatabase();
 
 function email(key: string) {
-  return { userId: null, to: `${key}@example.org`, kind: "test", subject: `Hallo ${key}`, html: "<p>Hallo</p>", text: "Hallo", idempotencyKey: key };
+  return {
+    userId: null,
+    to: `${key}@example.org`,
+    kind: "test",
+    subject: `Hallo ${key}`,
+    html: "<p>Hallo</p>",
+    text: "Hallo",
+    idempotencyKey: key,
+  };
 }
 
 class FlakyTransport implements MailTransport {
@@ -53,7 +61,8 @@ describe("mail delivery", () => {
     setMailTransport(transport);
     await enqueueEmail(db(), email("retry-1"));
     await deliverDueEmails();
-    const [afterFailure] = await db()`select status, attempts, last_error, next_attempt_at > now() as later from email_messages where idempotency_key = 'retry-1'`;
+    const [afterFailure] =
+      await db()`select status, attempts, last_error, next_attempt_at > now() as later from email_messages where idempotency_key = 'retry-1'`;
     expect(afterFailure).toMatchObject({ status: "pending", attempts: 1, last_error: "server error (500)", later: true });
     await db()`update email_messages set next_attempt_at = now() where idempotency_key = 'retry-1'`;
     await deliverDueEmails();

@@ -26,7 +26,17 @@ async function syncMatches() {
   while ((await processMatchOutbox()) > 0);
 }
 
-type Row = { need_post_id: string | null; offer_post_id: string | null; need_user_id: string; offer_user_id: string; score: number; mutual: boolean; first_seen_at: Date; updated_at: Date; reasons: { shared: number[]; near: [number, number][] } };
+type Row = {
+  need_post_id: string | null;
+  offer_post_id: string | null;
+  need_user_id: string;
+  offer_user_id: string;
+  score: number;
+  mutual: boolean;
+  first_seen_at: Date;
+  updated_at: Date;
+  reasons: { shared: number[]; near: [number, number][] };
+};
 
 async function matchesOfPost(postId: string) {
   return db()<Row[]>`
@@ -57,8 +67,20 @@ describe("incremental matching through the outbox", () => {
   it("matches a German need with an English offer through the taxonomy and lists exactly the shared skills", async () => {
     const anna = await createPerson({ displayName: "Anna", district: "Plagwitz" });
     const ben = await createPerson({ displayName: "Ben", district: "Plagwitz" }, { locale: "en" });
-    const needId = await createTestPost(anna.id, { kind: "need", title: "Suche Hilfe beim Möbelbau", skills: "Möbelbau, Lehmbau", location: "Plagwitz", exchangeMode: "volunteer" });
-    const offerId = await createTestPost(ben.id, { kind: "offer", title: "Furniture workshop", skills: "furniture making, welding", location: "Plagwitz", exchangeMode: "volunteer" });
+    const needId = await createTestPost(anna.id, {
+      kind: "need",
+      title: "Suche Hilfe beim Möbelbau",
+      skills: "Möbelbau, Lehmbau",
+      location: "Plagwitz",
+      exchangeMode: "volunteer",
+    });
+    const offerId = await createTestPost(ben.id, {
+      kind: "offer",
+      title: "Furniture workshop",
+      skills: "furniture making, welding",
+      location: "Plagwitz",
+      exchangeMode: "volunteer",
+    });
     await syncMatches();
 
     const match = await matchBetween(needId, offerId);
@@ -94,7 +116,8 @@ describe("incremental matching through the outbox", () => {
     const seeker = await createPerson();
     const rareOffer = await createTestPost((await createPerson()).id, { kind: "offer", skills: "Imkerei", location: "Zentrum" });
     const commonOffer = await createTestPost((await createPerson()).id, { kind: "offer", skills: "Kompostierung", location: "Zentrum" });
-    for (let i = 0; i < 5; i++) await createTestPost((await createPerson()).id, { kind: "need", skills: "Kompostierung", location: "Connewitz" });
+    for (let i = 0; i < 5; i++)
+      await createTestPost((await createPerson()).id, { kind: "need", skills: "Kompostierung", location: "Connewitz" });
     const needId = await createTestPost(seeker.id, { kind: "need", skills: "Imkerei, Kompostierung", location: "Zentrum" });
     await syncMatches();
 
@@ -122,7 +145,11 @@ describe("incremental matching through the outbox", () => {
   it("does not match on a weak relation alone or on a broad group, so a list may stay short", async () => {
     // Instrumentenbau and Weidenflechten share the broad ESCO group "handicrafts"; Glasbläserei is only a
     // neighbour of Bleiverglasung (0.4)
-    const instrumentNeed = await createTestPost((await createPerson()).id, { kind: "need", skills: "Instrumentenbau", location: "Connewitz" });
+    const instrumentNeed = await createTestPost((await createPerson()).id, {
+      kind: "need",
+      skills: "Instrumentenbau",
+      location: "Connewitz",
+    });
     const glassNeed = await createTestPost((await createPerson()).id, { kind: "need", skills: "Glasbläserei", location: "Connewitz" });
     await createTestPost((await createPerson()).id, { kind: "offer", skills: "Weidenflechten", location: "Connewitz" });
     await createTestPost((await createPerson()).id, { kind: "offer", skills: "Bleiverglasung", location: "Connewitz" });
@@ -137,7 +164,12 @@ describe("incremental matching through the outbox", () => {
     const exact = await createPerson({ district: "Probstheida" });
     const myNeed = await createTestPost(me.id, { kind: "need", skills: "Holzbau", location: "Gohlis-Süd", exchangeMode: "barter" });
     await createTestPost(me.id, { kind: "offer", skills: "Imkerei", location: "Gohlis-Süd" });
-    const relatedOffer = await createTestPost(near.id, { kind: "offer", skills: "Zimmerei", location: "Gohlis-Süd", exchangeMode: "barter" });
+    const relatedOffer = await createTestPost(near.id, {
+      kind: "offer",
+      skills: "Zimmerei",
+      location: "Gohlis-Süd",
+      exchangeMode: "barter",
+    });
     await createTestPost(near.id, { kind: "need", skills: "Imkerei", location: "Gohlis-Süd" });
     const exactOffer = await createTestPost(exact.id, { kind: "offer", skills: "Holzbau", location: "Probstheida", exchangeMode: "paid" });
     await syncMatches();
@@ -145,7 +177,10 @@ describe("incremental matching through the outbox", () => {
     const shown = await postMatchCards(myNeed, "de");
     expect(shown.map((match) => match.other.id)).toEqual([exactOffer, relatedOffer]);
     const page = await matchesForUser(me.id, "de");
-    expect(page.sections.find((section) => section.key === `p${myNeed}`)?.items.map((match) => match.other.id)).toEqual([exactOffer, relatedOffer]);
+    expect(page.sections.find((section) => section.key === `p${myNeed}`)?.items.map((match) => match.other.id)).toEqual([
+      exactOffer,
+      relatedOffer,
+    ]);
   });
 
   it("shows a person once, with all the ways they fit: their profile and near-identical posts", async () => {
@@ -166,7 +201,10 @@ describe("incremental matching through the outbox", () => {
 
     const digest = await newMatchesForUser(seeker.id, null, 10);
     expect(digest.filter((match) => match.other.userId === leo.id)).toHaveLength(1);
-    const email = await composeDigest({ id: seeker.id, locale: "de", display_name: "Sina" }, { since: null, until: new Date(Date.now() + 60_000) });
+    const email = await composeDigest(
+      { id: seeker.id, locale: "de", display_name: "Sina" },
+      { since: null, until: new Date(Date.now() + 60_000) },
+    );
     // one entry ("* title") for Leo, whose other post and profile are named under it
     const entries = email!.text.split("\n").filter((line) => line.startsWith("* "));
     expect(entries.filter((line) => line.includes("3D-Druck-Service") || line.includes("3D-Druck für Ersatzteile"))).toHaveLength(1);
@@ -192,7 +230,13 @@ describe("incremental matching through the outbox", () => {
     const first = await matchBetween(needId, offerId);
     expect(first).toBeDefined();
 
-    expect(await updatePost(offerId, { id: other.id, isAdmin: false }, await postInput({ kind: "offer", title: "Polsterwerkstatt (neu)", skills: "Polsterei" }))).toBe(true);
+    expect(
+      await updatePost(
+        offerId,
+        { id: other.id, isAdmin: false },
+        await postInput({ kind: "offer", title: "Polsterwerkstatt (neu)", skills: "Polsterei" }),
+      ),
+    ).toBe(true);
     await syncMatches();
     const edited = await matchBetween(needId, offerId);
     expect(edited!.first_seen_at.getTime()).toBe(first!.first_seen_at.getTime());
@@ -248,10 +292,17 @@ describe("incremental matching through the outbox", () => {
 
     const forBaker = await newMatchesForUser(baker.id, null, 50);
     const person = forBaker.find((match) => match.other.kind === "person" && match.other.id === maker.id);
-    expect(person).toMatchObject({ group: "people", other: { kind: "person", path: `/people/${maker.id}`, title: "Mara", side: "offer" }, mine: { postId: null, side: "need" } });
+    expect(person).toMatchObject({
+      group: "people",
+      other: { kind: "person", path: `/people/${maker.id}`, title: "Mara", side: "offer" },
+      mine: { postId: null, side: "need" },
+    });
 
     const forMaker = await newMatchesForUser(maker.id, null, 50);
-    expect(forMaker.find((match) => match.other.id === needId)).toMatchObject({ group: "needs_for_you", other: { kind: "post", path: `/posts/${needId}` } });
+    expect(forMaker.find((match) => match.other.id === needId)).toMatchObject({
+      group: "needs_for_you",
+      other: { kind: "post", path: `/posts/${needId}` },
+    });
     expect(forMaker.find((match) => match.other.kind === "person" && match.other.id === baker.id)?.group).toBe("people");
   });
 
@@ -371,7 +422,11 @@ describe("full recompute", () => {
     const places = ["Plagwitz", "Lindenau", "Connewitz", "Gohlis-Süd", "Schleußig", "Zentrum", "Probstheida", "remote"];
     for (let i = 0; i < 7; i++) {
       for (const kind of ["need", "offer"] as const) {
-        const postId = await createTestPost((await createPerson()).id, { kind, skills: skill, location: places[(i * 3 + (kind === "need" ? 1 : 0)) % places.length] });
+        const postId = await createTestPost((await createPerson()).id, {
+          kind,
+          skills: skill,
+          location: places[(i * 3 + (kind === "need" ? 1 : 0)) % places.length],
+        });
         // different ages, so no two pairs tie on freshness (ties may fall either way)
         await db()`update posts set created_at = now() - make_interval(days => ${kind === "need" ? 7 * i + 1 : i + 2}) where id = ${postId}`;
         posts.push(postId);
@@ -399,7 +454,11 @@ describe("full recompute", () => {
     const places = ["Plagwitz", "Lindenau", "Connewitz", "Gohlis-Süd", "Schleußig", "Zentrum", "Probstheida", "remote"];
     const posts = [first];
     const add = async (kind: "need" | "offer", i: number) => {
-      const postId = await createTestPost((await createPerson()).id, { kind, skills: skill, location: places[(i * 3 + (kind === "need" ? 1 : 0)) % places.length] });
+      const postId = await createTestPost((await createPerson()).id, {
+        kind,
+        skills: skill,
+        location: places[(i * 3 + (kind === "need" ? 1 : 0)) % places.length],
+      });
       await db()`update posts set created_at = now() - make_interval(days => ${kind === "need" ? 7 * i + 1 : i + 2}) where id = ${postId}`;
       posts.push(postId);
       return postId;
@@ -410,7 +469,11 @@ describe("full recompute", () => {
     }
     // six offers in one outbox batch, while the best-placed older offer closes in the same batch
     for (let i = 0; i < 6; i++) await add("offer", i);
-    await changePostStatus(first, { id: (await db()<{ author_id: string }[]>`select author_id::text from posts where id = ${first}`)[0]!.author_id, isAdmin: false }, "closed");
+    await changePostStatus(
+      first,
+      { id: (await db()<{ author_id: string }[]>`select author_id::text from posts where id = ${first}`)[0]!.author_id, isAdmin: false },
+      "closed",
+    );
     expect(await processMatchOutbox()).toBeGreaterThan(6);
     await syncMatches();
     const pairs = async () =>
@@ -472,9 +535,12 @@ describe("/matches", () => {
     expect(data.sections[0]!.items[0]).toMatchObject({ isNew: true, other: { title: "Fotokurs" } });
     expect(data.sections[0]!.items[0]!.reasonText).toBe("bietet Fotografie · gleicher Stadtteil (Plagwitz) · bezahlt");
 
-    const marked = await settle(() => matchesAction({ request: formRequest("/matches", { intent: "mark-seen" }, cookie), params: {}, context: {} }));
+    const marked = await settle(() =>
+      matchesAction({ request: formRequest("/matches", { intent: "mark-seen" }, cookie), params: {}, context: {} }),
+    );
     expect(marked.status).toBe(302);
-    const again = (await settle(() => matchesLoader({ request: getRequest("/matches", cookie), params: {}, context: {} }))).body as typeof data;
+    const again = (await settle(() => matchesLoader({ request: getRequest("/matches", cookie), params: {}, context: {} })))
+      .body as typeof data;
     expect(again.newCount).toBe(0);
     expect(again.sections[0]!.items[0]!.isNew).toBe(false);
   });
@@ -485,12 +551,19 @@ describe("/matches", () => {
     const roles = ["artist", "craftsperson", "scientist", "startup", "initiative"] as const;
     for (let i = 0; i < 25; i++) {
       const person = await createPerson({ role: roles[i % 5], district: i % 2 ? "Connewitz" : "Lindenau" });
-      await createTestPost(person.id, { kind: "offer", skills: "Keramik", title: `Keramik ${i}`, location: i % 2 ? "Connewitz" : "Lindenau" });
+      await createTestPost(person.id, {
+        kind: "offer",
+        skills: "Keramik",
+        title: `Keramik ${i}`,
+        location: i % 2 ? "Connewitz" : "Lindenau",
+      });
     }
     await syncMatches();
     const cookie = await sessionCookieFor(me.id);
     const load = async (query: string) =>
-      (await settle(() => matchesLoader({ request: getRequest(`/matches${query}`, cookie), params: {}, context: {} }))).body as Awaited<ReturnType<typeof matchesForUser>>;
+      (await settle(() => matchesLoader({ request: getRequest(`/matches${query}`, cookie), params: {}, context: {} }))).body as Awaited<
+        ReturnType<typeof matchesForUser>
+      >;
 
     const overview = await load("");
     const postSection = overview.sections.find((section) => section.key === `p${needId}`)!;
@@ -509,10 +582,14 @@ describe("/matches", () => {
     const artistsInConnewitz = await load("?role=artist&district=Connewitz&kind=post");
     const items = artistsInConnewitz.sections.flatMap((section) => section.items);
     expect(items.length).toBeGreaterThan(0);
-    expect(items.every((item) => item.other.role === "artist" && item.other.district === "Connewitz" && item.other.kind === "post")).toBe(true);
+    expect(items.every((item) => item.other.role === "artist" && item.other.district === "Connewitz" && item.other.kind === "post")).toBe(
+      true,
+    );
 
     // nonsense in the query is ignored, not an error
-    const odd = await settle(() => matchesLoader({ request: getRequest("/matches?role=wizard&page=-3&section=x'--", cookie), params: {}, context: {} }));
+    const odd = await settle(() =>
+      matchesLoader({ request: getRequest("/matches?role=wizard&page=-3&section=x'--", cookie), params: {}, context: {} }),
+    );
     expect(odd.status).toBe(200);
   });
 

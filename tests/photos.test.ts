@@ -31,9 +31,16 @@ beforeAll(async () => {
 
 async function jpeg(width: number, height: number, options: { gps?: boolean } = {}) {
   let image = sharp({ create: { width, height, channels: 3, background: "#3a6ea5" } }).composite([
-    { input: await sharp({ create: { width: Math.round(width / 3), height: Math.round(height / 3), channels: 3, background: "#f0c040" } }).png().toBuffer(), left: 10, top: 10 },
+    {
+      input: await sharp({ create: { width: Math.round(width / 3), height: Math.round(height / 3), channels: 3, background: "#f0c040" } })
+        .png()
+        .toBuffer(),
+      left: 10,
+      top: 10,
+    },
   ]);
-  if (options.gps) image = image.withExif({ IFD0: { Model: "Werkstattkamera" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 20/1 0/1" } });
+  if (options.gps)
+    image = image.withExif({ IFD0: { Model: "Werkstattkamera" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 20/1 0/1" } });
   return image.jpeg().toBuffer();
 }
 
@@ -43,17 +50,29 @@ async function counts() {
   return row;
 }
 
-function photoForm(photos: { bytes: Buffer | Uint8Array; name?: string; type?: string; alt?: string }[], fields: Parameters<typeof postForm>[0] = {}) {
+function photoForm(
+  photos: { bytes: Buffer | Uint8Array; name?: string; type?: string; alt?: string }[],
+  fields: Parameters<typeof postForm>[0] = {},
+) {
   const form = postForm(fields);
   photos.forEach((photo, index) => {
-    form.set(`newPhoto-${index + 1}`, new Blob([new Uint8Array(photo.bytes)], { type: photo.type ?? "image/jpeg" }), photo.name ?? `foto-${index + 1}.jpg`);
+    form.set(
+      `newPhoto-${index + 1}`,
+      new Blob([new Uint8Array(photo.bytes)], { type: photo.type ?? "image/jpeg" }),
+      photo.name ?? `foto-${index + 1}.jpg`,
+    );
     form.set(`newPhoto-${index + 1}-alt`, photo.alt ?? `Werkbank, Ansicht ${index + 1}`);
   });
   return form;
 }
 
 async function post(path: string, body: FormData, who = cookie) {
-  const response = await fetch(`${app.url}${path}`, { method: "POST", body, redirect: "manual", headers: { cookie: who, origin: app.url } });
+  const response = await fetch(`${app.url}${path}`, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { cookie: who, origin: app.url },
+  });
   return { status: response.status, location: response.headers.get("location"), text: await response.text() };
 }
 
@@ -68,10 +87,21 @@ function imageUrls(html: string) {
 
 describe("photos on posts", () => {
   it("creates a post with two photos and shows them: cover first, srcset, sizes, width/height, lazy below the fold", async () => {
-    const result = await post("/posts/new", photoForm([{ bytes: await jpeg(2400, 1600, { gps: true }), alt: "Die Werkbank von vorn" }, { bytes: await jpeg(600, 800), alt: "Die Zwinge" }], { title: "Werkbank mit Fotos" }));
+    const result = await post(
+      "/posts/new",
+      photoForm(
+        [
+          { bytes: await jpeg(2400, 1600, { gps: true }), alt: "Die Werkbank von vorn" },
+          { bytes: await jpeg(600, 800), alt: "Die Zwinge" },
+        ],
+        { title: "Werkbank mit Fotos" },
+      ),
+    );
     expect(result.status, result.text.slice(0, 500)).toBe(302);
     const postId = /\/posts\/(\d+)/.exec(result.location ?? "")![1]!;
-    const images = await db()<{ alt: string; position: number; width: number; height: number }[]>`select alt, position, width, height from images where post_id = ${postId} order by position`;
+    const images = await db()<
+      { alt: string; position: number; width: number; height: number }[]
+    >`select alt, position, width, height from images where post_id = ${postId} order by position`;
     expect(images).toEqual([
       { alt: "Die Werkbank von vorn", position: 0, width: 2400, height: 1600 },
       { alt: "Die Zwinge", position: 1, width: 600, height: 800 },
@@ -79,7 +109,9 @@ describe("photos on posts", () => {
     const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
     expect(page).toContain('alt="Die Werkbank von vorn"');
     expect(page).toMatch(/srcSet="\/images\/[\w-]{32}\.webp 320w, \/images\/[\w-]{32}\.webp 800w, \/images\/[\w-]{32}\.webp 1600w"/);
-    expect(page).toMatch(/sizes="\(max-width: 60rem\) 100vw, 60rem" width="2400" height="1600" alt="Die Werkbank von vorn" loading="eager"/);
+    expect(page).toMatch(
+      /sizes="\(max-width: 60rem\) 100vw, 60rem" width="2400" height="1600" alt="Die Werkbank von vorn" loading="eager"/,
+    );
     expect(page).toMatch(/width="600" height="800" alt="Die Zwinge" loading="lazy"/);
 
     // served: WebP, immutable, ETag → 304, no GPS
@@ -105,7 +137,13 @@ describe("photos on posts", () => {
   });
 
   it("edits photos: reorders (the new first becomes the cover), changes alt text, removes one, adds one", async () => {
-    const created = await post("/posts/new", photoForm([{ bytes: await jpeg(900, 600), alt: "Eins" }, { bytes: await jpeg(800, 600), alt: "Zwei" }]));
+    const created = await post(
+      "/posts/new",
+      photoForm([
+        { bytes: await jpeg(900, 600), alt: "Eins" },
+        { bytes: await jpeg(800, 600), alt: "Zwei" },
+      ]),
+    );
     const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
     const [one, two] = await db()<[{ id: string }, { id: string }]>`select id from images where post_id = ${postId} order by position`;
     const form = photoForm([{ bytes: await jpeg(700, 700), alt: "Drei" }]);
@@ -126,12 +164,19 @@ describe("photos on posts", () => {
     const [three] = await db()<[{ id: string }]>`select id from images where post_id = ${postId} and alt = 'Drei'`;
     remove.set(`photo-${three.id}-alt`, "Drei");
     expect((await post(`/posts/${postId}/edit`, remove)).status).toBe(302);
-    expect((await db()`select alt from images where post_id = ${postId} order by position`).map((row) => row.alt)).toEqual(["Zwei, neu beschrieben", "Drei"]);
+    expect((await db()`select alt from images where post_id = ${postId} order by position`).map((row) => row.alt)).toEqual([
+      "Zwei, neu beschrieben",
+      "Drei",
+    ]);
   });
 
   it("takes photos from a JavaScript submission too (Remix posts to the route's .data URL)", async () => {
     const before = await counts();
-    const noisy = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 50 } } }).jpeg({ quality: 92 }).toBuffer();
+    const noisy = await sharp({
+      create: { width: 2000, height: 1500, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 50 } },
+    })
+      .jpeg({ quality: 92 })
+      .toBuffer();
     expect(noisy.length).toBeGreaterThan(64 * 1024);
     const result = await post("/posts/new.data", photoForm([{ bytes: noisy, alt: "Rauschen" }]));
     expect(result.status).toBeLessThan(400);
@@ -158,7 +203,9 @@ describe("bad uploads: a field error or 413, nothing written, no 500", () => {
 
   it("an SVG with a script", async () => {
     const before = await counts();
-    const svg = Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(document.cookie)</script><rect width="100" height="100"/></svg>');
+    const svg = Buffer.from(
+      '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(document.cookie)</script><rect width="100" height="100"/></svg>',
+    );
     const result = await post("/posts/new", photoForm([{ bytes: svg, name: "bild.svg", type: "image/svg+xml" }]));
     expect(result.status).toBe(400);
     expect(result.text).toContain("Diese Datei ist kein Foto, das wir lesen können");
@@ -167,7 +214,9 @@ describe("bad uploads: a field error or 413, nothing written, no 500", () => {
 
   it("a 60-megapixel PNG (decompression bomb)", async () => {
     const before = await counts();
-    const bomb = await sharp({ create: { width: 10000, height: 6000, channels: 3, background: "#ffffff" } }).png({ compressionLevel: 9 }).toBuffer();
+    const bomb = await sharp({ create: { width: 10000, height: 6000, channels: 3, background: "#ffffff" } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const result = await post("/posts/new", photoForm([{ bytes: bomb, name: "riesig.png", type: "image/png" }]));
     expect(result.status).toBe(400);
     expect(result.text).toContain("Dieses Bild ist zu groß (höchstens 40 Megapixel)");
@@ -209,8 +258,13 @@ describe("bad uploads: a field error or 413, nothing written, no 500", () => {
         `POST /posts/new HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nOrigin: ${app.url}\r\n` +
           `Content-Type: multipart/form-data; boundary=${boundary}\r\nTransfer-Encoding: chunked\r\n\r\n`,
       );
-      const chunk = (data: string | Buffer) => Buffer.concat([Buffer.from(`${Buffer.byteLength(data).toString(16)}\r\n`), Buffer.from(data), Buffer.from("\r\n")]);
-      socket.write(chunk(`--${boundary}\r\nContent-Disposition: form-data; name="newPhoto-1"; filename="gross.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`));
+      const chunk = (data: string | Buffer) =>
+        Buffer.concat([Buffer.from(`${Buffer.byteLength(data).toString(16)}\r\n`), Buffer.from(data), Buffer.from("\r\n")]);
+      socket.write(
+        chunk(
+          `--${boundary}\r\nContent-Disposition: form-data; name="newPhoto-1"; filename="gross.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+        ),
+      );
       const megabyte = chunk(Buffer.alloc(1024 * 1024, 0xff));
       let sent = 0;
       const writeMore = () => {
@@ -253,7 +307,13 @@ describe("bad uploads: a field error or 413, nothing written, no 500", () => {
 
 describe("privacy and moderation", () => {
   it("a hidden post hides its images; an admin still sees them and can remove a single one", async () => {
-    const created = await post("/posts/new", photoForm([{ bytes: await jpeg(500, 400), alt: "A" }, { bytes: await jpeg(400, 500), alt: "B" }]));
+    const created = await post(
+      "/posts/new",
+      photoForm([
+        { bytes: await jpeg(500, 400), alt: "A" },
+        { bytes: await jpeg(400, 500), alt: "B" },
+      ]),
+    );
     const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
     const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
     const url = imageUrls(page)[0]!;
@@ -293,7 +353,8 @@ describe("privacy and moderation", () => {
   it("deleting a post (owner, with the confirmation box) deletes its images", async () => {
     const created = await post("/posts/new", photoForm([{ bytes: await jpeg(400, 300) }]));
     const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
-    const before = await db()`select count(*)::int as n from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
+    const before =
+      await db()`select count(*)::int as n from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
     expect(before[0]!.n).toBe(2);
     const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
     const url = imageUrls(page)[0]!;
@@ -323,17 +384,31 @@ describe("portraits and link previews", () => {
     expect(before).toContain('class="avatar"');
     expect(before).toContain('<meta name="twitter:card" content="summary"/>');
     const form = new FormData();
-    for (const [name, value] of Object.entries({ displayName: "Paula Porträt", role: "artist", bio: "Keramik.", district: "Plagwitz", languages: "de", digestFrequency: "weekly" })) form.set(name, value);
+    for (const [name, value] of Object.entries({
+      displayName: "Paula Porträt",
+      role: "artist",
+      bio: "Keramik.",
+      district: "Plagwitz",
+      languages: "de",
+      digestFrequency: "weekly",
+    }))
+      form.set(name, value);
     form.set("portrait", new Blob([new Uint8Array(await jpeg(900, 1200, { gps: true }))], { type: "image/jpeg" }), "ich.jpg");
     const saved = await post("/profile", form, personCookie);
     expect(saved.status, saved.text.slice(0, 300)).toBe(302);
     const page = await (await fetch(`${app.url}/people/${person.id}`)).text();
-    expect(page).toMatch(/<img class="portrait" src="\/images\/[\w-]{32}\.webp" srcSet="[^"]+" sizes="96px" width="96" height="96" alt="Porträt von Paula Porträt"/);
+    expect(page).toMatch(
+      /<img class="portrait" src="\/images\/[\w-]{32}\.webp" srcSet="[^"]+" sizes="96px" width="96" height="96" alt="Porträt von Paula Porträt"/,
+    );
     expect(page).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/images\/[\w-]{32}\.webp"\/>/);
 
     const bad = new FormData();
     for (const [name, value] of form.entries()) if (name !== "portrait") bad.set(name, value);
-    bad.set("portrait", new Blob(["<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"], { type: "image/svg+xml" }), "x.svg");
+    bad.set(
+      "portrait",
+      new Blob(["<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"], { type: "image/svg+xml" }),
+      "x.svg",
+    );
     const refused = await post("/profile", bad, personCookie);
     expect(refused.status).toBe(400);
     expect(refused.text).toContain("Diese Datei ist kein Foto, das wir lesen können");
@@ -346,7 +421,10 @@ describe("portraits and link previews", () => {
   });
 
   it("post, home and skill pages carry Open Graph and Twitter card tags with an absolute image", async () => {
-    const created = await post("/posts/new", photoForm([{ bytes: await jpeg(2000, 1000), alt: "Die Drehbank" }], { title: "Drehbank zu teilen", skills: "Drechseln" }));
+    const created = await post(
+      "/posts/new",
+      photoForm([{ bytes: await jpeg(2000, 1000), alt: "Die Drehbank" }], { title: "Drehbank zu teilen", skills: "Drechseln" }),
+    );
     const postId = /\/posts\/(\d+)/.exec(created.location ?? "")![1]!;
     const page = await (await fetch(`${app.url}/posts/${postId}`)).text();
     expect(page).toContain('<meta property="og:title" content="Drehbank zu teilen · NextLeipzig"/>');
@@ -362,7 +440,9 @@ describe("portraits and link previews", () => {
     expect(home).toContain('<meta name="twitter:card"');
     const english = await (await fetch(`${app.url}/`, { headers: { "accept-language": "en" } })).text();
     expect(english).toContain('<meta property="og:locale" content="en_GB"/>');
-    const [skill] = await db()<[{ slug: string }]>`select s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId}`;
+    const [skill] = await db()<
+      [{ slug: string }]
+    >`select s.slug from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId}`;
     const skillPage = await (await fetch(`${app.url}/skills/${skill.slug}`)).text();
     expect(skillPage).toContain('<meta property="og:description"');
     expect(skillPage).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/images\//);
@@ -373,7 +453,11 @@ describe("photos in the digest", () => {
   it("shows a matched post's cover in the email, as an absolute URL of its small variant, and nothing for a post without photo", async () => {
     const withPhoto = await post(
       "/posts/new",
-      photoForm([{ bytes: await jpeg(1600, 1200), alt: "Hobelbank in der Werkstatt" }], { kind: "offer", title: "Hobelbank mit Foto", skills: "Buchbinderei" }),
+      photoForm([{ bytes: await jpeg(1600, 1200), alt: "Hobelbank in der Werkstatt" }], {
+        kind: "offer",
+        title: "Hobelbank mit Foto",
+        skills: "Buchbinderei",
+      }),
     );
     expect(withPhoto.status).toBe(302);
     await createTestPost(authorId, { kind: "offer", title: "Hobelbank ohne Foto", skills: "Buchbinderei" });

@@ -21,7 +21,12 @@ describe("posting an offer and a need", () => {
     const anna = await createPerson({ displayName: "Anna" });
     const ben = await createPerson({ displayName: "Ben" }, { locale: "en" });
     const offerId = await createTestPost(anna.id, { kind: "offer", title: "Holzwerkstatt mit CNC-Fräse", skills: "Holzbearbeitung" });
-    const needId = await createTestPost(ben.id, { kind: "need", title: "looking for help with woodworking", skills: "woodworking", location: "remote" });
+    const needId = await createTestPost(ben.id, {
+      kind: "need",
+      title: "looking for help with woodworking",
+      skills: "woodworking",
+      location: "remote",
+    });
 
     const offerDe = await findPostForViewer(offerId, undefined, "de");
     const needEn = await findPostForViewer(needId, undefined, "en");
@@ -35,12 +40,19 @@ describe("posting an offer and a need", () => {
   it("creates a post through the form action and redirects to it", async () => {
     const author = await createPerson();
     const cookie = await sessionCookieFor(author.id);
-    const result = await settle(() => newPostAction({ request: formRequest("/posts/new", postForm({ title: "Lastenrad zu verleihen", skills: "Lastenradbau, Fahrradreparatur" }), cookie), params: {}, context: {} }));
+    const result = await settle(() =>
+      newPostAction({
+        request: formRequest("/posts/new", postForm({ title: "Lastenrad zu verleihen", skills: "Lastenradbau, Fahrradreparatur" }), cookie),
+        params: {},
+        context: {},
+      }),
+    );
     expect(result.status).toBe(302);
     const location = result.headers.get("location") ?? "";
     expect(location).toMatch(/^\/posts\/\d+/);
     const postId = location.split("/")[2]!.split("?")[0]!;
-    const skills = await db()`select s.label_de from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId} order by position`;
+    const skills =
+      await db()`select s.label_de from post_skills ps join skills s on s.id = ps.skill_id where ps.post_id = ${postId} order by position`;
     expect(skills.map((row) => row.label_de)).toEqual(["Lastenradbau", "Fahrradreparatur"]);
   });
 });
@@ -53,10 +65,18 @@ describe("only the author changes a post", () => {
     const before = await postRow(postId);
     const cookie = await sessionCookieFor(intruder.id);
 
-    const edit = await settle(() => editPostAction({ request: formRequest(`/posts/${postId}/edit`, postForm({ title: "Hijacked" }), cookie), params: { postId }, context: {} }));
+    const edit = await settle(() =>
+      editPostAction({
+        request: formRequest(`/posts/${postId}/edit`, postForm({ title: "Hijacked" }), cookie),
+        params: { postId },
+        context: {},
+      }),
+    );
     expect(edit.status).toBe(403);
     for (const intent of ["close", "fulfil", "renew"]) {
-      const result = await settle(() => postAction({ request: formRequest(`/posts/${postId}`, { intent }, cookie), params: { postId }, context: {} }));
+      const result = await settle(() =>
+        postAction({ request: formRequest(`/posts/${postId}`, { intent }, cookie), params: { postId }, context: {} }),
+      );
       expect(result.status).toBe(403);
     }
     expect(await postRow(postId)).toEqual(before);
@@ -67,10 +87,22 @@ describe("only the author changes a post", () => {
     const admin = await createPerson({}, { isAdmin: true });
     const postId = await createTestPost(owner.id);
     const ownerCookie = await sessionCookieFor(owner.id);
-    expect((await settle(() => postAction({ request: formRequest(`/posts/${postId}`, { intent: "close" }, ownerCookie), params: { postId }, context: {} }))).status).toBe(302);
+    expect(
+      (
+        await settle(() =>
+          postAction({ request: formRequest(`/posts/${postId}`, { intent: "close" }, ownerCookie), params: { postId }, context: {} }),
+        )
+      ).status,
+    ).toBe(302);
     expect((await postRow(postId))!.status).toBe("closed");
     const adminCookie = await sessionCookieFor(admin.id);
-    const edit = await settle(() => editPostAction({ request: formRequest(`/posts/${postId}/edit`, postForm({ title: "Vom Admin korrigiert" }), adminCookie), params: { postId }, context: {} }));
+    const edit = await settle(() =>
+      editPostAction({
+        request: formRequest(`/posts/${postId}/edit`, postForm({ title: "Vom Admin korrigiert" }), adminCookie),
+        params: { postId },
+        context: {},
+      }),
+    );
     expect(edit.status).toBe(302);
     expect((await postRow(postId))!.title).toBe("Vom Admin korrigiert");
   });
@@ -86,12 +118,15 @@ describe("only the author changes a post", () => {
 describe("validation", () => {
   const now = new Date("2026-06-01T12:00:00Z");
   const parse = (fields: Record<string, string>) => postSchema(now).safeParse(Object.fromEntries(postForm(fields)));
-  const fieldOf = (result: ReturnType<typeof parse>) => (result.success ? [] : result.error.issues.map((issue) => `${issue.path[0]}:${issue.message.split("?")[0]}`));
+  const fieldOf = (result: ReturnType<typeof parse>) =>
+    result.success ? [] : result.error.issues.map((issue) => `${issue.path[0]}:${issue.message.split("?")[0]}`);
 
   it("names the field of each mistake", () => {
     expect(fieldOf(parse({ title: "" }))).toEqual(["title:field.required"]);
     expect(fieldOf(parse({ skills: "" }))).toEqual(["skills:field.tooFewSkills"]);
-    expect(fieldOf(parse({ skills: Array.from({ length: 11 }, (_, i) => `Skill ${i}`).join(", ") }))).toEqual(["skills:field.tooManySkills"]);
+    expect(fieldOf(parse({ skills: Array.from({ length: 11 }, (_, i) => `Skill ${i}`).join(", ") }))).toEqual([
+      "skills:field.tooManySkills",
+    ]);
     expect(fieldOf(parse({ category: "weapons" }))).toEqual(["category:field.invalidChoice"]);
     expect(fieldOf(parse({ title: "x".repeat(121) }))).toEqual(["title:field.tooLong"]);
     expect(fieldOf(parse({ expiresOn: "2026-05-31" }))).toEqual(["expiresOn:field.pastDate"]);
@@ -107,7 +142,13 @@ describe("validation", () => {
   it("stores nothing when the form is invalid", async () => {
     const author = await createPerson();
     const cookie = await sessionCookieFor(author.id);
-    const result = await settle(() => newPostAction({ request: formRequest("/posts/new", postForm({ skills: Array.from({ length: 11 }, (_, i) => `Neu ${i}`).join(", ") }), cookie), params: {}, context: {} }));
+    const result = await settle(() =>
+      newPostAction({
+        request: formRequest("/posts/new", postForm({ skills: Array.from({ length: 11 }, (_, i) => `Neu ${i}`).join(", ") }), cookie),
+        params: {},
+        context: {},
+      }),
+    );
     expect(result.status).toBe(400);
     expect((result.body as { errors: Record<string, string> }).errors.skills).toMatch(/^field.tooManySkills/);
     expect(await db()`select 1 from posts where author_id = ${author.id}`).toHaveLength(0);
@@ -126,7 +167,9 @@ describe("expiry", () => {
     expect(ownView?.post.isExpired).toBe(true);
 
     const cookie = await sessionCookieFor(author.id);
-    await settle(() => postAction({ request: formRequest(`/posts/${postId}`, { intent: "renew" }, cookie), params: { postId }, context: {} }));
+    await settle(() =>
+      postAction({ request: formRequest(`/posts/${postId}`, { intent: "renew" }, cookie), params: { postId }, context: {} }),
+    );
     expect((await newestPosts("offer", "de", 50)).map((post) => post.id)).toContain(postId);
   });
 });

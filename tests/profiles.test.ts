@@ -27,10 +27,17 @@ describe("profile", () => {
     const cookie = await sessionCookieFor(user.id);
     const saved = await settle(() => profileAction({ request: formRequest("/profile", validProfile, cookie), params: {}, context: {} }));
     expect(saved.status).toBe(302);
-    const skills = await db()`select ps.direction, s.label_de from profile_skills ps join skills s on s.id = ps.skill_id where ps.user_id = ${user.id} order by ps.direction, s.label_de`;
-    expect(skills.map((row) => `${row.direction}:${row.label_de}`)).toEqual(["offer:3D-Druck", "offer:Keramik", "seek:Fördermittelakquise"]);
+    const skills =
+      await db()`select ps.direction, s.label_de from profile_skills ps join skills s on s.id = ps.skill_id where ps.user_id = ${user.id} order by ps.direction, s.label_de`;
+    expect(skills.map((row) => `${row.direction}:${row.label_de}`)).toEqual([
+      "offer:3D-Druck",
+      "offer:Keramik",
+      "seek:Fördermittelakquise",
+    ]);
 
-    const page = await settle(() => personLoader({ request: getRequest(`/people/${user.id}`), params: { personId: user.id }, context: {} }));
+    const page = await settle(() =>
+      personLoader({ request: getRequest(`/people/${user.id}`), params: { personId: user.id }, context: {} }),
+    );
     expect(page.status).toBe(200);
     expect(JSON.stringify(page.body)).not.toContain("clara@example.org");
     expect((page.body as { person: { displayName: string } }).person.displayName).toBe("Clara Keramik");
@@ -41,7 +48,18 @@ describe("profile", () => {
     const cookie = await sessionCookieFor(user.id);
     const result = await settle(() =>
       profileAction({
-        request: formRequest("/profile", { ...validProfile, displayName: "x".repeat(61), website: "javascript:alert(1)", district: "Gotham", role: "wizard", skillsOffered: "Neue Fähigkeit XYZ" }, cookie),
+        request: formRequest(
+          "/profile",
+          {
+            ...validProfile,
+            displayName: "x".repeat(61),
+            website: "javascript:alert(1)",
+            district: "Gotham",
+            role: "wizard",
+            skillsOffered: "Neue Fähigkeit XYZ",
+          },
+          cookie,
+        ),
         params: {},
         context: {},
       }),

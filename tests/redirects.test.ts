@@ -44,7 +44,16 @@ const REFUSED: [string, string][] = [
   ["empty", ""],
 ];
 
-const KEPT = ["/", "/profile", "/posts/12", "/people/4/contact?post=12", "/search?q=Holz%20bau&kind=offer", "/skills/l%C3%B6ten", "/inbox#thread-3", "/a%2F%2Fb"];
+const KEPT = [
+  "/",
+  "/profile",
+  "/posts/12",
+  "/people/4/contact?post=12",
+  "/search?q=Holz%20bau&kind=offer",
+  "/skills/l%C3%B6ten",
+  "/inbox#thread-3",
+  "/a%2F%2Fb",
+];
 
 describe("safeRedirectTarget", () => {
   it.each(REFUSED)("refuses %s", (_name, target) => {
@@ -62,13 +71,17 @@ describe("safeRedirectTarget", () => {
 
 describe("/lang", () => {
   it.each(REFUSED)("redirects home instead of to %s", async (_name, target) => {
-    const result = await settle(() => langAction({ request: formRequest("/lang", { lang: "en", redirectTo: target }), params: {}, context: {} }));
+    const result = await settle(() =>
+      langAction({ request: formRequest("/lang", { lang: "en", redirectTo: target }), params: {}, context: {} }),
+    );
     expect(result.status).toBe(302);
     expect(result.headers.get("location")).toBe("/");
   });
 
   it("returns to the page the language was switched on", async () => {
-    const result = await settle(() => langAction({ request: formRequest("/lang", { lang: "en", redirectTo: "/search?q=Holz" }), params: {}, context: {} }));
+    const result = await settle(() =>
+      langAction({ request: formRequest("/lang", { lang: "en", redirectTo: "/search?q=Holz" }), params: {}, context: {} }),
+    );
     expect(result.headers.get("location")).toBe("/search?q=Holz");
   });
 });
@@ -77,7 +90,9 @@ describe("sign-in link", () => {
   async function signInVia(redirectTo: string) {
     const person = await createPerson();
     await requestLoginLink({ email: person.email, clientIp: "127.0.0.1", locale: "de", redirectTo });
-    const [mail] = await db()<{ text: string }[]>`select text from email_messages where to_address = ${person.email} order by id desc limit 1`;
+    const [mail] = await db()<
+      { text: string }[]
+    >`select text from email_messages where to_address = ${person.email} order by id desc limit 1`;
     const link = new URL(mail!.text.match(/https?:\/\/\S+\/login\/verify\S*/)![0]);
     const fields = { token: link.searchParams.get("token") ?? "", redirectTo: link.searchParams.get("redirectTo") ?? "" };
     return settle(() => verifyAction({ request: formRequest("/login/verify", fields), params: {}, context: {} }));

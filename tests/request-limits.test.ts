@@ -109,11 +109,14 @@ describe("request limits", () => {
   });
 
   it("answers methods other than GET, HEAD and POST with 405", async () => {
-    for (const method of ["PUT", "PATCH", "DELETE"]) expect(await status("/posts/1", { method, headers: FORM, body: "intent=close" })).toBe(405);
+    for (const method of ["PUT", "PATCH", "DELETE"])
+      expect(await status("/posts/1", { method, headers: FORM, body: "intent=close" })).toBe(405);
   });
 
   it("answers bodies that are not forms with 4xx before a route reads them", async () => {
-    expect(await status("/login", { method: "POST", headers: { "content-type": "application/json" }, body: '{"email":"a@example.org"}' })).toBe(415);
+    expect(
+      await status("/login", { method: "POST", headers: { "content-type": "application/json" }, body: '{"email":"a@example.org"}' }),
+    ).toBe(415);
     expect(await status("/login", { method: "POST", headers: { "content-type": "text/plain" }, body: "email=a@example.org" })).toBe(415);
     expect(await status("/login", { method: "POST", body: "" })).toBe(415);
     expect(await status("/login", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body: "" })).toBe(400);
@@ -125,7 +128,9 @@ describe("request limits", () => {
   it("counts fields on the raw bytes", () => {
     expect(countFormFields(Buffer.from(""), "application/x-www-form-urlencoded")).toBe(0);
     expect(countFormFields(Buffer.from("a=1&b=2&b=3"), "application/x-www-form-urlencoded")).toBe(3);
-    const body = Buffer.from('--xy\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xy\r\nContent-Disposition: form-data; name="b"\r\n\r\n2\r\n--xy--\r\n');
+    const body = Buffer.from(
+      '--xy\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xy\r\nContent-Disposition: form-data; name="b"\r\n\r\n2\r\n--xy--\r\n',
+    );
     expect(countFormFields(body, "multipart/form-data; boundary=xy")).toBe(2);
   });
 });
@@ -183,7 +188,9 @@ describe("one-click unsubscribe", () => {
 
   it("keeps refusing cross-origin POSTs everywhere else", async () => {
     for (const path of ["/login", "/lang", "/profile", "/posts/new", "/unsubscribe", "/unsubscribe/1.x/more"]) {
-      expect(await status(path, { method: "POST", headers: { ...FORM, origin: "https://evil.example" }, body: "email=a%40example.org" })).toBe(403);
+      expect(
+        await status(path, { method: "POST", headers: { ...FORM, origin: "https://evil.example" }, body: "email=a%40example.org" }),
+      ).toBe(403);
     }
     // the same site's own form still works
     const sameSite = await status("/login", { method: "POST", headers: { ...FORM, origin: app.url }, body: "email=a%40example.org" });

@@ -29,7 +29,10 @@ async function serve(overrides: Record<string, string | undefined>) {
   };
 }
 
-type Summary = { cpuMs: number; routes: Record<string, { requests: number; queries: number; sql: number; sqlWall: number; render: number; total: number }> };
+type Summary = {
+  cpuMs: number;
+  routes: Record<string, { requests: number; queries: number; sql: number; sqlWall: number; render: number; total: number }>;
+};
 
 describe("REQUEST_TIMING", () => {
   it("is off by default: no Server-Timing header and no /bench/timing", async () => {

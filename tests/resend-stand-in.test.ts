@@ -19,7 +19,9 @@ describe("Resend stand-in", () => {
     const RATE = 2;
     standIn = await startResendStandIn({ requestsPerSecond: RATE, apiKey: "re_test_key" });
     const clients = [new ResendTransport("re_test_key", standIn.url), new ResendTransport("re_test_key", standIn.url)];
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => clients[i % 2]!.send(message(`burst-${i}@example.org`, `burst-${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => clients[i % 2]!.send(message(`burst-${i}@example.org`, `burst-${i}`))),
+    );
 
     const limited = results.filter((result) => !result.ok);
     expect(limited.length).toBeGreaterThan(0);
@@ -52,7 +54,9 @@ describe("Resend stand-in", () => {
     standIn = await startResendStandIn({ requestsPerSecond: 50, apiKey: "re_test_key", dailyQuota: 3 });
     const transport = new ResendTransport("re_test_key", standIn.url);
     expect((await transport.send(message("one@example.org", "q-1"))).ok).toBe(true);
-    expect((await transport.sendBatch([message("two@example.org", "q-2a"), message("three@example.org", "q-2b")], "q-batch-1")).ok).toBe(true);
+    expect((await transport.sendBatch([message("two@example.org", "q-2a"), message("three@example.org", "q-2b")], "q-batch-1")).ok).toBe(
+      true,
+    );
     // a replay of an earlier request sends nothing and so costs no quota
     expect((await transport.send(message("one@example.org", "q-1"))).ok).toBe(true);
     const over = await transport.send(message("four@example.org", "q-4"));

@@ -62,7 +62,11 @@ const request = (query: string, page: number, sort: "relevance" | "newest" = "re
 describe("counts of broad searches", () => {
   it("gives the same pages from remembered counts as from a full count", async () => {
     const engine = createEmbeddedEngine(db());
-    for (const [query, sort] of [["", "relevance"], ["lastenrad", "relevance"], ["lastenrad", "newest"]] as const) {
+    for (const [query, sort] of [
+      ["", "relevance"],
+      ["lastenrad", "relevance"],
+      ["lastenrad", "newest"],
+    ] as const) {
       forgetBroadSearchCounts();
       const counted = [];
       // each page counted in full (the memory is emptied before each)

@@ -25,16 +25,76 @@ const ids: Record<string, string> = {};
 const people: Record<string, string> = {};
 
 beforeAll(async () => {
-  people.ada = (await createPerson({ displayName: "Ada Holzmann", role: "craftsperson", district: "Plagwitz", skillsOffered: ["Holzbearbeitung", "Holzbau"] })).id;
-  people.ben = (await createPerson({ displayName: "Ben Kowalski", role: "startup", district: "Connewitz", remoteOk: true, skillsOffered: ["C#", "C++"] })).id;
-  people.cleo = (await createPerson({ displayName: "Cleo Wissen", role: "scientist", district: "Gohlis-Süd", skillsSought: ["3D-Druck"] })).id;
+  people.ada = (
+    await createPerson({
+      displayName: "Ada Holzmann",
+      role: "craftsperson",
+      district: "Plagwitz",
+      skillsOffered: ["Holzbearbeitung", "Holzbau"],
+    })
+  ).id;
+  people.ben = (
+    await createPerson({
+      displayName: "Ben Kowalski",
+      role: "startup",
+      district: "Connewitz",
+      remoteOk: true,
+      skillsOffered: ["C#", "C++"],
+    })
+  ).id;
+  people.cleo = (
+    await createPerson({ displayName: "Cleo Wissen", role: "scientist", district: "Gohlis-Süd", skillsSought: ["3D-Druck"] })
+  ).id;
 
-  ids.workshop = await createTestPost(people.ada, { title: "Holzwerkstatt mit CNC-Fräse", skills: "Holzbearbeitung", category: "equipment", location: "Plagwitz", exchangeMode: "paid" });
-  ids.roof = await createTestPost(people.ada, { title: "Dachstuhl und Carport planen", description: "Ich plane Dächer und Carports.", skills: "Holzbau", category: "knowhow", location: "Lindenau", exchangeMode: "barter" });
-  ids.csharp = await createTestPost(people.ben, { kind: "need", title: "Suche Hilfe beim Backend", description: "Unser Backend ist in C# geschrieben.", skills: "C#", category: "knowhow", location: "remote", exchangeMode: "volunteer" });
-  ids.cpp = await createTestPost(people.ben, { title: "Firmware für Sensoren", description: "Mikrocontroller, Embedded.", skills: "C++", category: "knowhow", location: "Connewitz", exchangeMode: "paid" });
-  ids.openWorkshop = await createTestPost(people.cleo, { kind: "need", title: "Offene Werkstatt sucht Mitstreiter", description: "Drucker und Werkbänke vorhanden.", skills: "3D-Druck", category: "space", location: "Lindenau", exchangeMode: "volunteer" });
-  ids.printing = await createTestPost(people.cleo, { title: "Prototypen drucken", description: "Schnell und günstig.", skills: "3D-Druck", category: "equipment", location: "Gohlis-Süd", exchangeMode: "paid" });
+  ids.workshop = await createTestPost(people.ada, {
+    title: "Holzwerkstatt mit CNC-Fräse",
+    skills: "Holzbearbeitung",
+    category: "equipment",
+    location: "Plagwitz",
+    exchangeMode: "paid",
+  });
+  ids.roof = await createTestPost(people.ada, {
+    title: "Dachstuhl und Carport planen",
+    description: "Ich plane Dächer und Carports.",
+    skills: "Holzbau",
+    category: "knowhow",
+    location: "Lindenau",
+    exchangeMode: "barter",
+  });
+  ids.csharp = await createTestPost(people.ben, {
+    kind: "need",
+    title: "Suche Hilfe beim Backend",
+    description: "Unser Backend ist in C# geschrieben.",
+    skills: "C#",
+    category: "knowhow",
+    location: "remote",
+    exchangeMode: "volunteer",
+  });
+  ids.cpp = await createTestPost(people.ben, {
+    title: "Firmware für Sensoren",
+    description: "Mikrocontroller, Embedded.",
+    skills: "C++",
+    category: "knowhow",
+    location: "Connewitz",
+    exchangeMode: "paid",
+  });
+  ids.openWorkshop = await createTestPost(people.cleo, {
+    kind: "need",
+    title: "Offene Werkstatt sucht Mitstreiter",
+    description: "Drucker und Werkbänke vorhanden.",
+    skills: "3D-Druck",
+    category: "space",
+    location: "Lindenau",
+    exchangeMode: "volunteer",
+  });
+  ids.printing = await createTestPost(people.cleo, {
+    title: "Prototypen drucken",
+    description: "Schnell und günstig.",
+    skills: "3D-Druck",
+    category: "equipment",
+    location: "Gohlis-Süd",
+    exchangeMode: "paid",
+  });
   ids.closed = await createTestPost(people.ada, { title: "Holzbearbeitung Kurs (vorbei)", skills: "Holzbearbeitung" });
   await db()`update posts set status = 'closed' where id = ${ids.closed}`;
   ids.hidden = await createTestPost(people.ada, { title: "Holzbearbeitung versteckt", skills: "Holzbearbeitung" });
@@ -204,13 +264,26 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
     const result = await searchPosts("", {}, { excludeUserIds: [people.ben!] });
     expect(result.hits.map((hit: PostHit) => hit.author_id)).not.toContain(people.ben);
     expect(result.total).toBe(4);
-    const persons = await engine().search({ index: "people", query: "", filters: {}, sort: "relevance", page: 1, perPage: 10, excludeUserIds: [people.ben!] });
+    const persons = await engine().search({
+      index: "people",
+      query: "",
+      filters: {},
+      sort: "relevance",
+      page: 1,
+      perPage: 10,
+      excludeUserIds: [people.ben!],
+    });
     expect(persons.hits.map((hit) => hit.id)).not.toContain(people.ben);
   });
 
   it("drops an expired post at query time", async () => {
     const { documents } = await buildPostDocuments(db(), [ids.cpp!]);
-    const expired = { ...documents[0]!, id: documents[0]!.id, expires_at: new Date(Date.now() - 1000).toISOString(), expires_at_ts: Math.floor(Date.now() / 1000) - 1 };
+    const expired = {
+      ...documents[0]!,
+      id: documents[0]!.id,
+      expires_at: new Date(Date.now() - 1000).toISOString(),
+      expires_at_ts: Math.floor(Date.now() / 1000) - 1,
+    };
     await engine().index("posts", [expired]);
     expect(await postIds("Firmware")).not.toContain(ids.cpp);
     await engine().index("posts", documents);
@@ -231,14 +304,20 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
   // before description — with the newest first among equals; "newest" is strictly newest first among the matches.
   it("ranks by relevance with the newest first among equals, and strictly by date when asked for the newest", async () => {
     const smith = await createPerson({ displayName: "Uwe Esse", role: "craftsperson" });
-    const post = (title: string, description: string) => createTestPost(smith.id, { title, description, skills: "Metallbearbeitung", category: "knowhow", location: "Lindenau" });
+    const post = (title: string, description: string) =>
+      createTestPost(smith.id, { title, description, skills: "Metallbearbeitung", category: "knowhow", location: "Lindenau" });
     const ranked = {
       gutter: await post("Kupferschmied repariert Dachrinnen", "Schmiedearbeiten nach Maß."),
       older: await post("Kupferschmied mit Esse und Amboss", "Schmiedearbeiten nach Maß."),
       newer: await post("Kupferschmied mit Esse und Amboss", "Schmiedearbeiten nach Maß."),
       mention: await post("Altmetall abzugeben", "Reste vom Kupferschmied nebenan."),
     };
-    for (const [hoursAgo, key] of [[4, "gutter"], [3, "older"], [2, "newer"], [1, "mention"]] as const) {
+    for (const [hoursAgo, key] of [
+      [4, "gutter"],
+      [3, "older"],
+      [2, "newer"],
+      [1, "mention"],
+    ] as const) {
       await db()`update posts set created_at = now() - make_interval(hours => ${hoursAgo}) where id = ${ranked[key]}`;
     }
     const { documents } = await buildPostDocuments(db(), Object.values(ranked));
@@ -276,7 +355,11 @@ describe.each(engines)("search engine: $name", ({ engine, cleanup }) => {
 
 describe("embedded engine: searches with words", () => {
   it("plan with sequential scans off, for the statements of their transaction only", async () => {
-    const inside = await withIndexScans(db(), true, async (tx) => (await tx<[{ enable_seqscan: string }]>`show enable_seqscan`)[0].enable_seqscan);
+    const inside = await withIndexScans(
+      db(),
+      true,
+      async (tx) => (await tx<[{ enable_seqscan: string }]>`show enable_seqscan`)[0].enable_seqscan,
+    );
     expect(inside).toBe("off");
     expect((await db()<[{ enable_seqscan: string }]>`show enable_seqscan`)[0].enable_seqscan).toBe("on");
   });

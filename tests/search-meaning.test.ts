@@ -24,22 +24,92 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   const ada = (await createPerson({ displayName: "Ada Ton", skillsOffered: ["Keramik"] })).id;
-  ids.pottery = await createTestPost(ada, { title: "Töpferkurs am Abend am Brennofen", description: "Drehscheibe und Glasuren.", skills: "Keramik", category: "knowhow" });
-  ids.potteryDay = await createTestPost(ada, { title: "Töpferkurs für Kinder", description: "Wir formen Schalen.", skills: "Keramik", category: "knowhow" });
+  ids.pottery = await createTestPost(ada, {
+    title: "Töpferkurs am Abend am Brennofen",
+    description: "Drehscheibe und Glasuren.",
+    skills: "Keramik",
+    category: "knowhow",
+  });
+  ids.potteryDay = await createTestPost(ada, {
+    title: "Töpferkurs für Kinder",
+    description: "Wir formen Schalen.",
+    skills: "Keramik",
+    category: "knowhow",
+  });
   // A typo of "Keramik" that is literally in one unrelated post.
-  ids.literal = await createTestPost(ada, { title: "Ausstellung Kermik & Co", description: "Eine Galerie in Plagwitz.", skills: "Fotografie", category: "space" });
-  ids.clay = await createTestPost(ada, { title: "Lehmputz für die Altbauwohnung", description: "Innenwände mit Lehm verputzen.", skills: "Lehmbau", category: "knowhow" });
-  ids.timber = await createTestPost(ada, { title: "Carport aus Lärchenholz", description: "Wir bauen Carports.", skills: "Holzbau", category: "knowhow" });
-  ids.roofing = await createTestPost(ada, { title: "Dachstuhl richten", description: "Abbund und Aufrichten.", skills: "Zimmerei", category: "knowhow" });
-  ids.oven = await createTestPost(ada, { title: "Pizzaofen aus Lehm", description: "Wir bauen einen Ofen im Hof.", skills: "Lehmofenbau", category: "knowhow" });
-  ids.windows = await createTestPost(ada, { title: "Neue Fenster für das Gemeinschaftshaus", description: "Planung der Verglasung.", skills: "Fenster- und Verglasungssysteme planen", category: "knowhow" });
+  ids.literal = await createTestPost(ada, {
+    title: "Ausstellung Kermik & Co",
+    description: "Eine Galerie in Plagwitz.",
+    skills: "Fotografie",
+    category: "space",
+  });
+  ids.clay = await createTestPost(ada, {
+    title: "Lehmputz für die Altbauwohnung",
+    description: "Innenwände mit Lehm verputzen.",
+    skills: "Lehmbau",
+    category: "knowhow",
+  });
+  ids.timber = await createTestPost(ada, {
+    title: "Carport aus Lärchenholz",
+    description: "Wir bauen Carports.",
+    skills: "Holzbau",
+    category: "knowhow",
+  });
+  ids.roofing = await createTestPost(ada, {
+    title: "Dachstuhl richten",
+    description: "Abbund und Aufrichten.",
+    skills: "Zimmerei",
+    category: "knowhow",
+  });
+  ids.oven = await createTestPost(ada, {
+    title: "Pizzaofen aus Lehm",
+    description: "Wir bauen einen Ofen im Hof.",
+    skills: "Lehmofenbau",
+    category: "knowhow",
+  });
+  ids.windows = await createTestPost(ada, {
+    title: "Neue Fenster für das Gemeinschaftshaus",
+    description: "Planung der Verglasung.",
+    skills: "Fenster- und Verglasungssysteme planen",
+    category: "knowhow",
+  });
   // Posts that have the words of a label without its skill, against the posts of the skill itself.
-  ids.kazakhReading = await createTestPost(ada, { title: "Kasachisch lesen: Zeitungen und Kasachisch im Alltag", description: "Kasachisch für Fortgeschrittene.", skills: "geschriebenes Kasachisch verstehen", category: "knowhow" });
-  ids.kazakh = await createTestPost(ada, { title: "Sprachtandem gesucht", description: "Jeden Dienstag im Café.", skills: "Kasachisch", category: "knowhow" });
-  ids.mending = await createTestPost(ada, { title: "Design trifft clothing repair", description: "Clothing and design, repaired.", skills: "Editorial Design, Kleidungsreparatur", category: "knowhow" });
-  ids.fashion = await createTestPost(ada, { title: "Eigene Kollektion nähen", description: "Schnitte und Stoffe.", skills: "Modedesign", category: "knowhow" });
-  ids.radio = await createTestPost(ada, { title: "Sendung am Donnerstag", description: "Wir suchen Stimmen.", skills: "Freies Radio", category: "knowhow" });
-  ids.spread = await createTestPost(ada, { title: "Production and show: crop production, show initiative", description: "Show us your production.", skills: "Grundsätze des Pflanzenbaus, Initiative zeigen", category: "knowhow" });
+  ids.kazakhReading = await createTestPost(ada, {
+    title: "Kasachisch lesen: Zeitungen und Kasachisch im Alltag",
+    description: "Kasachisch für Fortgeschrittene.",
+    skills: "geschriebenes Kasachisch verstehen",
+    category: "knowhow",
+  });
+  ids.kazakh = await createTestPost(ada, {
+    title: "Sprachtandem gesucht",
+    description: "Jeden Dienstag im Café.",
+    skills: "Kasachisch",
+    category: "knowhow",
+  });
+  ids.mending = await createTestPost(ada, {
+    title: "Design trifft clothing repair",
+    description: "Clothing and design, repaired.",
+    skills: "Editorial Design, Kleidungsreparatur",
+    category: "knowhow",
+  });
+  ids.fashion = await createTestPost(ada, {
+    title: "Eigene Kollektion nähen",
+    description: "Schnitte und Stoffe.",
+    skills: "Modedesign",
+    category: "knowhow",
+  });
+  ids.radio = await createTestPost(ada, {
+    title: "Sendung am Donnerstag",
+    description: "Wir suchen Stimmen.",
+    skills: "Freies Radio",
+    category: "knowhow",
+  });
+  ids.spread = await createTestPost(ada, {
+    title: "Production and show: crop production, show initiative",
+    description: "Show us your production.",
+    skills: "Grundsätze des Pflanzenbaus, Initiative zeigen",
+    category: "knowhow",
+  });
   while ((await processOutbox("search", applySearchChanges)) > 0);
   forgetBroadSearchCounts();
 });

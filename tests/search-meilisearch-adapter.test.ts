@@ -47,10 +47,27 @@ describe("Meilisearch adapter", () => {
   it("declares its settings for both indexes", async () => {
     await engine().applySettings({ synonyms: { holzbau: ["timber construction"], "timber construction": ["holzbau"] } });
     const posts = (await engine().client.index("t_posts").getSettings()) as Record<string, unknown>;
-    expect(posts.searchableAttributes).toEqual(["title", "skill_labels_de", "skill_labels_en", "skill_alt_labels", "description", "author_name"]);
+    expect(posts.searchableAttributes).toEqual([
+      "title",
+      "skill_labels_de",
+      "skill_labels_en",
+      "skill_alt_labels",
+      "description",
+      "author_name",
+    ]);
     expect(posts.rankingRules).toEqual(["sort", "words", "typo", "proximity", "attribute", "exactness", "created_at_ts:desc"]);
     expect(posts.filterableAttributes).toEqual(
-      expect.arrayContaining(["kind", "author_role", "category", "district", "skill_ids", "exchange_mode", "is_remote", "status", "expires_at_ts"]),
+      expect.arrayContaining([
+        "kind",
+        "author_role",
+        "category",
+        "district",
+        "skill_ids",
+        "exchange_mode",
+        "is_remote",
+        "status",
+        "expires_at_ts",
+      ]),
     );
     expect(posts.sortableAttributes).toEqual(["created_at_ts"]);
     expect(posts.synonyms).toEqual({ holzbau: ["timber construction"], "timber construction": ["holzbau"] });
@@ -74,12 +91,39 @@ describe("Meilisearch adapter", () => {
     const [sent] = request!.body as Record<string, unknown>[];
     expect(Object.keys(sent!).sort()).toEqual(
       [
-        "id", "kind", "title", "description", "category", "district", "borough", "is_remote", "exchange_mode", "status",
-        "author_id", "author_name", "author_role", "skill_ids", "skill_labels_de", "skill_labels_en", "skill_alt_labels",
-        "skill_keys", "skills", "created_at", "created_at_ts", "expires_at", "expires_at_ts",
+        "id",
+        "kind",
+        "title",
+        "description",
+        "category",
+        "district",
+        "borough",
+        "is_remote",
+        "exchange_mode",
+        "status",
+        "author_id",
+        "author_name",
+        "author_role",
+        "skill_ids",
+        "skill_labels_de",
+        "skill_labels_en",
+        "skill_alt_labels",
+        "skill_keys",
+        "skills",
+        "created_at",
+        "created_at_ts",
+        "expires_at",
+        "expires_at_ts",
       ].sort(),
     );
-    expect(sent).toMatchObject({ kind: "offer", district: "Plagwitz", borough: "Südwest", author_name: "Ada", author_role: "craftsperson", status: "open" });
+    expect(sent).toMatchObject({
+      kind: "offer",
+      district: "Plagwitz",
+      borough: "Südwest",
+      author_name: "Ada",
+      author_role: "craftsperson",
+      status: "open",
+    });
     expect(sent!.skill_labels_de).toEqual(["C#", "Holzbau"]);
     expect(sent!.skill_labels_en).toEqual(["C#", "timber construction"]);
     expect(sent!.skill_alt_labels).toEqual(expect.arrayContaining(["C Sharp", "Holzbauweise", "wood construction"]));
@@ -251,7 +295,9 @@ describe("Meilisearch server versions (point 8)", () => {
       const meili = createMeilisearchEngine({ host: ancient.url, indexPrefix: "v_", timeoutMs: 5000, taskTimeoutMs: 5000 });
       const refused = meili.applySettings({ synonyms: {} });
       await expect(refused).rejects.toBeInstanceOf(MeilisearchVersionError);
-      await expect(refused).rejects.toThrow(/^Meilisearch 1\.9\.0 at http:\/\/127\.0\.0\.1:\d+ is too old: NextLeipzig needs Meilisearch 1\.10\.0 or newer/);
+      await expect(refused).rejects.toThrow(
+        /^Meilisearch 1\.9\.0 at http:\/\/127\.0\.0\.1:\d+ is too old: NextLeipzig needs Meilisearch 1\.10\.0 or newer/,
+      );
       await expect(meili.reindex("posts", inBatches(postDocuments, 1), { synonyms: {} })).rejects.toBeInstanceOf(MeilisearchVersionError);
       expect(ancient.requests.map((request) => `${request.method} ${request.path}`)).toEqual(["GET /version"]);
     });
@@ -292,7 +338,9 @@ describe("Meilisearch requests (point 11)", () => {
       let mostPending = 0;
       server.onRequest(async (request) => {
         if (request.method !== "POST" || !/_reindex_\d+\/documents$/.test(request.path)) return;
-        const pending = server.tasks().filter((task) => task.type === "documentAdditionOrUpdate" && (task.status === "enqueued" || task.status === "processing"));
+        const pending = server
+          .tasks()
+          .filter((task) => task.type === "documentAdditionOrUpdate" && (task.status === "enqueued" || task.status === "processing"));
         mostPending = Math.max(mostPending, pending.length + 1);
       });
       await meili.reindex("posts", inBatches(many, 1), { synonyms: {} });
@@ -302,7 +350,12 @@ describe("Meilisearch requests (point 11)", () => {
       // Every task had finished (succeeded) before the swap was asked for.
       const swapAt = server.requests.findIndex((request) => request.path === "/swap-indexes");
       expect(swapAt).toBeGreaterThan(0);
-      expect(server.tasks().filter((task) => task.type === "documentAdditionOrUpdate").every((task) => task.status === "succeeded")).toBe(true);
+      expect(
+        server
+          .tasks()
+          .filter((task) => task.type === "documentAdditionOrUpdate")
+          .every((task) => task.status === "succeeded"),
+      ).toBe(true);
     });
   });
 
@@ -310,7 +363,9 @@ describe("Meilisearch requests (point 11)", () => {
     await withStandIn({}, async (server) => {
       const meili = createMeilisearchEngine({ host: server.url, indexPrefix: "b_", timeoutMs: 5000, taskTimeoutMs: 5000 });
       const bad = [{ ...postDocuments[0]!, id: "not an id!" }];
-      await expect(meili.reindex("posts", inBatches([...postDocuments, ...bad, ...postDocuments], 1), { synonyms: {} })).rejects.toThrow(/invalid/);
+      await expect(meili.reindex("posts", inBatches([...postDocuments, ...bad, ...postDocuments], 1), { synonyms: {} })).rejects.toThrow(
+        /invalid/,
+      );
       expect(server.requestsTo("POST", /^\/swap-indexes$/)).toHaveLength(0);
     });
   });
@@ -318,7 +373,14 @@ describe("Meilisearch requests (point 11)", () => {
   it("passes locales with every search, and uses the search-only key for searches and the other key for the rest", async () => {
     const keys = { admin: "admin-key-0123456789abcdef", search: "search-key-0123456789abcdef" };
     await withStandIn({ keys }, async (server) => {
-      const meili = createMeilisearchEngine({ host: server.url, apiKey: keys.admin, searchApiKey: keys.search, indexPrefix: "k_", timeoutMs: 5000, taskTimeoutMs: 5000 });
+      const meili = createMeilisearchEngine({
+        host: server.url,
+        apiKey: keys.admin,
+        searchApiKey: keys.search,
+        indexPrefix: "k_",
+        timeoutMs: 5000,
+        taskTimeoutMs: 5000,
+      });
       await meili.applySettings({ synonyms: {} });
       await meili.index("posts", postDocuments);
       const found = await meili.search({ index: "posts", query: "Hilfe", filters: {}, sort: "relevance", page: 1, perPage: 10 });
@@ -330,7 +392,13 @@ describe("Meilisearch requests (point 11)", () => {
       expect(others.length).toBeGreaterThan(3);
       expect(new Set(others.map((request) => request.authorization))).toEqual(new Set([`Bearer ${keys.admin}`]));
       // The search key really can do nothing else.
-      const searchOnly = createMeilisearchEngine({ host: server.url, apiKey: keys.search, indexPrefix: "k_", timeoutMs: 5000, taskTimeoutMs: 5000 });
+      const searchOnly = createMeilisearchEngine({
+        host: server.url,
+        apiKey: keys.search,
+        indexPrefix: "k_",
+        timeoutMs: 5000,
+        taskTimeoutMs: 5000,
+      });
       await expect(searchOnly.index("posts", postDocuments)).rejects.toThrow(/API key is invalid/);
     });
   });
@@ -338,7 +406,14 @@ describe("Meilisearch requests (point 11)", () => {
   it("uses the search-only key from MEILI_SEARCH_API_KEY, and refuses one that cannot be a key", async () => {
     const keys = { admin: "admin-key-0123456789abcdef", search: "search-key-0123456789abcdef" };
     await withStandIn({ keys }, async (server) => {
-      setEnvForTests({ NODE_ENV: "test", WORKERS: "off", MEILI_HOST: server.url, MEILI_API_KEY: keys.admin, MEILI_SEARCH_API_KEY: keys.search, MEILI_INDEX_PREFIX: "k_" });
+      setEnvForTests({
+        NODE_ENV: "test",
+        WORKERS: "off",
+        MEILI_HOST: server.url,
+        MEILI_API_KEY: keys.admin,
+        MEILI_SEARCH_API_KEY: keys.search,
+        MEILI_INDEX_PREFIX: "k_",
+      });
       try {
         await createMeilisearchEngine({ host: server.url, apiKey: keys.admin, indexPrefix: "k_" }).applySettings({ synonyms: {} });
         const result = await runSearch({ index: "posts", query: "Hilfe", filters: {}, sort: "relevance", page: 1, perPage: 10 });
@@ -356,9 +431,13 @@ describe("Meilisearch requests (point 11)", () => {
       const meili = createMeilisearchEngine({ host: server.url, indexPrefix: "w_", timeoutMs: 200, taskTimeoutMs: 300 });
       await meili.index("posts", postDocuments);
       let release = () => {};
-      server.onRequest((request) => (request.path.endsWith("/search") ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()));
+      server.onRequest((request) =>
+        request.path.endsWith("/search") ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve(),
+      );
       const started = Date.now();
-      const slow = await meili.search({ index: "posts", query: "", filters: {}, sort: "relevance", page: 1, perPage: 10 }).catch((error: unknown) => error);
+      const slow = await meili
+        .search({ index: "posts", query: "", filters: {}, sort: "relevance", page: 1, perPage: 10 })
+        .catch((error: unknown) => error);
       expect(slow).toBeInstanceOf(MeilisearchRequestError);
       expect((slow as Error).cause).toBeInstanceOf(MeilisearchRequestTimeOutError);
       expect(Date.now() - started).toBeLessThan(3000);

@@ -36,7 +36,12 @@ async function taskDone(server: MeilisearchStandIn, taskUid: unknown) {
   throw new Error(`task ${String(taskUid)} did not finish`);
 }
 
-const errorShape = (code: string) => ({ code, message: expect.any(String), type: expect.any(String), link: `https://docs.meilisearch.com/errors#${code}` });
+const errorShape = (code: string) => ({
+  code,
+  message: expect.any(String),
+  type: expect.any(String),
+  link: `https://docs.meilisearch.com/errors#${code}`,
+});
 
 const people = [
   { id: "1", name: "Ada Holz", bio: "Zimmerei", role: "craftsperson", skills: ["1", "2"], created: 10, remote: false },
@@ -104,7 +109,9 @@ describe("Meilisearch stand-in", () => {
     expect(wrongRule).toEqual({ status: 400, body: errorShape("invalid_settings_ranking_rules") });
     const ancient = await startMeilisearchStandIn({ version: "1.9.0" });
     try {
-      expect((await call(ancient, "PATCH", "/indexes/x/settings", { localizedAttributes: [] })).body).toMatchObject({ code: "bad_request" });
+      expect((await call(ancient, "PATCH", "/indexes/x/settings", { localizedAttributes: [] })).body).toMatchObject({
+        code: "bad_request",
+      });
       expect((await call(ancient, "POST", "/indexes/x/search", { q: "x", locales: ["deu"] })).body).toMatchObject({ code: "bad_request" });
     } finally {
       await ancient.close();
@@ -116,7 +123,9 @@ describe("Meilisearch stand-in", () => {
     const refused = await call(old, "POST", "/swap-indexes", [{ indexes: ["a", "b"], rename: false }]);
     expect(refused).toEqual({ status: 400, body: errorShape("bad_request") });
     expect(refused.body.message).toMatch(/^Unknown field `rename`/);
-    expect(await taskDone(old, (await call(old, "POST", "/swap-indexes", [{ indexes: ["a", "b"] }])).body.taskUid)).toMatchObject({ status: "succeeded" });
+    expect(await taskDone(old, (await call(old, "POST", "/swap-indexes", [{ indexes: ["a", "b"] }])).body.taskUid)).toMatchObject({
+      status: "succeeded",
+    });
     // Swapping with an index that does not exist fails as a task.
     expect(await taskDone(old, (await call(old, "POST", "/swap-indexes", [{ indexes: ["a", "nope"] }])).body.taskUid)).toMatchObject({
       status: "failed",
@@ -132,7 +141,8 @@ describe("Meilisearch stand-in", () => {
 
   it("filters with =, IN, NOT IN, >, AND, OR and arrays, on filterable attributes only", async () => {
     await fill(old, "filters", ["words", "typo", "proximity", "attribute", "sort", "exactness"]);
-    const filter = async (expression: unknown) => ids((await call(old, "POST", "/indexes/filters/search", { q: null, filter: expression })).body).sort();
+    const filter = async (expression: unknown) =>
+      ids((await call(old, "POST", "/indexes/filters/search", { q: null, filter: expression })).body).sort();
     expect(await filter('role = "startup"')).toEqual(["2"]);
     expect(await filter('skills IN ["2", "3"]')).toEqual(["1", "2", "3"]);
     expect(await filter('role NOT IN ["startup", "artist"]')).toEqual(["1", "3"]);
@@ -145,9 +155,15 @@ describe("Meilisearch stand-in", () => {
     const refused = await call(old, "POST", "/indexes/filters/search", { q: null, filter: 'name = "Ada Holz"' });
     expect(refused).toEqual({ status: 400, body: errorShape("invalid_search_filter") });
     expect(refused.body.message).toMatch(/Attribute `name` is not filterable/);
-    expect((await call(old, "POST", "/indexes/filters/search", { q: null, sort: ["name:asc"] })).body).toMatchObject({ code: "invalid_search_sort" });
-    expect((await call(old, "POST", "/indexes/filters/search", { q: null, facets: ["name"] })).body).toMatchObject({ code: "invalid_search_facets" });
-    expect((await call(old, "POST", "/indexes/filters/search", { q: null, rankingScore: true })).body).toMatchObject({ code: "bad_request" });
+    expect((await call(old, "POST", "/indexes/filters/search", { q: null, sort: ["name:asc"] })).body).toMatchObject({
+      code: "invalid_search_sort",
+    });
+    expect((await call(old, "POST", "/indexes/filters/search", { q: null, facets: ["name"] })).body).toMatchObject({
+      code: "invalid_search_facets",
+    });
+    expect((await call(old, "POST", "/indexes/filters/search", { q: null, rankingScore: true })).body).toMatchObject({
+      code: "bad_request",
+    });
     // Deleting by a filter on an attribute that is not filterable fails as a task.
     const deletion = await call(old, "POST", "/indexes/filters/documents/delete", { filter: 'name IN ["Ada Holz"]' });
     expect(await taskDone(old, deletion.body.taskUid)).toMatchObject({ status: "failed", error: errorShape("invalid_document_filter") });
@@ -156,7 +172,8 @@ describe("Meilisearch stand-in", () => {
   it("ranks by its ranking rules in their order: words, typos, attribute, sort, custom rules", async () => {
     await fill(old, "relevance_first", ["words", "typo", "proximity", "attribute", "sort", "exactness", "created:desc"]);
     await fill(old, "sort_first", ["sort", "words", "typo", "proximity", "attribute", "exactness"]);
-    const search = async (uid: string, body: Record<string, unknown>) => ids((await call(old, "POST", `/indexes/${uid}/search`, body)).body);
+    const search = async (uid: string, body: Record<string, unknown>) =>
+      ids((await call(old, "POST", `/indexes/${uid}/search`, body)).body);
     // "Holz" in the name (Ada, Dora) before "Holz" only in the bio (Ben); equals newest first (created:desc).
     expect(await search("relevance_first", { q: "Holz" })).toEqual(["4", "1", "2"]);
     // Attribute comes before sort here: the sort only orders within equal relevance.

@@ -36,7 +36,9 @@ describe("/search", () => {
     expect(data.view.posts.map((post) => post.id)).toEqual([workshop]);
     const skillTag = data.view.posts[0]!.skills.find((skill) => skill.slug === "holzbearbeitung");
     expect(skillTag?.label).toEqual([{ text: "Holzbearbeitung", mark: true }]);
-    expect(data.view.facets.find((group) => group.name === "kind")?.options).toEqual([{ value: "offer", label: null, count: 1, selected: false }]);
+    expect(data.view.facets.find((group) => group.name === "kind")?.options).toEqual([
+      { value: "offer", label: null, count: 1, selected: false },
+    ]);
     expect(data.view.degraded).toBe(false);
     expect(data.title).toContain("Holzbearbeitng");
   });

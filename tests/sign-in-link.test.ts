@@ -25,7 +25,13 @@ function verifyPath(link: URL) {
 }
 
 async function tokenUsed(link: URL) {
-  const result = await settle(() => verifyAction({ request: formRequest("/login/verify", { token: link.searchParams.get("token") ?? "", redirectTo: "" }), params: {}, context: {} }));
+  const result = await settle(() =>
+    verifyAction({
+      request: formRequest("/login/verify", { token: link.searchParams.get("token") ?? "", redirectTo: "" }),
+      params: {},
+      context: {},
+    }),
+  );
   return result.status === 400;
 }
 
@@ -83,7 +89,9 @@ describe("sign-in link opened in a browser", () => {
     const person = await createPerson();
     await requestLoginLink({ email: person.email, clientIp: "127.0.0.1", locale: "de" });
     const link = await latestLink(person.email);
-    const opened = await settle(() => verifyLoader({ request: getRequest(verifyPath(link), "nl_login_browser=" + "x".repeat(43)), params: {}, context: {} }));
+    const opened = await settle(() =>
+      verifyLoader({ request: getRequest(verifyPath(link), "nl_login_browser=" + "x".repeat(43)), params: {}, context: {} }),
+    );
     expect(opened.status).toBe(200);
     expect(await tokenUsed(link)).toBe(false);
   });
@@ -92,17 +100,33 @@ describe("sign-in link opened in a browser", () => {
 describe("a newcomer's way", () => {
   it("goes through the first profile and then on to where they were headed", async () => {
     const email = `newcomer-${Date.now()}@example.org`;
-    const sent = await settle(() => loginAction({ request: formRequest("/login", { email, redirectTo: "/posts/new?kind=need" }), params: {}, context: {} }));
+    const sent = await settle(() =>
+      loginAction({ request: formRequest("/login", { email, redirectTo: "/posts/new?kind=need" }), params: {}, context: {} }),
+    );
     const cookie = browserCookie(sent.headers.get("set-cookie"));
     const link = await latestLink(email);
     const opened = await settle(() => verifyLoader({ request: getRequest(verifyPath(link), cookie), params: {}, context: {} }));
     expect(opened.headers.get("location")).toBe(`/profile?next=${encodeURIComponent("/posts/new?kind=need")}`);
     const session = (opened.headers.get("set-cookie") ?? "").match(/nl_session=[^;]+/)![0];
-    const profile = { displayName: "Nora Neu", role: "craftsperson", bio: "", district: "Plagwitz", languages: "de", website: "", skillsOffered: "", skillsSought: "", digestFrequency: "weekly" };
-    const saved = await settle(() => profileAction({ request: formRequest("/profile", { ...profile, next: "/posts/new?kind=need" }, session), params: {}, context: {} }));
+    const profile = {
+      displayName: "Nora Neu",
+      role: "craftsperson",
+      bio: "",
+      district: "Plagwitz",
+      languages: "de",
+      website: "",
+      skillsOffered: "",
+      skillsSought: "",
+      digestFrequency: "weekly",
+    };
+    const saved = await settle(() =>
+      profileAction({ request: formRequest("/profile", { ...profile, next: "/posts/new?kind=need" }, session), params: {}, context: {} }),
+    );
     expect(saved.status).toBe(302);
     expect(saved.headers.get("location")).toBe("/posts/new?kind=need");
-    const elsewhere = await settle(() => profileAction({ request: formRequest("/profile", { ...profile, next: "//evil.example" }, session), params: {}, context: {} }));
+    const elsewhere = await settle(() =>
+      profileAction({ request: formRequest("/profile", { ...profile, next: "//evil.example" }, session), params: {}, context: {} }),
+    );
     expect(elsewhere.headers.get("location")).toMatch(/^\/profile\?notice=saved/);
   });
 });

@@ -57,7 +57,12 @@ describe("skill relation", () => {
 
   it("shows on the skill page, closest first", async () => {
     const page = await findSkillPage("keramik");
-    expect(page?.related.slice(0, 3).map((skill) => skill.slug).sort()).toEqual(["drehen-toepferscheibe", "glasieren", "keramikbrand"]);
+    expect(
+      page?.related
+        .slice(0, 3)
+        .map((skill) => skill.slug)
+        .sort(),
+    ).toEqual(["drehen-toepferscheibe", "glasieren", "keramikbrand"]);
   });
 
   it("is loaded once per version of the seed files", async () => {

@@ -143,17 +143,33 @@ describe("/admin/skills", () => {
   it("lets an admin accept a user-made skill, refuses others and bad ids without a 500", async () => {
     const admin = await createPerson({}, { isAdmin: true });
     await createPerson({ skillsOffered: ["Lastenrad-Gepäckträger schweißen"] });
-    const [made] = await db()<{ id: string }[]>`select id from skills where source = 'user' and label_de = 'Lastenrad-Gepäckträger schweißen'`;
+    const [made] = await db()<
+      { id: string }[]
+    >`select id from skills where source = 'user' and label_de = 'Lastenrad-Gepäckträger schweißen'`;
     const cookie = await sessionCookieFor(admin.id);
-    const accepted = await settle(() => adminSkillsAction({ request: formRequest("/admin/skills", { intent: "accept", skillId: made!.id }, cookie), params: {}, context: {} }));
+    const accepted = await settle(() =>
+      adminSkillsAction({
+        request: formRequest("/admin/skills", { intent: "accept", skillId: made!.id }, cookie),
+        params: {},
+        context: {},
+      }),
+    );
     expect(accepted.body).toMatchObject({ ok: true, accepted: true });
     const [row] = await db()<{ accepted_at: Date | null }[]>`select accepted_at from skills where id = ${made!.id}`;
     expect(row!.accepted_at).toBeInstanceOf(Date);
     for (const skillId of [made!.id, "x1", (await resolveOne("Holzbau"))!.id]) {
-      const refused = await settle(() => adminSkillsAction({ request: formRequest("/admin/skills", { intent: "accept", skillId }, cookie), params: {}, context: {} }));
+      const refused = await settle(() =>
+        adminSkillsAction({ request: formRequest("/admin/skills", { intent: "accept", skillId }, cookie), params: {}, context: {} }),
+      );
       expect(refused.status).toBe(400);
     }
-    const notAdmin = await settle(() => adminSkillsAction({ request: formRequest("/admin/skills", { intent: "accept", skillId: made!.id }, undefined), params: {}, context: {} }));
+    const notAdmin = await settle(() =>
+      adminSkillsAction({
+        request: formRequest("/admin/skills", { intent: "accept", skillId: made!.id }, undefined),
+        params: {},
+        context: {},
+      }),
+    );
     expect(notAdmin.status).not.toBe(200);
   });
 });

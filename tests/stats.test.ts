@@ -19,7 +19,9 @@ async function post(authorId: string, fields: PostFields) {
 }
 
 async function skillIdOf(postId: string, position = 0) {
-  const [row] = await db()<{ skill_id: string }[]>`select skill_id::text from post_skills where post_id = ${postId} and position = ${position}`;
+  const [row] = await db()<
+    { skill_id: string }[]
+  >`select skill_id::text from post_skills where post_id = ${postId} and position = ${position}`;
   return row!.skill_id;
 }
 
@@ -84,7 +86,8 @@ async function directSkillCounts(options: { category?: string; role?: string; in
   return new Map(rows.map((row) => [row.id, { needs: row.needs, offers: row.offers }]));
 }
 
-const counts = (rows: { id: string; needs: number; offers: number }[]) => new Map(rows.map((row) => [row.id, { needs: row.needs, offers: row.offers }]));
+const counts = (rows: { id: string; needs: number; offers: number }[]) =>
+  new Map(rows.map((row) => [row.id, { needs: row.needs, offers: row.offers }]));
 const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
 
 describe("the city picture", () => {
@@ -93,7 +96,10 @@ describe("the city picture", () => {
     const { lehm, solar, foerder, rare } = fixture.skill;
     expect(picture.totals).toEqual({ needs: 4, offers: 3 });
     expect(ids(picture.mostNeeded)).toEqual([lehm, solar]);
-    expect(picture.mostNeeded.map((row) => [row.needs, row.offers])).toEqual([[3, 0], [2, 1]]);
+    expect(picture.mostNeeded.map((row) => [row.needs, row.offers])).toEqual([
+      [3, 0],
+      [2, 1],
+    ]);
     expect(ids(picture.mostOffered)).toEqual([foerder, solar]);
     expect(picture.mostOffered.map((row) => row.offers)).toEqual([2, 1]);
     expect(ids(picture.largestGap)).toEqual([lehm, solar]);

@@ -53,10 +53,16 @@ describe("contact requests", () => {
     const sender = await createPerson();
     const recipients = await Promise.all([createPerson(), createPerson(), createPerson(), createPerson()]);
     expect((await sendContactRequest({ senderId: sender.id, senderName: "S", recipientId: recipients[0].id, message })).ok).toBe(true);
-    expect(await sendContactRequest({ senderId: sender.id, senderName: "S", recipientId: recipients[0].id, message })).toEqual({ ok: false, reason: "already_open" });
+    expect(await sendContactRequest({ senderId: sender.id, senderName: "S", recipientId: recipients[0].id, message })).toEqual({
+      ok: false,
+      reason: "already_open",
+    });
     expect((await sendContactRequest({ senderId: sender.id, senderName: "S", recipientId: recipients[1].id, message })).ok).toBe(true);
     expect((await sendContactRequest({ senderId: sender.id, senderName: "S", recipientId: recipients[2].id, message })).ok).toBe(true);
-    expect(await sendContactRequest({ senderId: sender.id, senderName: "S", recipientId: recipients[3].id, message })).toEqual({ ok: false, reason: "daily_limit" });
+    expect(await sendContactRequest({ senderId: sender.id, senderName: "S", recipientId: recipients[3].id, message })).toEqual({
+      ok: false,
+      reason: "daily_limit",
+    });
     expect(await db()`select 1 from contact_requests where sender_id = ${sender.id}`).toHaveLength(3);
   });
 
@@ -65,10 +71,28 @@ describe("contact requests", () => {
     const b = await createPerson();
     const cookie = await sessionCookieFor(b.id);
     const blockerCookie = await sessionCookieFor(a.id);
-    expect((await settle(() => blockAction({ request: formRequest(`/people/${b.id}/block`, { intent: "block" }, blockerCookie), params: { personId: b.id }, context: {} }))).status).toBe(302);
-    expect(await sendContactRequest({ senderId: b.id, senderName: "B", recipientId: a.id, message })).toEqual({ ok: false, reason: "blocked" });
-    expect(await sendContactRequest({ senderId: a.id, senderName: "A", recipientId: b.id, message })).toEqual({ ok: false, reason: "blocked" });
-    const viaForm = await settle(() => contactAction({ request: formRequest(`/people/${a.id}/contact`, { message }, cookie), params: { personId: a.id }, context: {} }));
+    expect(
+      (
+        await settle(() =>
+          blockAction({
+            request: formRequest(`/people/${b.id}/block`, { intent: "block" }, blockerCookie),
+            params: { personId: b.id },
+            context: {},
+          }),
+        )
+      ).status,
+    ).toBe(302);
+    expect(await sendContactRequest({ senderId: b.id, senderName: "B", recipientId: a.id, message })).toEqual({
+      ok: false,
+      reason: "blocked",
+    });
+    expect(await sendContactRequest({ senderId: a.id, senderName: "A", recipientId: b.id, message })).toEqual({
+      ok: false,
+      reason: "blocked",
+    });
+    const viaForm = await settle(() =>
+      contactAction({ request: formRequest(`/people/${a.id}/contact`, { message }, cookie), params: { personId: a.id }, context: {} }),
+    );
     expect(viaForm.status).toBe(409);
     expect(await db()`select 1 from contact_requests where sender_id = ${b.id} or sender_id = ${a.id}`).toHaveLength(0);
   });
@@ -98,9 +122,17 @@ describe("contact requests", () => {
     const sent = await sendContactRequest({ senderId: a.id, senderName: "A", recipientId: b.id, message });
     if (!sent.ok) throw new Error("request failed");
     const cookie = await sessionCookieFor(intruder.id);
-    const read = await settle(() => threadLoader({ request: getRequest(`/inbox/${sent.requestId}`, cookie), params: { requestId: sent.requestId }, context: {} }));
+    const read = await settle(() =>
+      threadLoader({ request: getRequest(`/inbox/${sent.requestId}`, cookie), params: { requestId: sent.requestId }, context: {} }),
+    );
     expect(read.status).toBe(404);
-    const accept = await settle(() => threadAction({ request: formRequest(`/inbox/${sent.requestId}`, { intent: "accept" }, cookie), params: { requestId: sent.requestId }, context: {} }));
+    const accept = await settle(() =>
+      threadAction({
+        request: formRequest(`/inbox/${sent.requestId}`, { intent: "accept" }, cookie),
+        params: { requestId: sent.requestId },
+        context: {},
+      }),
+    );
     expect(accept.status).toBe(404);
     // The sender cannot accept their own request either.
     expect(await respondToContactRequest(sent.requestId, a.id, "A", "accept")).toBe(false);
@@ -136,7 +168,9 @@ describe("moderation", () => {
     expect(cookie).toBeTruthy();
     await requestLoginLink({ email: "troll@example.org", clientIp: "10.7.7.7", locale: "de" });
     await deliverDueEmails();
-    const [mail] = await db()<{ text: string }[]>`select text from dev_mailbox where to_address = 'troll@example.org' order by id desc limit 1`;
+    const [mail] = await db()<
+      { text: string }[]
+    >`select text from dev_mailbox where to_address = 'troll@example.org' order by id desc limit 1`;
     const token = mail!.text.match(/token=([A-Za-z0-9_-]+)/)?.[1] ?? "";
     expect(await signInWithToken(token, "de")).toEqual({ ok: false, reason: "banned" });
   });
@@ -146,11 +180,23 @@ describe("moderation", () => {
     const postId = await createTestPost(author.id);
     const normal = await createPerson();
     const cookie = await sessionCookieFor(normal.id);
-    expect((await settle(() => adminReportsLoader({ request: getRequest("/admin/reports", cookie), params: {}, context: {} }))).status).toBe(403);
-    expect((await settle(() => adminSkillsLoader({ request: getRequest("/admin/skills", cookie), params: {}, context: {} }))).status).toBe(403);
-    const hide = await settle(() => adminReportsAction({ request: formRequest("/admin/reports", { intent: "hide", targetType: "post", targetId: postId }, cookie), params: {}, context: {} }));
+    expect(
+      (await settle(() => adminReportsLoader({ request: getRequest("/admin/reports", cookie), params: {}, context: {} }))).status,
+    ).toBe(403);
+    expect((await settle(() => adminSkillsLoader({ request: getRequest("/admin/skills", cookie), params: {}, context: {} }))).status).toBe(
+      403,
+    );
+    const hide = await settle(() =>
+      adminReportsAction({
+        request: formRequest("/admin/reports", { intent: "hide", targetType: "post", targetId: postId }, cookie),
+        params: {},
+        context: {},
+      }),
+    );
     expect(hide.status).toBe(403);
-    const merge = await settle(() => adminSkillsAction({ request: formRequest("/admin/skills", { fromId: "1", into: "Holzbau" }, cookie), params: {}, context: {} }));
+    const merge = await settle(() =>
+      adminSkillsAction({ request: formRequest("/admin/skills", { fromId: "1", into: "Holzbau" }, cookie), params: {}, context: {} }),
+    );
     expect(merge.status).toBe(403);
     const [post] = await db()`select hidden_at from posts where id = ${postId}`;
     expect(post!.hidden_at).toBeNull();
@@ -164,7 +210,11 @@ describe("privacy", () => {
     await createTestPost(a.id, { title: "Alphas Beitrag" });
     const response = await settle(() => exportLoader({ request: getRequest("/account/export.json", ""), params: {}, context: {} }));
     expect(response.status).toBe(302);
-    const raw = (await exportLoader({ request: getRequest("/account/export.json", await sessionCookieFor(b.id)), params: {}, context: {} })) as Response;
+    const raw = (await exportLoader({
+      request: getRequest("/account/export.json", await sessionCookieFor(b.id)),
+      params: {},
+      context: {},
+    })) as Response;
     const body = await raw.text();
     expect(body).toContain("beta@example.org");
     expect(body).not.toContain("alpha@example.org");
@@ -189,7 +239,6 @@ describe("privacy", () => {
     const tables = await db()<{ table_name: string }[]>`
       select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
     for (const { table_name } of tables) {
-
       const rows = await db().unsafe(`select * from "${table_name}"`);
       const text = JSON.stringify(rows);
       expect(text, `table ${table_name}`).not.toContain("zora@example.org");

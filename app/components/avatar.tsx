@@ -30,7 +30,16 @@ export function Avatar({ name, seed, size = 40 }: { name: string; seed?: string;
   return (
     <svg className="avatar" width={size} height={size} viewBox="0 0 40 40" aria-hidden="true" focusable="false">
       <circle cx="20" cy="20" r="20" fill={avatarColour(seed ?? name)} />
-      <text x="20" y="20" dy="0.35em" textAnchor="middle" fontSize={initials.length > 1 ? 15 : 18} fontWeight="700" fill="#fff" fontFamily="system-ui, sans-serif">
+      <text
+        x="20"
+        y="20"
+        dy="0.35em"
+        textAnchor="middle"
+        fontSize={initials.length > 1 ? 15 : 18}
+        fontWeight="700"
+        fill="#fff"
+        fontFamily="system-ui, sans-serif"
+      >
         {initials}
       </text>
     </svg>

@@ -71,7 +71,12 @@ const DRAWINGS: Record<Category, { background: string; ink: string; shapes: JSX.
         <circle cx="36" cy="28" r="7" fill="none" strokeWidth="4" />
         <circle cx="60" cy="24" r="7" fill="none" strokeWidth="4" />
         <circle cx="84" cy="28" r="7" fill="none" strokeWidth="4" />
-        <path d="M22 56h76M30 56c0-10 4-16 6-16M90 56c0-10-4-16-6-16M48 56c0-12 6-20 12-20s12 8 12 20" fill="none" strokeWidth="4" strokeLinecap="round" />
+        <path
+          d="M22 56h76M30 56c0-10 4-16 6-16M90 56c0-10-4-16-6-16M48 56c0-12 6-20 12-20s12 8 12 20"
+          fill="none"
+          strokeWidth="4"
+          strokeLinecap="round"
+        />
       </>
     ),
   },

@@ -77,7 +77,15 @@ export function FieldMessages({ hint, error, ids }: { hint?: string; error?: str
 }
 
 export function TextField(
-  props: FieldProps & { defaultValue?: string; type?: string; maxLength?: number; autoComplete?: string; multiline?: boolean; rows?: number; inputMode?: "email" | "url" | "text" },
+  props: FieldProps & {
+    defaultValue?: string;
+    type?: string;
+    maxLength?: number;
+    autoComplete?: string;
+    multiline?: boolean;
+    rows?: number;
+    inputMode?: "email" | "url" | "text";
+  },
 ) {
   const ids = useFieldIds(props.name);
   const t = useT();
@@ -97,7 +105,9 @@ export function TextField(
     required: props.required,
     "aria-invalid": props.error ? true : undefined,
     "aria-describedby": describedBy(ids, props.hint, props.error, counted),
-    onInput: counted ? (event: React.FormEvent<HTMLInputElement | HTMLTextAreaElement>) => setLength(event.currentTarget.value.length) : undefined,
+    onInput: counted
+      ? (event: React.FormEvent<HTMLInputElement | HTMLTextAreaElement>) => setLength(event.currentTarget.value.length)
+      : undefined,
   };
   return (
     <div className={`field${props.error ? " has-error" : ""}`}>
@@ -116,7 +126,14 @@ export function TextField(
   );
 }
 
-export function SelectField(props: FieldProps & { defaultValue?: string; options: { value: string; label: string }[]; groups?: { label: string; options: { value: string; label: string }[] }[]; placeholder?: string }) {
+export function SelectField(
+  props: FieldProps & {
+    defaultValue?: string;
+    options: { value: string; label: string }[];
+    groups?: { label: string; options: { value: string; label: string }[] }[];
+    placeholder?: string;
+  },
+) {
   const ids = useFieldIds(props.name);
   return (
     <div className={`field${props.error ? " has-error" : ""}`}>
@@ -153,7 +170,10 @@ export function SelectField(props: FieldProps & { defaultValue?: string; options
 export function RadioGroup(props: FieldProps & { defaultValue?: string; options: { value: string; label: string }[] }) {
   const ids = useFieldIds(props.name);
   return (
-    <fieldset className={`field radio-group${props.error ? " has-error" : ""}`} aria-describedby={describedBy(ids, props.hint, props.error)}>
+    <fieldset
+      className={`field radio-group${props.error ? " has-error" : ""}`}
+      aria-describedby={describedBy(ids, props.hint, props.error)}
+    >
       <legend>{props.label}</legend>
       <div className="choices">
         {props.options.map((option, index) => (
@@ -178,12 +198,21 @@ export function RadioGroup(props: FieldProps & { defaultValue?: string; options:
 export function CheckboxGroup(props: FieldProps & { defaultValue?: string[]; options: { value: string; label: string }[] }) {
   const ids = useFieldIds(props.name);
   return (
-    <fieldset className={`field checkbox-group${props.error ? " has-error" : ""}`} aria-describedby={describedBy(ids, props.hint, props.error)}>
+    <fieldset
+      className={`field checkbox-group${props.error ? " has-error" : ""}`}
+      aria-describedby={describedBy(ids, props.hint, props.error)}
+    >
       <legend>{props.label}</legend>
       <div className="choices">
         {props.options.map((option, index) => (
           <label key={option.value} className="choice">
-            <input type="checkbox" id={index === 0 ? ids.id : undefined} name={props.name} value={option.value} defaultChecked={props.defaultValue?.includes(option.value)} />
+            <input
+              type="checkbox"
+              id={index === 0 ? ids.id : undefined}
+              name={props.name}
+              value={option.value}
+              defaultChecked={props.defaultValue?.includes(option.value)}
+            />
             {option.label}
           </label>
         ))}
@@ -237,11 +266,7 @@ export function FormErrorSummary({ errors, labels = {} }: { errors?: Record<stri
           const text = translateFieldMessage(t, message);
           return (
             <li key={name}>
-              {name === "_form" ? (
-                text
-              ) : (
-                <a href={`#${fieldId(name)}`}>{labels[name] ? `${labels[name]}: ${text}` : text}</a>
-              )}
+              {name === "_form" ? text : <a href={`#${fieldId(name)}`}>{labels[name] ? `${labels[name]}: ${text}` : text}</a>}
             </li>
           );
         })}

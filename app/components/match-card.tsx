@@ -62,7 +62,8 @@ export function MatchCard({ match, showMine = false }: { match: MatchCardData; s
       <p className="meta byline">
         {other.kind === "post" && other.authorName ? (
           <>
-            <PersonPicture name={other.authorName} seed={other.userId} size={24} /> <Link to={`/people/${other.userId}`}>{other.authorName}</Link> ·{" "}
+            <PersonPicture name={other.authorName} seed={other.userId} size={24} />{" "}
+            <Link to={`/people/${other.userId}`}>{other.authorName}</Link> ·{" "}
           </>
         ) : null}
         {other.role ? <>{t(`role.${other.role}` as MessageKey)} · </> : null}
@@ -91,7 +92,9 @@ export function MatchCard({ match, showMine = false }: { match: MatchCardData; s
           ))}
         </p>
       ) : null}
-      {showMine ? <p className="meta">{match.mine.postId ? t("matching.forPost", { title: match.mine.title ?? "" }) : t("matching.forProfile")}</p> : null}
+      {showMine ? (
+        <p className="meta">{match.mine.postId ? t("matching.forPost", { title: match.mine.title ?? "" }) : t("matching.forProfile")}</p>
+      ) : null}
     </article>
   );
 }

@@ -44,7 +44,15 @@ export function FileInputWithPreview({ name, invalid, describedBy }: { name: str
  * The photo part of the post form, without JavaScript: each photo already stored with its description, its place
  * (1 = cover) and a remove box; each free slot with a file and its description. Field names match parsePostPhotoForm.
  */
-export function PhotoFields({ existing, values, errors }: { existing: ImageView[]; values?: Record<string, string | string[]>; errors?: Record<string, string> }) {
+export function PhotoFields({
+  existing,
+  values,
+  errors,
+}: {
+  existing: ImageView[];
+  values?: Record<string, string | string[]>;
+  errors?: Record<string, string>;
+}) {
   const t = useT();
   const value = (name: string, fallback: string) => {
     const submitted = values?.[name];
@@ -72,13 +80,29 @@ export function PhotoFields({ existing, values, errors }: { existing: ImageView[
                   <p className="eyebrow">{index === 0 ? t("images.cover") : t("images.existing", { position: index + 1 })}</p>
                   <div className={`field${errors?.[alt] ? " has-error" : ""}`}>
                     <label htmlFor={fieldId(alt)}>{t("images.alt")}</label>
-                    <input id={fieldId(alt)} name={alt} type="text" maxLength={250} defaultValue={value(alt, photo.alt)} aria-invalid={errors?.[alt] ? true : undefined} />
+                    <input
+                      id={fieldId(alt)}
+                      name={alt}
+                      type="text"
+                      maxLength={250}
+                      defaultValue={value(alt, photo.alt)}
+                      aria-invalid={errors?.[alt] ? true : undefined}
+                    />
                     <FieldError name={alt} error={errors?.[alt]} />
                   </div>
                   <div className="photo-controls">
                     <div className={`field${errors?.[position] ? " has-error" : ""}`}>
                       <label htmlFor={fieldId(position)}>{t("images.position")}</label>
-                      <input id={fieldId(position)} name={position} type="number" min={1} max={MAX_PHOTOS_PER_POST} inputMode="numeric" defaultValue={value(position, String(index + 1))} className="narrow-input" />
+                      <input
+                        id={fieldId(position)}
+                        name={position}
+                        type="number"
+                        min={1}
+                        max={MAX_PHOTOS_PER_POST}
+                        inputMode="numeric"
+                        defaultValue={value(position, String(index + 1))}
+                        className="narrow-input"
+                      />
                       <FieldError name={position} error={errors?.[position]} />
                     </div>
                     <label className="checkbox">
@@ -104,7 +128,15 @@ export function PhotoFields({ existing, values, errors }: { existing: ImageView[
             </div>
             <div className={`field${errors?.[alt] ? " has-error" : ""}`}>
               <label htmlFor={fieldId(alt)}>{t("images.alt")}</label>
-              <input id={fieldId(alt)} name={alt} type="text" maxLength={250} defaultValue={value(alt, "")} aria-describedby={`${fieldId(alt)}-hint`} aria-invalid={errors?.[alt] ? true : undefined} />
+              <input
+                id={fieldId(alt)}
+                name={alt}
+                type="text"
+                maxLength={250}
+                defaultValue={value(alt, "")}
+                aria-describedby={`${fieldId(alt)}-hint`}
+                aria-invalid={errors?.[alt] ? true : undefined}
+              />
               <p className="hint" id={`${fieldId(alt)}-hint`}>
                 {t("images.altHint")}
               </p>

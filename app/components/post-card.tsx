@@ -39,7 +39,11 @@ export type SkillTagData = { id: string; slug: string; label: string | Segment[]
 export function CardMedia({ cover, category }: { cover: ImageView | null; category: string }) {
   return (
     <div className={`card-media${cover ? "" : " illustration"}`}>
-      {cover ? <Picture image={cover} sizes="(max-width: 40rem) 100vw, 40rem" alt="" /> : <CategoryIllustration category={category} className="illustration-band" />}
+      {cover ? (
+        <Picture image={cover} sizes="(max-width: 40rem) 100vw, 40rem" alt="" />
+      ) : (
+        <CategoryIllustration category={category} className="illustration-band" />
+      )}
     </div>
   );
 }
@@ -99,7 +103,11 @@ export function PostCard({ post, children }: { post: PostCardData; children?: Re
         {post.author_name ? (
           <>
             {" · "}
-            {post.author_id ? <Link to={`/people/${post.author_id}`}>{t("post.by", { name: post.author_name })}</Link> : t("post.by", { name: post.author_name })}
+            {post.author_id ? (
+              <Link to={`/people/${post.author_id}`}>{t("post.by", { name: post.author_name })}</Link>
+            ) : (
+              t("post.by", { name: post.author_name })
+            )}
           </>
         ) : null}
       </p>

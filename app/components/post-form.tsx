@@ -68,8 +68,25 @@ export function PostForm(props: {
         error={errors?.kind}
       />
       <TextField name="title" label={t("post.title")} required maxLength={120} defaultValue={value("title")} error={errors?.title} />
-      <TextField name="description" label={t("post.description")} required multiline rows={8} maxLength={5000} hint={t("post.descriptionHint")} defaultValue={value("description")} error={errors?.description} />
-      <SkillPicker name="skills" label={t("post.skills")} required hint={t("post.skillsHint")} defaultValue={value("skills")} error={errors?.skills} />
+      <TextField
+        name="description"
+        label={t("post.description")}
+        required
+        multiline
+        rows={8}
+        maxLength={5000}
+        hint={t("post.descriptionHint")}
+        defaultValue={value("description")}
+        error={errors?.description}
+      />
+      <SkillPicker
+        name="skills"
+        label={t("post.skills")}
+        required
+        hint={t("post.skillsHint")}
+        defaultValue={value("skills")}
+        error={errors?.skills}
+      />
       <SelectField
         name="category"
         label={t("post.category")}
@@ -101,7 +118,14 @@ export function PostForm(props: {
         options={EXCHANGE_MODES.map((mode) => ({ value: mode, label: t(`exchange.${mode}` as MessageKey) }))}
         error={errors?.exchangeMode}
       />
-      <TextField name="expiresOn" label={t("post.expiresAt")} type="date" hint={t("post.expiresHint")} defaultValue={value("expiresOn")} error={errors?.expiresOn} />
+      <TextField
+        name="expiresOn"
+        label={t("post.expiresAt")}
+        type="date"
+        hint={t("post.expiresHint")}
+        defaultValue={value("expiresOn")}
+        error={errors?.expiresOn}
+      />
       <PhotoFields existing={props.photos ?? []} values={props.values} errors={errors} />
       <Honeypot />
       <button type="submit" className="button" aria-disabled={upload.busy || undefined}>

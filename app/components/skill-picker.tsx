@@ -25,7 +25,14 @@ export function splitSkillList(value: string): string[] {
  *
  * Without JavaScript (and in the server-rendered HTML) it is the plain comma-separated text field it always was.
  */
-export function SkillPicker(props: { name: string; label: string; defaultValue?: string; hint?: string; error?: string; required?: boolean }) {
+export function SkillPicker(props: {
+  name: string;
+  label: string;
+  defaultValue?: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+}) {
   const id = fieldId(props.name);
   const ids = { hintId: `${id}-hint`, errorId: `${id}-error` };
   const listId = `${id}-suggestions`;
@@ -114,7 +121,10 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
     navigate(event);
   }
 
-  const describedBy = [props.hint ? ids.hintId : null, props.error ? ids.errorId : null, enhanced && chips.length ? chipsId : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [props.hint ? ids.hintId : null, props.error ? ids.errorId : null, enhanced && chips.length ? chipsId : null]
+      .filter(Boolean)
+      .join(" ") || undefined;
 
   if (!enhanced) {
     return (
@@ -146,7 +156,12 @@ export function SkillPicker(props: { name: string; label: string; defaultValue?:
           {chips.map((chip) => (
             <li key={chip} className="chip">
               <span>{chip}</span>
-              <button type="button" className="chip-remove" aria-label={t("skills.remove", { label: chip })} onClick={() => removeChip(chip)}>
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label={t("skills.remove", { label: chip })}
+                onClick={() => removeChip(chip)}
+              >
                 <span aria-hidden="true">×</span>
               </button>
             </li>

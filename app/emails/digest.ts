@@ -25,7 +25,14 @@ const GROUPS: { group: DigestEmailGroup; title: MessageKey }[] = [
   { group: "people", title: "digest.email.groupPeople" },
 ];
 
-export function renderDigestEmail(input: { locale: Locale; name: string; matches: DigestEmailLine[]; total: number; appUrl: string; unsubscribeUrl: string }) {
+export function renderDigestEmail(input: {
+  locale: Locale;
+  name: string;
+  matches: DigestEmailLine[];
+  total: number;
+  appUrl: string;
+  unsubscribeUrl: string;
+}) {
   const { locale, matches, total, appUrl } = input;
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
   const subject = t("digest.email.subject", { count: total });
@@ -49,7 +56,9 @@ export function renderDigestEmail(input: { locale: Locale; name: string; matches
         items
           .map((match) => {
             const href = `${appUrl}${match.path}`;
-            const mutual = match.mutual ? ` <span style="font-size:13px;color:#1b6b45;">(${escapeHtml(t("digest.email.mutual"))})</span>` : "";
+            const mutual = match.mutual
+              ? ` <span style="font-size:13px;color:#1b6b45;">(${escapeHtml(t("digest.email.mutual"))})</span>`
+              : "";
             // A cover is decoration beside the linked title (alt=""), so it never repeats the title to screen readers.
             const image = match.image
               ? `<a href="${escapeHtml(href)}"><img src="${escapeHtml(match.image.url)}" width="${match.image.width}" height="${match.image.height}" alt="" style="display:block;border:0;border-radius:6px;margin:0 0 6px 0;"></a>`
@@ -60,7 +69,12 @@ export function renderDigestEmail(input: { locale: Locale; name: string; matches
     );
     textSections.push(
       `${t(title)}\n${"-".repeat(t(title).length)}\n` +
-        items.map((match) => `* ${match.title}${match.mutual ? ` (${t("digest.email.mutual")})` : ""}\n  ${match.reason}\n  ${forMine(match)}${alsoVia(match)}\n  ${appUrl}${match.path}`).join("\n\n"),
+        items
+          .map(
+            (match) =>
+              `* ${match.title}${match.mutual ? ` (${t("digest.email.mutual")})` : ""}\n  ${match.reason}\n  ${forMine(match)}${alsoVia(match)}\n  ${appUrl}${match.path}`,
+          )
+          .join("\n\n"),
     );
   }
   const moreHtml = more > 0 ? `<p style="margin:16px 0 0 0;">${escapeHtml(t("digest.email.more", { count: more }))}</p>` : "";

@@ -103,7 +103,14 @@ export async function startThrowawayCluster(name: string): Promise<{ url: string
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nl-${name}-`));
   fs.chmodSync(dir, 0o755); // the system user `postgres` must reach it when we run as root
   const cluster = await openEmbeddedCluster(dir, "test", [
-    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "max_connections=200",
   ]);
   return {
     url: cluster.url,
@@ -155,7 +162,9 @@ function postgresSystemUser(): { uid: number; gid: number } | undefined {
     } catch {
       // the group may exist without the user
     }
-    execFileSync("useradd", ["--system", "--gid", SUPERUSER, "--no-create-home", "--shell", "/usr/sbin/nologin", SUPERUSER], { stdio: "ignore" });
+    execFileSync("useradd", ["--system", "--gid", SUPERUSER, "--no-create-home", "--shell", "/usr/sbin/nologin", SUPERUSER], {
+      stdio: "ignore",
+    });
     return ids();
   }
 }
@@ -196,8 +205,13 @@ function initialiseCluster(binaries: Binaries, clusterDir: string, passwordFile:
     execFileSync(
       binaries.initdb,
       [
-        `--pgdata=${clusterDir}`, `--username=${SUPERUSER}`, `--pwfile=${initPasswordFile}`,
-        "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync",
+        `--pgdata=${clusterDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${initPasswordFile}`,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
       ],
       { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" }, ...runAs },
     );
@@ -223,10 +237,16 @@ function startServer(
   const child = spawn(
     binaries.postgres,
     [
-      "-D", clusterDir, "-p", String(port),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "password_encryption=scram-sha-256",
+      "-D",
+      clusterDir,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "password_encryption=scram-sha-256",
       ...serverFlags,
     ],
     { detached: true, stdio: ["ignore", log, log], env: { ...process.env, LC_ALL: "C" }, ...runAs },
@@ -269,10 +289,21 @@ async function waitUntilReady(clusterDir: string, port: number, passwordFile: st
   let lastError = "";
   while (Date.now() < deadline) {
     if (exited !== undefined) {
-      throw new EmbeddedDatabaseError(`The embedded PostgreSQL stopped during start-up (exit ${exited}); see ${path.join(clusterDir, "..", "postgres.log")}.`);
+      throw new EmbeddedDatabaseError(
+        `The embedded PostgreSQL stopped during start-up (exit ${exited}); see ${path.join(clusterDir, "..", "postgres.log")}.`,
+      );
     }
     if (readPidFile(clusterDir)?.[7]?.trim() === "ready") {
-      const sql = postgres({ host: "127.0.0.1", port, user: SUPERUSER, password, database: "postgres", max: 1, onnotice: () => {}, connect_timeout: 5 });
+      const sql = postgres({
+        host: "127.0.0.1",
+        port,
+        user: SUPERUSER,
+        password,
+        database: "postgres",
+        max: 1,
+        onnotice: () => {},
+        connect_timeout: 5,
+      });
       try {
         await sql`select 1`;
         return;
@@ -284,7 +315,9 @@ async function waitUntilReady(clusterDir: string, port: number, passwordFile: st
     }
     await sleep(50);
   }
-  throw new EmbeddedDatabaseError(`The embedded PostgreSQL did not become ready within ${READY_TIMEOUT_MS / 1000} s${lastError ? `: ${lastError}` : ""}.`);
+  throw new EmbeddedDatabaseError(
+    `The embedded PostgreSQL did not become ready within ${READY_TIMEOUT_MS / 1000} s${lastError ? `: ${lastError}` : ""}.`,
+  );
 }
 
 /** Fast shutdown (SIGINT): open transactions roll back, everything committed is on disk. */
@@ -327,7 +360,8 @@ async function withStartLock<T>(root: string, work: () => Promise<T>): Promise<T
         fs.rmSync(lockFile, { force: true }); // left by a process that crashed while starting
         continue;
       }
-      if (Date.now() > deadline) throw new EmbeddedDatabaseError(`Process ${holder} has been starting the embedded PostgreSQL in ${root} for over a minute.`);
+      if (Date.now() > deadline)
+        throw new EmbeddedDatabaseError(`Process ${holder} has been starting the embedded PostgreSQL in ${root} for over a minute.`);
       await sleep(50);
     }
   }

@@ -41,7 +41,7 @@ const envSchema = z
       z
         .string()
         .regex(/^postgres(ql)?:\/\//, { message: "must start with postgres:// or postgresql://" })
-        .optional()
+        .optional(),
     ),
     DATABASE_POOL_MAX: positiveInt.max(100).default(10),
     DATA_DIR: z.string().default("./.data"),
@@ -57,7 +57,9 @@ const envSchema = z
     MEILI_HOST: optionalString.pipe(z.string().url({ message: "must be a URL such as http://127.0.0.1:7700" }).optional()),
     MEILI_API_KEY: optionalString,
     /** A key whose only action is search: used for queries when set (MEILI_API_KEY for everything else). */
-    MEILI_SEARCH_API_KEY: optionalString.pipe(z.string().min(16, { message: "must be a Meilisearch API key (at least 16 characters)" }).optional()),
+    MEILI_SEARCH_API_KEY: optionalString.pipe(
+      z.string().min(16, { message: "must be a Meilisearch API key (at least 16 characters)" }).optional(),
+    ),
     /** Every Meilisearch request gives up after this long (searches then fall back to the embedded engine). */
     MEILI_TIMEOUT_MS: positiveInt.max(60_000).default(3000),
     MEILI_INDEX_PREFIX: z
@@ -71,7 +73,7 @@ const envSchema = z
         value
           .split(",")
           .map((email) => email.trim().toLowerCase())
-          .filter(Boolean)
+          .filter(Boolean),
       )
       .pipe(z.array(z.string().email({ message: "must be a comma-separated list of email addresses" }))),
     LOGIN_LINKS_PER_EMAIL_PER_HOUR: positiveInt.default(5),
@@ -118,9 +120,17 @@ const envSchema = z
     }
     // Links in emails, List-Unsubscribe and feed URLs are built from APP_URL: a default would mail localhost links.
     if (env.NODE_ENV === "production" && !env.APP_URL) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["APP_URL"], message: "is required in production (the public address, e.g. https://nextleipzig.de)" });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["APP_URL"],
+        message: "is required in production (the public address, e.g. https://nextleipzig.de)",
+      });
     } else if (env.NODE_ENV === "production" && env.RESEND_API_KEY && env.APP_URL && !env.APP_URL.startsWith("https://")) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["APP_URL"], message: "must be https when real mail is sent (sign-in links travel in it)" });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["APP_URL"],
+        message: "must be https when real mail is sent (sign-in links travel in it)",
+      });
     }
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["RESEND_API_KEY"], message: "is required with MAIL_TRANSPORT=resend" });

@@ -19,9 +19,7 @@ export function translateFieldMessage(t: Translate, message: string | undefined)
 
 export type FieldErrors = Record<string, string>;
 
-export type FormResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; errors: FieldErrors; values: Record<string, string | string[]> };
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string | string[]> };
 
 /**
  * Turns FormData into a plain object; repeated names (checkbox groups) become arrays. Linear in the number of

@@ -34,7 +34,10 @@ export async function lockKeyed(tx: Db, namespace: keyof typeof KEYED_LOCK, valu
  * Takes a single-key lock for a long job (a digest run, a Meilisearch reindex) on a connection of its own, held
  * until `release` — across transactions, processes and instances. Undefined when someone else holds it.
  */
-export async function trySessionLock(sql: Sql, key: (typeof LOCK)[keyof typeof LOCK]): Promise<{ release: () => Promise<void> } | undefined> {
+export async function trySessionLock(
+  sql: Sql,
+  key: (typeof LOCK)[keyof typeof LOCK],
+): Promise<{ release: () => Promise<void> } | undefined> {
   const reserved = await sql.reserve();
   const [row] = await reserved<[{ locked: boolean }]>`select pg_try_advisory_lock(${key}) as locked`;
   if (!row.locked) {

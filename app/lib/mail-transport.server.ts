@@ -36,8 +36,7 @@ export interface MailTransport {
 }
 
 export type BatchResult =
-  | { ok: true; providerIds: (string | null)[]; rejected: { index: number; error: string }[] }
-  | Extract<DeliveryResult, { ok: false }>;
+  { ok: true; providerIds: (string | null)[]; rejected: { index: number; error: string }[] } | Extract<DeliveryResult, { ok: false }>;
 
 export class OutboxTransport implements MailTransport {
   readonly name = "outbox" as const;

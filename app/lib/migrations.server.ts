@@ -26,10 +26,7 @@ export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
  * Applies pending migrations in order, all in one transaction under an advisory lock: a second process
  * waits, then finds them applied. An applied file whose content changed is refused by name.
  */
-export async function migrate(
-  sql: Sql,
-  options: { dir?: string; onApply?: (name: string) => void } = {},
-): Promise<string[]> {
+export async function migrate(sql: Sql, options: { dir?: string; onApply?: (name: string) => void } = {}): Promise<string[]> {
   const files = readMigrationFiles(options.dir);
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK.migrations})`;
@@ -40,10 +37,7 @@ export async function migrate(
         applied_at timestamptz not null default now()
       )`;
     const applied = new Map(
-      (await tx<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations`).map((row) => [
-        row.name,
-        row.checksum,
-      ]),
+      (await tx<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations`).map((row) => [row.name, row.checksum]),
     );
     for (const [name, checksum] of applied) {
       const file = files.find((candidate) => candidate.name === name);

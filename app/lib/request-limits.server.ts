@@ -114,10 +114,12 @@ export function requestLimits(req: Request, res: Response, next: NextFunction) {
   const type = mediaType(contentType);
   const streamed = rule.streamed && type === MULTIPART;
   const maxBytes = rule.streamed && !streamed ? FORM_BODY_LIMIT_BYTES : rule.maxBytes;
-  if (Number(req.headers["content-length"] ?? 0) > maxBytes) return refuse(req, res, 413, streamed ? UPLOAD_TOO_LARGE : "Payload Too Large");
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes)
+    return refuse(req, res, 413, streamed ? UPLOAD_TOO_LARGE : "Payload Too Large");
   if (rule.accepts === "form") {
     if (type !== URLENCODED && type !== MULTIPART) return refuse(req, res, 415, "Unsupported Media Type: send a form");
-    if (type === MULTIPART && !multipartBoundary(contentType)) return refuse(req, res, 400, "Bad Request: multipart body without a boundary");
+    if (type === MULTIPART && !multipartBoundary(contentType))
+      return refuse(req, res, 400, "Bad Request: multipart body without a boundary");
   }
   if (streamed) return streamBody(req, res, next, maxBytes);
   const chunks: Buffer[] = [];
@@ -145,15 +147,13 @@ export function requestLimits(req: Request, res: Response, next: NextFunction) {
       if (countFormFields(body, contentType) > MAX_FORM_FIELDS) return refuse(req, res, 413, "Payload Too Large: too many fields");
       if (type === MULTIPART) {
         // A malformed multipart body would otherwise throw inside a route's request.formData().
-        new Response(body, { headers: { "content-type": contentType ?? "" } })
-          .formData()
-          .then(
-            () => {
-              res.locals.body = body;
-              next();
-            },
-            () => refuse(req, res, 400, "Bad Request: malformed multipart body"),
-          );
+        new Response(body, { headers: { "content-type": contentType ?? "" } }).formData().then(
+          () => {
+            res.locals.body = body;
+            next();
+          },
+          () => refuse(req, res, 400, "Bad Request: malformed multipart body"),
+        );
         return;
       }
     }

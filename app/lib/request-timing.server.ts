@@ -182,7 +182,18 @@ export function createTimingTotals() {
   let since = performance.now();
   return {
     record(label: string, phases: Phases) {
-      const entry = totals.get(label) ?? { requests: 0, total: 0, before: 0, loaders: 0, renderQueue: 0, render: 0, send: 0, sql: 0, sqlWall: 0, queries: 0 };
+      const entry = totals.get(label) ?? {
+        requests: 0,
+        total: 0,
+        before: 0,
+        loaders: 0,
+        renderQueue: 0,
+        render: 0,
+        send: 0,
+        sql: 0,
+        sqlWall: 0,
+        queries: 0,
+      };
       entry.requests++;
       for (const key of Object.keys(phases) as (keyof Phases)[]) entry[key] += phases[key];
       totals.set(label, entry);

@@ -63,7 +63,10 @@ export function rootMetaData(matches: { id: string; data: unknown }[]) {
 }
 
 /** The variant of an image that suits a link preview (about 1200 px wide), with its size. */
-export function previewImage(image: { alt: string; width: number; height: number; sources: { url: string; width: number }[] } | null | undefined, alt?: string) {
+export function previewImage(
+  image: { alt: string; width: number; height: number; sources: { url: string; width: number }[] } | null | undefined,
+  alt?: string,
+) {
   if (!image || image.sources.length === 0) return null;
   const source = image.sources.find((candidate) => candidate.width >= 1200) ?? image.sources[image.sources.length - 1]!;
   return { path: source.url, width: source.width, height: Math.round((source.width * image.height) / image.width), alt: alt ?? image.alt };

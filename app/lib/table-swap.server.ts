@@ -38,7 +38,10 @@ export async function swapInShadowTable(sql: Db, table: string) {
       await sql.unsafe(`alter table ${shadow} add constraint ${index.name}_next ${index.constraint_definition}`);
       continue;
     }
-    const definition = index.definition.replace(new RegExp(`INDEX ${index.name} ON (public\\.)?${live} `), `INDEX ${index.name}_next ON ${shadow} `);
+    const definition = index.definition.replace(
+      new RegExp(`INDEX ${index.name} ON (public\\.)?${live} `),
+      `INDEX ${index.name}_next ON ${shadow} `,
+    );
     if (definition === index.definition) throw new Error(`cannot rebuild index ${index.name}: ${index.definition}`);
     await sql.unsafe(definition);
   }

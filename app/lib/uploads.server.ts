@@ -51,7 +51,10 @@ async function collect(chunks: AsyncIterable<Uint8Array>, limit: number): Promis
  * an empty file input (no file chosen) is left out. A plain urlencoded form is read as usual. Too many parts, too
  * much text or too large a body answer 413; a malformed body 400.
  */
-export async function parseUploadForm<T>(request: Request, processFile: (bytes: Buffer, field: string) => Promise<T>): Promise<UploadForm<T>> {
+export async function parseUploadForm<T>(
+  request: Request,
+  processFile: (bytes: Buffer, field: string) => Promise<T>,
+): Promise<UploadForm<T>> {
   const files = new Map<string, UploadedFile<T>>();
   const type = (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
   if (type !== "multipart/form-data") return { formData: await request.formData(), files };

@@ -1,7 +1,8 @@
 /** Contact, moderation and privacy strings; German first. Spread into de.ts / en.ts. */
 export const contactDe = {
   "contact.title": "Kontakt zu {name}",
-  "contact.lead": "Schreib kurz, wer du bist und was du vorhast. {name} sieht deine Nachricht in der Inbox und bekommt eine E-Mail. Deine Adresse bleibt verborgen, bis die Anfrage angenommen wird.",
+  "contact.lead":
+    "Schreib kurz, wer du bist und was du vorhast. {name} sieht deine Nachricht in der Inbox und bekommt eine E-Mail. Deine Adresse bleibt verborgen, bis die Anfrage angenommen wird.",
   "contact.about": "Zum Beitrag: {title}",
   "contact.message": "Nachricht",
   "contact.send": "Anfrage senden",
@@ -39,7 +40,8 @@ export const contactDe = {
   "inbox.messageSent": "Nachricht gesendet.",
   "inbox.view": "Öffnen",
   "report.title": "Melden",
-  "report.lead": "Was stimmt hier nicht? Das Team sieht sich die Meldung an. Meldet drei verschiedene Personen einen Beitrag, wird er bis zur Prüfung ausgeblendet.",
+  "report.lead":
+    "Was stimmt hier nicht? Das Team sieht sich die Meldung an. Meldet drei verschiedene Personen einen Beitrag, wird er bis zur Prüfung ausgeblendet.",
   "report.reason": "Grund",
   "report.submit": "Meldung senden",
   "report.thanks": "Danke für deine Meldung.",
@@ -60,7 +62,8 @@ export const contactDe = {
   "account.lead": "Alles, was wir über dich speichern, kannst du herunterladen. Du kannst dein Konto auch löschen.",
   "account.export": "Alle meine Daten als JSON herunterladen",
   "account.deleteTitle": "Konto löschen",
-  "account.deleteLead": "Löscht dein Profil, deine Beiträge, Matches, Kontaktanfragen, Sitzungen, Suchdaten und ausstehende E-Mails. Das lässt sich nicht rückgängig machen.",
+  "account.deleteLead":
+    "Löscht dein Profil, deine Beiträge, Matches, Kontaktanfragen, Sitzungen, Suchdaten und ausstehende E-Mails. Das lässt sich nicht rückgängig machen.",
   "account.confirm": "Ja, ich möchte mein Konto endgültig löschen.",
   "account.confirmRequired": "Bitte bestätige das Löschen.",
   "account.delete": "Konto endgültig löschen",
@@ -79,7 +82,8 @@ export const contactDe = {
 
 export const contactEn: Record<keyof typeof contactDe, string> = {
   "contact.title": "Contact {name}",
-  "contact.lead": "Say briefly who you are and what you have in mind. {name} sees your message in their inbox and gets an email. Your address stays hidden until the request is accepted.",
+  "contact.lead":
+    "Say briefly who you are and what you have in mind. {name} sees your message in their inbox and gets an email. Your address stays hidden until the request is accepted.",
   "contact.about": "About the post: {title}",
   "contact.message": "Message",
   "contact.send": "Send request",
@@ -117,7 +121,8 @@ export const contactEn: Record<keyof typeof contactDe, string> = {
   "inbox.messageSent": "Message sent.",
   "inbox.view": "Open",
   "report.title": "Report",
-  "report.lead": "What is wrong here? The team will look at your report. A post reported by three different people is hidden until it is reviewed.",
+  "report.lead":
+    "What is wrong here? The team will look at your report. A post reported by three different people is hidden until it is reviewed.",
   "report.reason": "Reason",
   "report.submit": "Send report",
   "report.thanks": "Thank you for your report.",
@@ -138,7 +143,8 @@ export const contactEn: Record<keyof typeof contactDe, string> = {
   "account.lead": "You can download everything we store about you. You can also delete your account.",
   "account.export": "Download all my data as JSON",
   "account.deleteTitle": "Delete account",
-  "account.deleteLead": "Deletes your profile, posts, matches, contact requests, sessions, search data and pending emails. This cannot be undone.",
+  "account.deleteLead":
+    "Deletes your profile, posts, matches, contact requests, sessions, search data and pending emails. This cannot be undone.",
   "account.confirm": "Yes, I want to delete my account for good.",
   "account.confirmRequired": "Please confirm the deletion.",
   "account.delete": "Delete account for good",
@@ -146,7 +152,7 @@ export const contactEn: Record<keyof typeof contactDe, string> = {
   "account.link": "My data",
   "contact.email.requestSubject": "{name} would like to work with you",
   "contact.email.requestIntro": "{name} wrote to you on NextLeipzig:",
-  "contact.email.requestIntroPost": "{name} wrote to you about your post \"{post}\":",
+  "contact.email.requestIntroPost": '{name} wrote to you about your post "{post}":',
   "contact.email.privacyNote": "Your email address stays hidden until you accept the request.",
   "contact.email.open": "Open in NextLeipzig",
   "contact.email.acceptedSubject": "{name} accepted your request",

@@ -74,11 +74,13 @@ export const de = {
   "login.invalidEmail": "Bitte gib eine gültige E-Mail-Adresse ein.",
   "login.rateLimited": "Zu viele Anmeldelinks angefordert. Bitte warte etwas und versuche es dann erneut.",
   "login.sentTitle": "Schau in dein Postfach",
-  "login.sentLead": "Wir haben einen Anmeldelink an {email} geschickt. Er gilt 15 Minuten und nur einmal. Öffnest du ihn in diesem Browser, bist du sofort angemeldet.",
+  "login.sentLead":
+    "Wir haben einen Anmeldelink an {email} geschickt. Er gilt 15 Minuten und nur einmal. Öffnest du ihn in diesem Browser, bist du sofort angemeldet.",
   "login.devMailHint": "Lokaler Modus: Die E-Mail liegt im Entwicklungs-Postfach.",
   "login.devMailLink": "Zum Postfach (/dev/mail)",
   "login.verifyTitle": "Anmeldung bestätigen",
-  "login.verifyLead": "Klicke auf den Knopf, um dich anzumelden. (In dem Browser, in dem du den Link angefordert hast, geht es ohne diesen Schritt.)",
+  "login.verifyLead":
+    "Klicke auf den Knopf, um dich anzumelden. (In dem Browser, in dem du den Link angefordert hast, geht es ohne diesen Schritt.)",
   "login.verifySubmit": "Jetzt anmelden",
   "login.invalidLinkTitle": "Dieser Link funktioniert nicht mehr",
   "login.invalidLink": "Der Anmeldelink ist unbekannt, abgelaufen oder wurde schon benutzt. Fordere einfach einen neuen an.",
@@ -234,7 +236,8 @@ export const de = {
   "skills.related": "Verwandte Fähigkeiten",
   "admin.title": "Verwaltung",
   "admin.skills": "Eigene Fähigkeiten prüfen",
-  "admin.skillsLead": "Von Menschen angelegte Fähigkeiten, die in keinem Label der Taxonomie vorkommen. Bis du eine annimmst, sieht nur ihr Urheber sie als Vorschlag. Oder führe sie in eine kanonische Fähigkeit über – alle Beiträge und Profile ziehen mit.",
+  "admin.skillsLead":
+    "Von Menschen angelegte Fähigkeiten, die in keinem Label der Taxonomie vorkommen. Bis du eine annimmst, sieht nur ihr Urheber sie als Vorschlag. Oder führe sie in eine kanonische Fähigkeit über – alle Beiträge und Profile ziehen mit.",
   "admin.skillsEmpty": "Keine eigenen Fähigkeiten offen.",
   "admin.mergeInto": "Zusammenführen in (Label auf Deutsch oder Englisch)",
   "admin.merge": "Zusammenführen",

@@ -49,7 +49,7 @@ export const digestEn: Record<keyof typeof digestDe, string> = {
   "digest.email.groupOffers": "Offers for your needs",
   "digest.email.groupPeople": "People with fitting skills",
   "digest.email.mutual": "mutual",
-  "digest.email.more": "Plus {count} more {count|match|matches} – find them all under \"My matches\".",
+  "digest.email.more": 'Plus {count} more {count|match|matches} – find them all under "My matches".',
   "digest.email.allMatches": "See all matches",
   "digest.email.unsubscribe": "Unsubscribe from match emails or change how often",
   "unsubscribe.title": "Match emails",
@@ -80,6 +80,7 @@ export const digestEn: Record<keyof typeof digestDe, string> = {
   "admin.digestLocked": "A run is already in progress.",
   "admin.digestFinished": "Finished",
   "admin.digestNotFinished": "not finished",
-  "admin.digestQuotaStopped": "The Resend sending quota is used up: the last run stopped, and the remaining match emails go out after midnight (UTC).",
+  "admin.digestQuotaStopped":
+    "The Resend sending quota is used up: the last run stopped, and the remaining match emails go out after midnight (UTC).",
   "admin.digestRunQuota": "Run stopped: sending quota used up ({sent} sent). The rest goes out after midnight (UTC).",
 };

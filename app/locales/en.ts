@@ -6,7 +6,6 @@ import { contactEn } from "./contact";
 import { imagesEn } from "./images";
 import { statsEn } from "./stats";
 
-
 export const en: Record<keyof typeof de, string> = {
   "app.name": "NextLeipzig",
   "app.tagline": "Find the people you build things with in Leipzig.",
@@ -55,8 +54,7 @@ export const en: Record<keyof typeof de, string> = {
   "error.generic": "An unexpected error occurred. Please try again in a moment.",
   "error.home": "Go to the home page",
   "home.title": "Offers and needs from Leipzig",
-  "home.lead":
-    "Green startups, scientists, artists and craftspeople: say what you offer and what you need – we bring you together.",
+  "home.lead": "Green startups, scientists, artists and craftspeople: say what you offer and what you need – we bring you together.",
   "home.ctaPost": "Create a post",
   "home.ctaSearch": "Search by skill",
   "home.joinLabel": "Join: your email address – we send you a sign-in link, no password needed.",
@@ -76,7 +74,8 @@ export const en: Record<keyof typeof de, string> = {
   "login.invalidEmail": "Please enter a valid email address.",
   "login.rateLimited": "Too many sign-in links requested. Please wait a while and try again.",
   "login.sentTitle": "Check your inbox",
-  "login.sentLead": "We sent a sign-in link to {email}. It is valid for 15 minutes and works once. Opened in this browser, it signs you in at once.",
+  "login.sentLead":
+    "We sent a sign-in link to {email}. It is valid for 15 minutes and works once. Opened in this browser, it signs you in at once.",
   "login.devMailHint": "Local mode: the email is in the development mailbox.",
   "login.devMailLink": "Open the mailbox (/dev/mail)",
   "login.verifyTitle": "Confirm sign-in",
@@ -105,7 +104,7 @@ export const en: Record<keyof typeof de, string> = {
   "profile.skillsSought": "Skills I am looking for",
   "profile.nextOffer": "Offer something now",
   "profile.nextNeed": "Look for something now",
-  "profile.skillsHint": "Comma-separated, e.g. \"timber construction, 3D printing, grant writing\".",
+  "profile.skillsHint": 'Comma-separated, e.g. "timber construction, 3D printing, grant writing".',
   "profile.digest": "Email with new matches",
   "profile.saved": "Profile saved.",
   "profile.publicLink": "View public profile",
@@ -179,7 +178,7 @@ export const en: Record<keyof typeof de, string> = {
   "post.description": "Description",
   "post.descriptionHint": "Plain text. Line breaks are kept, links become clickable.",
   "post.skills": "Skills",
-  "post.skillsHint": "1 to 10, comma-separated. German or English – \"3D-Druck\" and \"3D printing\" are the same.",
+  "post.skillsHint": '1 to 10, comma-separated. German or English – "3D-Druck" and "3D printing" are the same.',
   "post.category": "Category",
   "post.location": "Place",
   "post.locationRemote": "remote / interregional",
@@ -236,7 +235,8 @@ export const en: Record<keyof typeof de, string> = {
   "skills.related": "Related skills",
   "admin.title": "Admin",
   "admin.skills": "Review user-defined skills",
-  "admin.skillsLead": "Skills people created that match no label of the taxonomy. Until you accept one, only its creator is offered it as a suggestion. Or merge it into a canonical skill – every post and profile moves along.",
+  "admin.skillsLead":
+    "Skills people created that match no label of the taxonomy. Until you accept one, only its creator is offered it as a suggestion. Or merge it into a canonical skill – every post and profile moves along.",
   "admin.skillsEmpty": "No user-defined skills pending.",
   "admin.mergeInto": "Merge into (label in German or English)",
   "admin.merge": "Merge",

@@ -28,12 +28,14 @@ export const imagesDe = {
   "images.adminRemoved": "Das Foto wurde entfernt.",
   "images.uploading": "Fotos werden hochgeladen … {percent} %",
   "images.processing": "Hochgeladen. Fotos werden verarbeitet …",
-  "images.uploadFailed": "Das Hochladen hat nicht geklappt (Verbindung oder Server). Es wurde nichts gespeichert – bitte versuche es noch einmal.",
+  "images.uploadFailed":
+    "Das Hochladen hat nicht geklappt (Verbindung oder Server). Es wurde nichts gespeichert – bitte versuche es noch einmal.",
   "post.delete": "Beitrag löschen",
   "post.deleteConfirm": "Ja, den Beitrag mit seinen Fotos endgültig löschen",
   "post.deleted": "Der Beitrag und seine Fotos sind gelöscht.",
   "home.metaDescription": "Zusammenarbeit in Leipzig: Fähigkeiten, Räume, Maschinen und Material finden und anbieten.",
-  "error.tooLarge": "Die Anfrage ist zu groß: höchstens 10 MB pro Foto und 25 MB für alle Fotos zusammen. Bitte wähle kleinere oder weniger Fotos.",
+  "error.tooLarge":
+    "Die Anfrage ist zu groß: höchstens 10 MB pro Foto und 25 MB für alle Fotos zusammen. Bitte wähle kleinere oder weniger Fotos.",
 };
 
 export const imagesEn: Record<keyof typeof imagesDe, string> = {
@@ -70,5 +72,6 @@ export const imagesEn: Record<keyof typeof imagesDe, string> = {
   "post.deleteConfirm": "Yes, delete this post and its photos for good",
   "post.deleted": "The post and its photos are deleted.",
   "home.metaDescription": "Working together in Leipzig: find and offer skills, spaces, machines and materials.",
-  "error.tooLarge": "The request is too large: at most 10 MB per photo and 25 MB for all photos together. Please choose smaller or fewer photos.",
+  "error.tooLarge":
+    "The request is too large: at most 10 MB per photo and 25 MB for all photos together. Please choose smaller or fewer photos.",
 };

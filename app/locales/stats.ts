@@ -1,7 +1,8 @@
 /** stats strings; German first. Spread into de.ts / en.ts. */
 export const statsDe = {
   "stats.metaTitle": "Stadtbild – was Leipzig braucht und anbietet | NextLeipzig",
-  "stats.metaDescription": "Welche Fähigkeiten in Leipzig gesucht und angeboten werden und wo die Lücken am größten sind – als offene Daten.",
+  "stats.metaDescription":
+    "Welche Fähigkeiten in Leipzig gesucht und angeboten werden und wo die Lücken am größten sind – als offene Daten.",
   "stats.title": "Stadtbild: Was Leipzig braucht und was es geben kann",
   "stats.lead":
     "Gezählt werden alle offenen, sichtbaren Beiträge – nicht geschlossene, abgelaufene oder ausgeblendete. Initiativen, Genossenschaften und die Stadt können sehen, wo Hilfe fehlt.",
@@ -11,7 +12,8 @@ export const statsDe = {
   "stats.filterAll": "alle",
   "stats.filterApply": "Anzeigen",
   "stats.filterReset": "Filter zurücksetzen",
-  "stats.totals": "{needs} offene {needs|Gesuch|Gesuche} und {offers} offene {offers|Angebot|Angebote} zu {skills} {skills|Fähigkeit|Fähigkeiten}.",
+  "stats.totals":
+    "{needs} offene {needs|Gesuch|Gesuche} und {offers} offene {offers|Angebot|Angebote} zu {skills} {skills|Fähigkeit|Fähigkeiten}.",
   "stats.gapTitle": "Wo die Lücke am größten ist",
   "stats.gapLead": "Fähigkeiten, die öfter gesucht als angeboten werden. Lücke = Gesuche minus Angebote.",
   "stats.chartTitle": "Die größten Lücken zwischen Gesuchen und Angeboten",
@@ -40,7 +42,8 @@ export const statsDe = {
   "stats.activityContacts": "angenommene Kontaktanfragen",
   "stats.activityNote": "Diese Zahlen gelten für alle Beiträge, unabhängig von den Filtern.",
   "stats.feedsTitle": "Offene Daten",
-  "stats.feedsLead": "Alle Zahlen beruhen auf offenen Beiträgen, die ihr auch selbst abrufen könnt – ohne Anmeldung, ohne personenbezogene Daten außer Anzeigename und Profil-Link.",
+  "stats.feedsLead":
+    "Alle Zahlen beruhen auf offenen Beiträgen, die ihr auch selbst abrufen könnt – ohne Anmeldung, ohne personenbezogene Daten außer Anzeigename und Profil-Link.",
   "stats.feedsJson": "JSON-Feed aller offenen Beiträge",
   "stats.feedsAtom": "Atom-Feed je Fähigkeit: auf jeder Fähigkeitsseite verlinkt",
   "stats.feedSkillTitle": "NextLeipzig: Angebote und Gesuche – {skill}",
@@ -52,7 +55,8 @@ export const statsDe = {
   "stats.skillPeople": "Menschen, die das anbieten",
   "stats.skillNoPeople": "Noch niemand nennt diese Fähigkeit in seinem Profil.",
   "stats.skillAtom": "Atom-Feed dieser Fähigkeit",
-  "stats.skillCounts": "{needs} offene {needs|Gesuch|Gesuche}, {offers} offene {offers|Angebot|Angebote}, {people} {people|Person|Personen} mit dieser Fähigkeit",
+  "stats.skillCounts":
+    "{needs} offene {needs|Gesuch|Gesuche}, {offers} offene {offers|Angebot|Angebote}, {people} {people|Person|Personen} mit dieser Fähigkeit",
 } as const;
 
 export const statsEn: Record<keyof typeof statsDe, string> = {
@@ -96,7 +100,8 @@ export const statsEn: Record<keyof typeof statsDe, string> = {
   "stats.activityContacts": "accepted contact requests",
   "stats.activityNote": "These figures cover all posts, regardless of the filters.",
   "stats.feedsTitle": "Open data",
-  "stats.feedsLead": "Every figure rests on open posts you can fetch yourself – no sign-in, no personal data beyond display name and profile link.",
+  "stats.feedsLead":
+    "Every figure rests on open posts you can fetch yourself – no sign-in, no personal data beyond display name and profile link.",
   "stats.feedsJson": "JSON feed of all open posts",
   "stats.feedsAtom": "Atom feed per skill: linked on every skill page",
   "stats.feedSkillTitle": "NextLeipzig: offers and needs – {skill}",
@@ -108,5 +113,6 @@ export const statsEn: Record<keyof typeof statsDe, string> = {
   "stats.skillPeople": "People who offer it",
   "stats.skillNoPeople": "Nobody lists this skill on their profile yet.",
   "stats.skillAtom": "Atom feed of this skill",
-  "stats.skillCounts": "{needs} open {needs|need|needs}, {offers} open {offers|offer|offers}, {people} {people|person|people} with this skill",
+  "stats.skillCounts":
+    "{needs} open {needs|need|needs}, {offers} open {offers|offer|offers}, {people} {people|person|people} with this skill",
 };

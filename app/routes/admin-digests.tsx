@@ -14,7 +14,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const dateText = url.searchParams.get("date") ?? "";
   let preview: { found: boolean; subject?: string; html?: string; text?: string; matchCount?: number } | null = null;
   if (person) {
-    const at = /^\d{4}-\d{2}-\d{2}$/.test(dateText) && !Number.isNaN(Date.parse(`${dateText}T08:00:00Z`)) ? new Date(`${dateText}T08:00:00Z`) : new Date();
+    const at =
+      /^\d{4}-\d{2}-\d{2}$/.test(dateText) && !Number.isNaN(Date.parse(`${dateText}T08:00:00Z`))
+        ? new Date(`${dateText}T08:00:00Z`)
+        : new Date();
     const userId = await findUserIdForPreview(person);
     const result = userId ? await previewDigest(userId, at) : undefined;
     preview = result ? { found: true, ...(result.content ?? {}) } : { found: false };
@@ -45,10 +48,18 @@ export default function AdminDigests() {
       </p>
       <h1>{t("admin.digests")}</h1>
       {params.get("notice") === "done" ? (
-        <Notice tone="success">{t("admin.digestRunDone", { sent: params.get("sent") ?? 0, skipped: params.get("skipped") ?? 0, failed: params.get("failed") ?? 0 })}</Notice>
+        <Notice tone="success">
+          {t("admin.digestRunDone", {
+            sent: params.get("sent") ?? 0,
+            skipped: params.get("skipped") ?? 0,
+            failed: params.get("failed") ?? 0,
+          })}
+        </Notice>
       ) : null}
       {params.get("notice") === "locked" ? <Notice tone="error">{t("admin.digestLocked")}</Notice> : null}
-      {params.get("notice") === "quota" ? <Notice tone="error">{t("admin.digestRunQuota", { sent: params.get("sent") ?? 0 })}</Notice> : null}
+      {params.get("notice") === "quota" ? (
+        <Notice tone="error">{t("admin.digestRunQuota", { sent: params.get("sent") ?? 0 })}</Notice>
+      ) : null}
       {quotaStopped && params.get("notice") !== "quota" ? <Notice tone="error">{t("admin.digestQuotaStopped")}</Notice> : null}
       <Form method="post">
         <button className="button">{t("admin.digestRunNow")}</button>

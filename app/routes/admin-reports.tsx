@@ -43,7 +43,9 @@ export default function AdminReports() {
               <span>{formatDate(locale, item.first_reported_at, true)}</span>
             </p>
             <h2>
-              <Link to={item.target_type === "post" ? `/posts/${item.target_id}` : `/people/${item.target_id}`}>{item.title ?? `#${item.target_id}`}</Link>
+              <Link to={item.target_type === "post" ? `/posts/${item.target_id}` : `/people/${item.target_id}`}>
+                {item.title ?? `#${item.target_id}`}
+              </Link>
             </h2>
             <ul>
               {item.reasons.map((reason, index) => (

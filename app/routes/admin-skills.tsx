@@ -20,7 +20,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   if (form.intent === "accept") {
     const accept = acceptSchema.safeParse(form);
-    if (!accept.success || !(await acceptUserSkill(accept.data.skillId))) return data({ ok: false as const, error: "admin.acceptFailed" as const }, { status: 400 });
+    if (!accept.success || !(await acceptUserSkill(accept.data.skillId)))
+      return data({ ok: false as const, error: "admin.acceptFailed" as const }, { status: 400 });
     return { ok: true as const, accepted: true as const, posts: 0, people: 0 };
   }
   const parsed = mergeSchema.safeParse(form);
@@ -44,7 +45,9 @@ export default function AdminSkills() {
       <h1>{t("admin.skills")}</h1>
       <p className="lead">{t("admin.skillsLead")}</p>
       {result?.ok && "accepted" in result ? <Notice tone="success">{t("admin.accepted")}</Notice> : null}
-      {result?.ok && !("accepted" in result) ? <Notice tone="success">{t("admin.merged", { count: result.posts, people: result.people })}</Notice> : null}
+      {result?.ok && !("accepted" in result) ? (
+        <Notice tone="success">{t("admin.merged", { count: result.posts, people: result.people })}</Notice>
+      ) : null}
       {result && !result.ok ? <Notice tone="error">{t(result.error)}</Notice> : null}
       {skills.length === 0 ? (
         <p className="empty">{t("admin.skillsEmpty")}</p>
@@ -73,7 +76,13 @@ export default function AdminSkills() {
                   ) : (
                     <Form method="post">
                       <input type="hidden" name="skillId" value={skill.id} />
-                      <button type="submit" name="intent" value="accept" className="button small secondary" aria-label={`${t("admin.accept")}: ${skill.label_de}`}>
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="accept"
+                        className="button small secondary"
+                        aria-label={`${t("admin.accept")}: ${skill.label_de}`}
+                      >
                         {t("admin.accept")}
                       </button>
                     </Form>

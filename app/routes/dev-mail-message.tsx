@@ -43,7 +43,11 @@ export default function DevMailMessage() {
       {Object.keys(message.headers).length ? (
         <>
           <h2>{t("devmail.headers")}</h2>
-          <pre className="mail-text">{Object.entries(message.headers).map(([name, value]) => `${name}: ${value}`).join("\n")}</pre>
+          <pre className="mail-text">
+            {Object.entries(message.headers)
+              .map(([name, value]) => `${name}: ${value}`)
+              .join("\n")}
+          </pre>
         </>
       ) : null}
     </div>

@@ -13,7 +13,14 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const t = translator(locale);
   // the newest offer with a photo gives the preview its picture
   const cover = data?.offers.find((post) => post.cover)?.cover ?? data?.needs.find((post) => post.cover)?.cover;
-  return socialMeta({ title: `NextLeipzig – ${t("home.title")}`, description: t("home.metaDescription"), image: previewImage(cover), path: "/", locale, appUrl });
+  return socialMeta({
+    title: `NextLeipzig – ${t("home.title")}`,
+    description: t("home.metaDescription"),
+    image: previewImage(cover),
+    path: "/",
+    locale,
+    appUrl,
+  });
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -54,7 +61,15 @@ export default function Home() {
           <form method="post" action="/login" className="hero-join" noValidate>
             <label htmlFor="hero-email">{t("home.joinLabel")}</label>
             <div className="hero-search">
-              <input id="hero-email" name="email" type="email" inputMode="email" autoComplete="email" maxLength={254} placeholder={t("home.joinPlaceholder")} />
+              <input
+                id="hero-email"
+                name="email"
+                type="email"
+                inputMode="email"
+                autoComplete="email"
+                maxLength={254}
+                placeholder={t("home.joinPlaceholder")}
+              />
               <button type="submit" className="button secondary">
                 {t("login.submit")}
               </button>

@@ -18,7 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   let cacheControl = IMMUTABLE;
   if (found.restricted) {
     const user = await currentUser(request);
-    if (!user || (!user.is_admin && user.id !== found.ownerId)) return new Response("Not Found", { status: 404, headers: { "Content-Type": "text/plain" } });
+    if (!user || (!user.is_admin && user.id !== found.ownerId))
+      return new Response("Not Found", { status: 404, headers: { "Content-Type": "text/plain" } });
     cacheControl = "private, no-store";
   }
   const headers = { ETag: etag, "Cache-Control": cacheControl, "Content-Type": "image/webp" };

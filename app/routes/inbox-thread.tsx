@@ -55,7 +55,12 @@ export default function InboxThread() {
   const t = useT();
   const locale = useLocale();
   const notice = params.get("notice");
-  const noticeKey: Record<string, MessageKey> = { sent: "contact.sent", accepted: "inbox.accepted", declined: "inbox.declined", message: "inbox.messageSent" };
+  const noticeKey: Record<string, MessageKey> = {
+    sent: "contact.sent",
+    accepted: "inbox.accepted",
+    declined: "inbox.declined",
+    message: "inbox.messageSent",
+  };
   return (
     <div className="narrow">
       <p>
@@ -101,7 +106,8 @@ export default function InboxThread() {
             {thread.messages.map((message) => (
               <li key={message.id} className="card">
                 <p className="meta">
-                  {message.author_id === thread.myId ? t("profile.title") : thread.otherName} · {formatDate(locale, message.created_at, true)}
+                  {message.author_id === thread.myId ? t("profile.title") : thread.otherName} ·{" "}
+                  {formatDate(locale, message.created_at, true)}
                 </p>
                 <p className="plain-text">{message.body}</p>
               </li>

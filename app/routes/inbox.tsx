@@ -23,13 +23,30 @@ export default function Inbox() {
         <Link to="/account">{t("account.link")}</Link>
       </p>
       {received.length === 0 && sent.length === 0 ? <p className="empty">{t("inbox.empty")}</p> : null}
-      <RequestSection title={t("inbox.received")} requests={received.map((request) => ({ ...request, heading: t("inbox.from", { name: request.sender_name ?? "?" }), message: request.message }))} />
-      <RequestSection title={t("inbox.sent")} requests={sent.map((request) => ({ ...request, heading: t("inbox.to", { name: request.recipient_name ?? "?" }), message: null }))} />
+      <RequestSection
+        title={t("inbox.received")}
+        requests={received.map((request) => ({
+          ...request,
+          heading: t("inbox.from", { name: request.sender_name ?? "?" }),
+          message: request.message,
+        }))}
+      />
+      <RequestSection
+        title={t("inbox.sent")}
+        requests={sent.map((request) => ({ ...request, heading: t("inbox.to", { name: request.recipient_name ?? "?" }), message: null }))}
+      />
     </div>
   );
 }
 
-type RequestCard = { id: string; status: string; created_at: Date | string; post_title: string | null; heading: string; message: string | null };
+type RequestCard = {
+  id: string;
+  status: string;
+  created_at: Date | string;
+  post_title: string | null;
+  heading: string;
+  message: string | null;
+};
 
 /** One list of requests; received ones show the message, sent ones only their status. */
 function RequestSection({ title, requests }: { title: string; requests: RequestCard[] }) {

@@ -18,7 +18,8 @@ export default function LoginSent() {
       <p className="lead">{t("login.sentLead", { email })}</p>
       {devMailbox ? (
         <Notice>
-          {t("login.devMailHint")} <Link to={email ? `/dev/mail?to=${encodeURIComponent(email)}` : "/dev/mail"}>{t("login.devMailLink")}</Link>
+          {t("login.devMailHint")}{" "}
+          <Link to={email ? `/dev/mail?to=${encodeURIComponent(email)}` : "/dev/mail"}>{t("login.devMailLink")}</Link>
         </Notice>
       ) : null}
     </div>

@@ -28,7 +28,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     return data({ errors: { email: fieldMessage("login.rateLimited") }, values: { email: form.data.email } }, { status: 429 });
   }
-  return redirect(`/login/sent?email=${encodeURIComponent(form.data.email)}`, { headers: { "Set-Cookie": await commitLoginBrowserCookie(result.browserKey) } });
+  return redirect(`/login/sent?email=${encodeURIComponent(form.data.email)}`, {
+    headers: { "Set-Cookie": await commitLoginBrowserCookie(result.browserKey) },
+  });
 }
 
 export default function Login() {

@@ -15,7 +15,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? translate(data.locale, "matching.title") : "Matches"} · NextLeipzig` },
 ];
 
-
 /*
  * "New since my last visit" without GET changing state: a match is new when it was first seen after the
  * person last pressed "Alle als gesehen markieren" (a POST that sets profiles.matches_seen_at). Recording
@@ -148,9 +147,13 @@ export default function MatchesPage() {
       ))}
       {data.section && data.section.pages > 1 ? (
         <nav className="pagination" aria-label={t("matching.page", { page: data.section.page, pages: data.section.pages })}>
-          {data.section.page > 1 ? <Link to={withParams({ page: String(data.section.page - 1) })}>{t("matching.page.previous")}</Link> : null}{" "}
+          {data.section.page > 1 ? (
+            <Link to={withParams({ page: String(data.section.page - 1) })}>{t("matching.page.previous")}</Link>
+          ) : null}{" "}
           <span>{t("matching.page", { page: data.section.page, pages: data.section.pages })}</span>{" "}
-          {data.section.page < data.section.pages ? <Link to={withParams({ page: String(data.section.page + 1) })}>{t("matching.page.next")}</Link> : null}
+          {data.section.page < data.section.pages ? (
+            <Link to={withParams({ page: String(data.section.page + 1) })}>{t("matching.page.next")}</Link>
+          ) : null}
         </nav>
       ) : null}
     </div>

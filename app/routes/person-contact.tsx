@@ -18,7 +18,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!person || person.profile.user_id === user.id) notFound();
   const postId = new URL(request.url).searchParams.get("post") ?? "";
   const post = postId ? await findPostForViewer(postId, { id: user.id, isAdmin: false }, locale) : undefined;
-  return { name: person.profile.display_name, post: post && post.post.author_id === person.profile.user_id ? { id: post.post.id, title: post.post.title } : null };
+  return {
+    name: person.profile.display_name,
+    post: post && post.post.author_id === person.profile.user_id ? { id: post.post.id, title: post.post.title } : null,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -36,7 +39,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     message: form.data.message,
   });
   if (!result.ok) {
-    return data({ errors: {} as Record<string, string>, values: { message: form.data.message }, failure: `contact.error.${result.reason}` as MessageKey }, { status: result.reason === "not_found" ? 404 : 409 });
+    return data(
+      {
+        errors: {} as Record<string, string>,
+        values: { message: form.data.message },
+        failure: `contact.error.${result.reason}` as MessageKey,
+      },
+      { status: result.reason === "not_found" ? 404 : 409 },
+    );
   }
   return redirect(`/inbox/${result.requestId}?notice=sent`);
 }
@@ -55,7 +65,16 @@ export default function ContactPerson() {
       <Form method="post" className="stack" noValidate>
         <FormErrorSummary errors={actionData?.errors} />
         {post ? <input type="hidden" name="postId" value={post.id} /> : null}
-        <TextField name="message" label={t("contact.message")} multiline rows={6} required maxLength={1000} defaultValue={values?.message} error={actionData?.errors?.message} />
+        <TextField
+          name="message"
+          label={t("contact.message")}
+          multiline
+          rows={6}
+          required
+          maxLength={1000}
+          defaultValue={values?.message}
+          error={actionData?.errors?.message}
+        />
         <Honeypot />
         <button type="submit" className="button">
           {t("contact.send")}

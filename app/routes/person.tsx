@@ -79,7 +79,8 @@ export default function PersonPage() {
         </div>
         <p className="meta">
           {person.district === "elsewhere" ? t("common.elsewhere") : person.district}
-          {person.remoteOk ? <> · {t("profile.remote")}</> : null} · {t("profile.memberSince", { date: formatDate(locale, person.memberSince) })}
+          {person.remoteOk ? <> · {t("profile.remote")}</> : null} ·{" "}
+          {t("profile.memberSince", { date: formatDate(locale, person.memberSince) })}
         </p>
       </header>
       {params.get("notice") === "post-deleted" ? <Notice tone="success">{t("post.deleted")}</Notice> : null}

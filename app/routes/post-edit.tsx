@@ -55,7 +55,13 @@ export default function EditPost() {
   return (
     <div className="narrow">
       <h1>{t("post.editTitle")}</h1>
-      <PostForm defaults={defaults} values={actionData?.values} errors={actionData?.errors} submitLabel={t("post.submitEdit")} photos={photos} />
+      <PostForm
+        defaults={defaults}
+        values={actionData?.values}
+        errors={actionData?.errors}
+        submitLabel={t("post.submitEdit")}
+        photos={photos}
+      />
     </div>
   );
 }

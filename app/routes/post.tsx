@@ -44,7 +44,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     photosOfPost(found.post.id),
     portraitOf(found.post.author_id),
   ]);
-  return { post: found.post, photos, authorPortrait, canEdit: found.canEdit, isOwner: found.isOwner, isAdmin: Boolean(user?.is_admin), matches, matchesPending };
+  return {
+    post: found.post,
+    photos,
+    authorPortrait,
+    canEdit: found.canEdit,
+    isOwner: found.isOwner,
+    isAdmin: Boolean(user?.is_admin),
+    matches,
+    matchesPending,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -131,7 +140,8 @@ export default function PostPage() {
               </>
             ) : null}
             <PlaceLabel district={post.district} isRemote={post.is_remote} /> · {t(`exchange.${post.exchange_mode}` as MessageKey)} ·{" "}
-            {t("post.created", { date: formatDate(locale, post.created_at) })} · {t("post.expires", { date: formatDate(locale, post.expires_at) })}
+            {t("post.created", { date: formatDate(locale, post.created_at) })} ·{" "}
+            {t("post.expires", { date: formatDate(locale, post.expires_at) })}
           </p>
         </header>
         {photos.length > 0 ? (
@@ -141,7 +151,11 @@ export default function PostPage() {
                 {/* the cover is above the fold: loaded at once; the others when scrolled to */}
                 {/* the largest width opens on its own: the thumbnails are cropped squares */}
                 <a href={sourceFor(photo, Number.POSITIVE_INFINITY).url}>
-                  <Picture image={photo} eager={index === 0} sizes={index === 0 ? "(max-width: 60rem) 100vw, 60rem" : "(max-width: 40rem) 50vw, 20rem"} />
+                  <Picture
+                    image={photo}
+                    eager={index === 0}
+                    sizes={index === 0 ? "(max-width: 60rem) 100vw, 60rem" : "(max-width: 40rem) 50vw, 20rem"}
+                  />
                 </a>
                 {isAdmin ? (
                   <Form method="post">
@@ -160,7 +174,14 @@ export default function PostPage() {
       </article>
       {!isOwner ? (
         <div className="button-row">
-          <Link className="button" to={user ? `/people/${post.author_id}/contact?post=${post.id}` : `/login?redirectTo=${encodeURIComponent(`/people/${post.author_id}/contact?post=${post.id}`)}`}>
+          <Link
+            className="button"
+            to={
+              user
+                ? `/people/${post.author_id}/contact?post=${post.id}`
+                : `/login?redirectTo=${encodeURIComponent(`/people/${post.author_id}/contact?post=${post.id}`)}`
+            }
+          >
             {t("contact.button")}
           </Link>
           {user ? (

@@ -90,7 +90,15 @@ export default function ProfilePage() {
             portrait: t("images.portrait"),
           }}
         />
-        <TextField name="displayName" label={t("profile.displayName")} required maxLength={60} defaultValue={value("displayName", profile?.display_name)} error={errors?.displayName} autoComplete="name" />
+        <TextField
+          name="displayName"
+          label={t("profile.displayName")}
+          required
+          maxLength={60}
+          defaultValue={value("displayName", profile?.display_name)}
+          error={errors?.displayName}
+          autoComplete="name"
+        />
         <RadioGroup
           name="role"
           label={t("profile.role")}
@@ -99,7 +107,15 @@ export default function ProfilePage() {
           options={ROLES.map((role) => ({ value: role, label: t(`role.${role}` as MessageKey) }))}
           error={errors?.role}
         />
-        <TextField name="bio" label={t("profile.bio")} multiline maxLength={1000} hint={t("profile.bioHint")} defaultValue={value("bio", profile?.bio)} error={errors?.bio} />
+        <TextField
+          name="bio"
+          label={t("profile.bio")}
+          multiline
+          maxLength={1000}
+          hint={t("profile.bioHint")}
+          defaultValue={value("bio", profile?.bio)}
+          error={errors?.bio}
+        />
         <SelectField
           name="district"
           label={t("profile.district")}
@@ -142,7 +158,15 @@ export default function ProfilePage() {
           options={LANGUAGES_SPOKEN.map((code) => ({ value: code, label: t(`language.${code}` as MessageKey) }))}
           error={errors?.languages}
         />
-        <TextField name="website" label={t("profile.website")} type="url" inputMode="url" maxLength={200} defaultValue={value("website", profile?.website ?? "")} error={errors?.website} />
+        <TextField
+          name="website"
+          label={t("profile.website")}
+          type="url"
+          inputMode="url"
+          maxLength={200}
+          defaultValue={value("website", profile?.website ?? "")}
+          error={errors?.website}
+        />
         <SkillPicker
           name="skillsOffered"
           label={t("profile.skillsOffered")}

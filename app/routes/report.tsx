@@ -21,7 +21,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await reportContent(user.id, form.data.targetType, form.data.targetId, form.data.reason);
   const outcomes = { already_reported: "report.already", not_found: "report.notFound", own: "report.own" } as const;
   const outcome = result.ok ? ("report.thanks" as const) : outcomes[result.reason];
-  return data({ errors: {}, values: {}, outcome }, { status: result.ok ? 200 : result.reason === "not_found" ? 404 : result.reason === "own" ? 400 : 409 });
+  return data(
+    { errors: {}, values: {}, outcome },
+    { status: result.ok ? 200 : result.reason === "not_found" ? 404 : result.reason === "own" ? 400 : 409 },
+  );
 }
 
 export default function Report() {

@@ -90,14 +90,25 @@ function FacetCheckbox(props: { name: string; value: string; selected: boolean; 
   }
   return (
     <label>
-      <input type="checkbox" name={props.name} value={props.value} checked={checked} onChange={(event) => setChecked(event.target.checked)} />
+      <input
+        type="checkbox"
+        name={props.name}
+        value={props.value}
+        checked={checked}
+        onChange={(event) => setChecked(event.target.checked)}
+      />
       {props.children}
       <span className="count">{props.count}</span>
     </label>
   );
 }
 
-function facetOptionLabel(t: ReturnType<typeof useT>, group: FacetGroupView, option: FacetGroupView["options"][number], tab: SearchParams["tab"]) {
+function facetOptionLabel(
+  t: ReturnType<typeof useT>,
+  group: FacetGroupView,
+  option: FacetGroupView["options"][number],
+  tab: SearchParams["tab"],
+) {
   switch (group.name) {
     case "kind":
       return t(`kind.${option.value}` as MessageKey);
@@ -126,7 +137,13 @@ function Facets({ facets, tab }: { facets: FacetGroupView[]; tab: SearchParams["
           <legend>{t(`search.facet.${group.name}` as MessageKey)}</legend>
           {group.options.length === 0 ? <p className="hint">{t("search.noFacetValues")}</p> : null}
           {group.options.map((option) => (
-            <FacetCheckbox key={option.value} name={group.name === "remote" ? "remote" : group.name} value={option.value} selected={option.selected} count={option.count}>
+            <FacetCheckbox
+              key={option.value}
+              name={group.name === "remote" ? "remote" : group.name}
+              value={option.value}
+              selected={option.selected}
+              count={option.count}
+            >
               {facetOptionLabel(t, group, option, tab)}
             </FacetCheckbox>
           ))}
@@ -241,7 +258,13 @@ export default function SearchPage() {
   const submit = useSubmit();
   const tabs = ["posts", "people"] as const;
   // Filters shared by both tabs survive a tab switch.
-  const sharedFilters = { role: params.filters.role, borough: params.filters.borough, district: params.filters.district, skill: params.filters.skill, remote: params.filters.remote };
+  const sharedFilters = {
+    role: params.filters.role,
+    borough: params.filters.borough,
+    district: params.filters.district,
+    skill: params.filters.skill,
+    remote: params.filters.remote,
+  };
   const hits = params.tab === "posts" ? view.posts.length : view.people.length;
   const summary = params.query
     ? t("search.resultCountFor", { count: view.total, query: params.query })

@@ -14,10 +14,19 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [];
   const { locale, appUrl } = rootMetaData(matches);
   const t = translator(locale);
-  const description = (locale === "en" ? data.skill.description_en : data.skill.description_de) || t("stats.skillCounts", { needs: data.activity.needsTotal, offers: data.activity.offersTotal, people: data.activity.peopleTotal });
+  const description =
+    (locale === "en" ? data.skill.description_en : data.skill.description_de) ||
+    t("stats.skillCounts", { needs: data.activity.needsTotal, offers: data.activity.offersTotal, people: data.activity.peopleTotal });
   const cover = [...data.activity.offers, ...data.activity.needs].find((post) => post.cover)?.cover;
   return [
-    ...socialMeta({ title: `${data.label} | NextLeipzig`, description, image: previewImage(cover), path: `/skills/${data.skill.slug}`, locale, appUrl }),
+    ...socialMeta({
+      title: `${data.label} | NextLeipzig`,
+      description,
+      image: previewImage(cover),
+      path: `/skills/${data.skill.slug}`,
+      locale,
+      appUrl,
+    }),
     { tagName: "link", rel: "alternate", type: "application/atom+xml", title: data.label, href: data.atomUrl },
   ];
 };
@@ -68,9 +77,7 @@ export default function SkillPage() {
         </Link>
       </p>
       <details>
-        <summary>
-          {labels.length} Labels (DE/EN)
-        </summary>
+        <summary>{labels.length} Labels (DE/EN)</summary>
         <ul className="inline-list">
           {labels.map((entry) => (
             <li key={`${entry.lang}-${entry.label}`} lang={entry.lang}>
@@ -111,7 +118,12 @@ export default function SkillPage() {
                 <span className="meta">
                   {t(`role.${person.role}` as MessageKey)} · {person.district === "elsewhere" ? t("common.elsewhere") : person.district}
                 </span>
-                {person.isDemo ? <> <span className="badge demo">{t("common.demo")}</span></> : null}
+                {person.isDemo ? (
+                  <>
+                    {" "}
+                    <span className="badge demo">{t("common.demo")}</span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

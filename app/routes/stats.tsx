@@ -22,7 +22,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-function SkillTable({ caption, rows, showGap, hideCaption }: { caption: string; rows: SkillCount[]; showGap?: boolean; hideCaption?: boolean }) {
+function SkillTable({
+  caption,
+  rows,
+  showGap,
+  hideCaption,
+}: {
+  caption: string;
+  rows: SkillCount[];
+  showGap?: boolean;
+  hideCaption?: boolean;
+}) {
   const t = useT();
   return (
     <table className="table">
@@ -118,9 +128,7 @@ export default function StatsPage() {
         </p>
       </form>
 
-      <p>
-        {t("stats.totals", { needs: picture.totals.needs, offers: picture.totals.offers, skills: picture.skillsWithPosts })}
-      </p>
+      <p>{t("stats.totals", { needs: picture.totals.needs, offers: picture.totals.offers, skills: picture.skillsWithPosts })}</p>
 
       <section aria-labelledby="stats-gap">
         <h2 id="stats-gap">{t("stats.gapTitle")}</h2>

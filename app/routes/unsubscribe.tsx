@@ -52,14 +52,19 @@ export default function Unsubscribe() {
   return (
     <div className="narrow">
       <h1>{t("unsubscribe.title")}</h1>
-      {result?.saved ? <Notice tone="success">{t("unsubscribe.saved", { frequency: t(`digest.${result.saved}` as MessageKey) })}</Notice> : null}
+      {result?.saved ? (
+        <Notice tone="success">{t("unsubscribe.saved", { frequency: t(`digest.${result.saved}` as MessageKey) })}</Notice>
+      ) : null}
       <p className="lead">{t("unsubscribe.lead")}</p>
       <Form method="post" className="stack">
         <RadioGroup
           name="frequency"
           label={t("unsubscribe.current", { frequency: t(`digest.${current}` as MessageKey) })}
           defaultValue={current === "off" ? "off" : current}
-          options={DIGEST_FREQUENCIES.map((value) => ({ value, label: value === "off" ? t("unsubscribe.off") : t(`digest.${value}` as MessageKey) }))}
+          options={DIGEST_FREQUENCIES.map((value) => ({
+            value,
+            label: value === "off" ? t("unsubscribe.off") : t(`digest.${value}` as MessageKey),
+          }))}
         />
         <button type="submit" className="button">
           {t("unsubscribe.save")}

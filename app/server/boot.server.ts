@@ -31,7 +31,9 @@ export async function openAppDatabase(options: BootOptions = {}): Promise<Databa
   const config = env();
   const serverBeside = !config.DATABASE_URL && options.role === "server" ? runningServerAddress(config.DATA_DIR) : undefined;
   if (serverBeside) {
-    console.error(`${config.DATA_DIR} is in use by the NextLeipzig server at ${serverBeside}; stop it first or set DATA_DIR to another folder.`);
+    console.error(
+      `${config.DATA_DIR} is in use by the NextLeipzig server at ${serverBeside}; stop it first or set DATA_DIR to another folder.`,
+    );
     process.exit(1);
   }
   try {

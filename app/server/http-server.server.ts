@@ -8,7 +8,15 @@ import { env } from "~/lib/env.server";
 import { createPageCache } from "./page-cache.server";
 import { requestLimits } from "~/lib/request-limits.server";
 import { BASE_SECURITY_HEADERS, isCrossOriginStateChange, isOneClickUnsubscribe } from "~/lib/security.server";
-import { createTimingTotals, currentTiming, markTiming, newRequestTiming, runWithTiming, serverTimingHeader, timingPhases } from "~/lib/request-timing.server";
+import {
+  createTimingTotals,
+  currentTiming,
+  markTiming,
+  newRequestTiming,
+  runWithTiming,
+  serverTimingHeader,
+  timingPhases,
+} from "~/lib/request-timing.server";
 
 /**
  * The Remix Request for an express request, as @remix-run/express builds it, except that the body is the one

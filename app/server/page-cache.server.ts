@@ -23,7 +23,16 @@ const LANGUAGE_COOKIE = "nl_lang";
 const SESSION_COOKIE = "nl_session";
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Headers that describe one transfer, not the page. */
-const TRANSFER_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "date", "connection", "keep-alive", "etag", "server-timing"]);
+const TRANSFER_HEADERS = new Set([
+  "content-length",
+  "content-encoding",
+  "transfer-encoding",
+  "date",
+  "connection",
+  "keep-alive",
+  "etag",
+  "server-timing",
+]);
 
 type Entry = {
   status: number;

@@ -138,7 +138,9 @@ async function main() {
     console.log(`Idle: one visitor searches for ${IDLE_SECONDS} s …`);
     const idle = await searchLoop(cold.url, performance.now() + IDLE_SECONDS * 1000, 0);
 
-    console.log(`Typing: ${TYPISTS} people type skills (a suggest request every ${KEYSTROKE_MS} ms each) for ${TYPING_SECONDS} s while the visitor searches …`);
+    console.log(
+      `Typing: ${TYPISTS} people type skills (a suggest request every ${KEYSTROKE_MS} ms each) for ${TYPING_SECONDS} s while the visitor searches …`,
+    );
     const until = performance.now() + TYPING_SECONDS * 1000;
     const [busy, ...typists] = await Promise.all([
       searchLoop(cold.url, until, 5_000),

@@ -64,16 +64,25 @@ try {
   bar.stop();
   if (!result.ran) throw new Error("another digest run held the lock");
 
-  const stats = (await (await fetch(standIn.stats)).json()) as { delivered: number; recipients: number; duplicates: number; rateLimited: number };
+  const stats = (await (await fetch(standIn.stats)).json()) as {
+    delivered: number;
+    recipients: number;
+    duplicates: number;
+    rateLimited: number;
+  };
   const emailsPerSecond = result.sent / seconds;
   const peakRssMb = peakRss / 1024 / 1024;
   const missing = PEOPLE - stats.recipients;
   console.log("");
   console.log("                      measured        target / ceiling");
-  console.log(`emails per second     ${emailsPerSecond.toFixed(1).padStart(8)}        ${CEILING} ceiling (≥ ${(CEILING * 0.95).toFixed(0)} = 95%)`);
+  console.log(
+    `emails per second     ${emailsPerSecond.toFixed(1).padStart(8)}        ${CEILING} ceiling (≥ ${(CEILING * 0.95).toFixed(0)} = 95%)`,
+  );
   console.log(`share of ceiling      ${((emailsPerSecond / CEILING) * 100).toFixed(1).padStart(7)}%        ≥ 95%`);
   console.log(`peak RSS              ${peakRssMb.toFixed(0).padStart(6)} MB        ≤ 300 MB`);
-  console.log(`sent / delivered      ${result.sent} / ${stats.delivered}   duplicates ${stats.duplicates}   missing ${missing}   429s ${stats.rateLimited}`);
+  console.log(
+    `sent / delivered      ${result.sent} / ${stats.delivered}   duplicates ${stats.duplicates}   missing ${missing}   429s ${stats.rateLimited}`,
+  );
   console.log(`wall time             ${seconds.toFixed(1)} s for ${PEOPLE} people`);
   console.log(
     JSON.stringify({

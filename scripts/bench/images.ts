@@ -18,13 +18,17 @@ const IN_FLIGHT = 2;
 async function generate(dir: string, count: number) {
   const raw = { raw: { width: WIDTH, height: HEIGHT, channels: 3 as const } };
   // fine grain (sensor noise) is the slow part to make: made once, laid over every photo
-  const grain = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 12 } } })
+  const grain = await sharp({
+    create: { width: WIDTH, height: HEIGHT, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 12 } },
+  })
     .raw()
     .toBuffer();
   for (let index = 0; index < count; index++) {
     // smooth colour fields (noise scaled up, different for every photo), hard-edged shapes and the grain:
     // compresses like a photo (about 2 MB as JPEG)
-    const fields = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } } })
+    const fields = await sharp({
+      create: { width: 64, height: 48, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } },
+    })
       .resize(WIDTH, HEIGHT, { kernel: "cubic" })
       .raw()
       .toBuffer();
@@ -72,12 +76,19 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nl-bench-images-"));
 try {
   console.log(`Generating ${COUNT} photos of ${WIDTH}×${HEIGHT} (${(WIDTH * HEIGHT) / 1e6} MP) in ${dir} …`);
-  const generated = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--generate", dir, String(COUNT)], { stdio: "inherit" });
+  const generated = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--generate", dir, String(COUNT)], {
+    stdio: "inherit",
+  });
   if (generated.status !== 0) throw new Error("generating the photos failed");
-  const files = fs.readdirSync(dir).map((name) => path.join(dir, name)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .map((name) => path.join(dir, name))
+    .sort();
   const inputBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);
   console.log(`  ${(inputBytes / files.length / 1024 / 1024).toFixed(2)} MB per JPEG on average`);
-  console.log(`sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, concurrency ${sharp.concurrency()}, cache ${JSON.stringify(sharp.cache())}`);
+  console.log(
+    `sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, concurrency ${sharp.concurrency()}, cache ${JSON.stringify(sharp.cache())}`,
+  );
 
   console.log("Floor: sharp(file).resize({ width: 1600 }).toBuffer() …");
   const floor = await runAll(files, async (bytes) => (await sharp(bytes).resize({ width: 1600 }).toBuffer()).length);

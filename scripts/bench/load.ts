@@ -98,7 +98,18 @@ async function prepareData() {
 type RouteResult = { rps: number; p50_ms: number; p95_ms: number; p99_ms: number; errors: number; non2xx: number; split: Split };
 
 /** Means per request, in ms, as the server's /bench/timing reports them (request-timing.server.ts). */
-type Phases = { requests: number; total: number; before: number; loaders: number; renderQueue: number; render: number; send: number; sql: number; sqlWall: number; queries: number };
+type Phases = {
+  requests: number;
+  total: number;
+  before: number;
+  loaders: number;
+  renderQueue: number;
+  render: number;
+  send: number;
+  sql: number;
+  sqlWall: number;
+  queries: number;
+};
 type TimingSummary = { seconds: number; cpuMs: number; routes: Record<string, Phases> };
 type Split = {
   /** requests rendered by the route (not served from the page cache) and page-cache hits */
@@ -143,7 +154,18 @@ function postgresCpuMs(postmasterPid: number) {
   return ticks * TICK_MS;
 }
 
-const EMPTY_PHASES: Phases = { requests: 0, total: 0, before: 0, loaders: 0, renderQueue: 0, render: 0, send: 0, sql: 0, sqlWall: 0, queries: 0 };
+const EMPTY_PHASES: Phases = {
+  requests: 0,
+  total: 0,
+  before: 0,
+  loaders: 0,
+  renderQueue: 0,
+  render: 0,
+  send: 0,
+  sql: 0,
+  sqlWall: 0,
+  queries: 0,
+};
 
 async function drive(name: string, base: string, paths: () => string, postmasterPid: number): Promise<RouteResult> {
   process.stdout.write(`Load: ${name} (${CONNECTIONS} connections, ${SECONDS} s) … `);
@@ -208,15 +230,29 @@ try {
   // The cluster's main process, whose children do the work: their CPU time is PostgreSQL's share.
   const [{ pid: backendPid }] = await db()<[{ pid: number }]>`select pg_backend_pid() as pid`;
   const postmasterPid = Number(fs.readFileSync(`/proc/${backendPid}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
-  const postIds = (await db()<{ id: string }[]>`select id from posts where title like 'Bench:%' order by random() limit 2000`).map((row) => row.id);
-  const words = (await db()<{ label_de: string; label_en: string }[]>`select label_de, label_en from skills where source = 'curated' order by id`).flatMap((row) => [row.label_de, row.label_en]);
+  const postIds = (await db()<{ id: string }[]>`select id from posts where title like 'Bench:%' order by random() limit 2000`).map(
+    (row) => row.id,
+  );
+  const words = (
+    await db()<{ label_de: string; label_en: string }[]>`select label_de, label_en from skills where source = 'curated' order by id`
+  ).flatMap((row) => [row.label_de, row.label_en]);
   const typos = words.map((word) => (word.length > 6 ? word.slice(0, 3) + word.slice(4) : word));
   await currentDatabase()?.close();
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn("node", ["scripts/start.mjs"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_URL: base, WORKERS: "off", MAIL_TRANSPORT: "outbox", APP_SECRET: "bench-load-secret-0123456789-abcdefghijklmnop", REQUEST_TIMING: "on" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_URL: base,
+      WORKERS: "off",
+      MAIL_TRANSPORT: "outbox",
+      APP_SECRET: "bench-load-secret-0123456789-abcdefghijklmnop",
+      REQUEST_TIMING: "on",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   serverProcess.kill = () => child.kill("SIGTERM");
@@ -234,7 +270,16 @@ try {
 
   let counter = 0;
   const pick = <T>(items: T[]) => items[counter++ % items.length]!;
-  const facets = ["", "&kind=offer", "&kind=need", "&category=equipment", "&district=Plagwitz", "&remote=1", "&exchange=volunteer", "&sort=newest"];
+  const facets = [
+    "",
+    "&kind=offer",
+    "&kind=need",
+    "&category=equipment",
+    "&district=Plagwitz",
+    "&remote=1",
+    "&exchange=volunteer",
+    "&sort=newest",
+  ];
   const searchPath = () => {
     const query = counter % 5 === 0 ? "" : encodeURIComponent(counter % 3 === 0 ? pick(typos) : pick(words));
     return `/search?q=${query}${pick(facets)}${counter % 7 === 0 ? "&page=2" : ""}`;
@@ -274,7 +319,12 @@ try {
   console.log(
     JSON.stringify({
       bench: "load",
-      routes: Object.fromEntries(Object.entries(routes).map(([name, route]) => [name, { rps: route.rps, p50_ms: route.p50_ms, p95_ms: route.p95_ms, p99_ms: route.p99_ms, errors: route.errors + route.non2xx }])),
+      routes: Object.fromEntries(
+        Object.entries(routes).map(([name, route]) => [
+          name,
+          { rps: route.rps, p50_ms: route.p50_ms, p95_ms: route.p95_ms, p99_ms: route.p99_ms, errors: route.errors + route.non2xx },
+        ]),
+      ),
       errors,
       search_vs_bare: Number(searchVsBare.toFixed(4)),
       post_vs_bare: Number(postVsBare.toFixed(4)),
@@ -283,7 +333,9 @@ try {
   );
 } finally {
   serverProcess.kill();
-  await currentDatabase()?.close().catch(() => {});
+  await currentDatabase()
+    ?.close()
+    .catch(() => {});
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await database.stop();
 }

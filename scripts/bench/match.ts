@@ -122,8 +122,10 @@ async function incrementalUpdates(sql: postgres.Sql, changes: number) {
   const durations: number[] = [];
   incrementalProfile.steps.clear();
   incrementalProfile.enabled = true;
-  const postIds = (await sql<{ id: string }[]>`
-    select id from posts where status = 'open' order by md5(id::text) limit ${changes}`).map((row) => row.id);
+  const postIds = (
+    await sql<{ id: string }[]>`
+    select id from posts where status = 'open' order by md5(id::text) limit ${changes}`
+  ).map((row) => row.id);
   for (const postId of postIds) {
     await sql.begin(async (tx) => {
       await tx`update posts set updated_at = now() where id = ${postId}`;
@@ -173,11 +175,26 @@ async function runScale(baseUrl: string, scale: (typeof SCALES)[number]) {
         stepStarted = now;
       }),
     );
-    console.log(`[${scale.label}] steps: ${Object.entries(stepSeconds).map(([step, seconds]) => `${step} ${seconds.toFixed(2)} s`).join(", ")}`);
+    console.log(
+      `[${scale.label}] steps: ${Object.entries(stepSeconds)
+        .map(([step, seconds]) => `${step} ${seconds.toFixed(2)} s`)
+        .join(", ")}`,
+    );
     console.log(`[${scale.label}] full recompute: ${recompute.seconds.toFixed(2)} s, ${recompute.result.matches} matches`);
     const incremental = await incrementalUpdates(sql, INCREMENTAL_CHANGES);
     console.log(`[${scale.label}] incremental update p95: ${incremental.p95!.toFixed(1)} ms`);
-    return { scale, data, scan, recompute: { seconds: recompute.seconds, readSeconds: stepSeconds.sides ?? 0, writeSeconds: stepSeconds.write ?? 0, ...recompute.result }, incremental };
+    return {
+      scale,
+      data,
+      scan,
+      recompute: {
+        seconds: recompute.seconds,
+        readSeconds: stepSeconds.sides ?? 0,
+        writeSeconds: stepSeconds.write ?? 0,
+        ...recompute.result,
+      },
+      incremental,
+    };
   } finally {
     await sql.end({ timeout: 5 });
     await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
@@ -208,7 +225,12 @@ async function main() {
     console.log(row("recompute / sequential read", (r) => `${(r.recompute.seconds / r.scan.seconds!).toFixed(1)}×`));
     console.log(row("  read of all sides (read_s)", (r) => `${r.recompute.readSeconds.toFixed(2)} s`));
     console.log(row("  COPY + index builds (write_s)", (r) => `${r.recompute.writeSeconds.toFixed(2)} s`));
-    console.log(row("recompute / (read + write)", (r) => `${(r.recompute.seconds / (r.recompute.readSeconds + r.recompute.writeSeconds)).toFixed(2)}×`));
+    console.log(
+      row(
+        "recompute / (read + write)",
+        (r) => `${(r.recompute.seconds / (r.recompute.readSeconds + r.recompute.writeSeconds)).toFixed(2)}×`,
+      ),
+    );
     console.log(row(`incremental, 1 post (p50, n=${INCREMENTAL_CHANGES})`, (r) => `${r.incremental.p50!.toFixed(1)} ms`));
     console.log(row(`incremental, 1 post (p95, n=${INCREMENTAL_CHANGES})`, (r) => `${r.incremental.p95!.toFixed(1)} ms`));
     console.log("incremental, median per statement (ms):");
@@ -251,7 +273,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (error) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);
   },
 );

@@ -32,7 +32,10 @@ function databaseUrl(base: string, name: string) {
 function checkSet() {
   const problems: string[] = [];
   const people = new Set(PEOPLE.map((person) => person.key));
-  const offers = new Set([...OFFERS.map((post) => post.key), ...PEOPLE.filter((person) => person.offers).map((person) => `@${person.key}`)]);
+  const offers = new Set([
+    ...OFFERS.map((post) => post.key),
+    ...PEOPLE.filter((person) => person.offers).map((person) => `@${person.key}`),
+  ]);
   for (const post of [...OFFERS, ...NEEDS]) if (!people.has(post.author)) problems.push(`${post.key}: unknown author ${post.author}`);
   const needs = new Set(NEEDS.map((post) => post.key));
   const judged = new Set<string>();
@@ -148,9 +151,17 @@ function evaluate(judgment: Judgment, cards: MatchCardOfBench[], seeded: Seeded,
     return { keys, grade, duplicate, counterpart };
   });
   const distinctRelevantIn = (n: number) =>
-    new Set(shown.slice(0, n).filter((card) => card.grade === "relevant").map((card) => card.counterpart)).size;
+    new Set(
+      shown
+        .slice(0, n)
+        .filter((card) => card.grade === "relevant")
+        .map((card) => card.counterpart),
+    ).size;
   const dcg = shown.reduce((sum, card, i) => sum + (card.duplicate || !card.grade ? 0 : GAIN[card.grade]) / Math.log2(i + 2), 0);
-  const ideal = [...bestOfCounterpart.values()].sort((a, b) => b - a).slice(0, TOP).reduce((sum, gain, i) => sum + gain / Math.log2(i + 2), 0);
+  const ideal = [...bestOfCounterpart.values()]
+    .sort((a, b) => b - a)
+    .slice(0, TOP)
+    .reduce((sum, gain, i) => sum + gain / Math.log2(i + 2), 0);
   return {
     need: judgment.need,
     heldOut: Boolean(judgment.heldOut),
@@ -200,7 +211,9 @@ const SHOW_HELD_OUT = process.argv.includes("--show-held-out");
 
 function printNeeds(label: string, results: NeedResult[]) {
   results = results.filter((result) => SHOW_HELD_OUT || !result.heldOut);
-  console.log(`\n${label}: per need (p@3 · good/shown · recall@5 · nDCG@5 · top 5, R relevant P plausible A absurd ? unjudged, * same person again)`);
+  console.log(
+    `\n${label}: per need (p@3 · good/shown · recall@5 · nDCG@5 · top 5, R relevant P plausible A absurd ? unjudged, * same person again)`,
+  );
   const mark = (grade: Grade | null) => (grade === "relevant" ? "R" : grade === "plausible" ? "P" : grade === "absurd" ? "A" : "?");
   for (const result of results) {
     const figures = `${result.pAt3?.toFixed(2) ?? "  - "} ${result.goodShown}/${result.shownCount} ${result.recall?.toFixed(2) ?? "  - "} ${result.ndcg?.toFixed(2) ?? "  - "}`;
@@ -211,7 +224,9 @@ function printNeeds(label: string, results: NeedResult[]) {
 
 async function main() {
   const set = checkSet();
-  console.log(`relevance set: ${set.needs} needs (${JUDGMENTS.filter((judgment) => judgment.heldOut).length} held out), ${set.offers} offers incl. profiles`);
+  console.log(
+    `relevance set: ${set.needs} needs (${JUDGMENTS.filter((judgment) => judgment.heldOut).length} held out), ${set.offers} offers incl. profiles`,
+  );
   const server = await postgresServer("bench-relevance");
   const name = `nl_bench_relevance_${process.pid}`;
   const admin = postgres(server.url, { max: 1, onnotice: () => {} });
@@ -240,8 +255,13 @@ async function main() {
         if (keys.length) console.log(`unjudged ${result.need}: ${keys.join(", ")}`);
       }
     }
-    const differing = full.filter((result, i) => JSON.stringify(result.shown) !== JSON.stringify(incremental[i]!.shown)).map((result) => result.need);
-    printNeeds("incremental, where it differs from the full recompute", incremental.filter((result) => differing.includes(result.need)));
+    const differing = full
+      .filter((result, i) => JSON.stringify(result.shown) !== JSON.stringify(incremental[i]!.shown))
+      .map((result) => result.need);
+    printNeeds(
+      "incremental, where it differs from the full recompute",
+      incremental.filter((result) => differing.includes(result.need)),
+    );
 
     const rows = [
       ["full, training", summarise(full.filter((result) => !result.heldOut))],
@@ -249,14 +269,18 @@ async function main() {
       ["full, all", summarise(full)],
       ["incremental, all", summarise(incremental)],
     ] as const;
-    console.log(`\n${"".padEnd(20)}${"needs".padStart(6)}${"p@3".padStart(7)}${"good@5".padStart(8)}${"rec@5".padStart(7)}${"nDCG@5".padStart(8)}${"absurd".padStart(8)}${"dup".padStart(5)}${"unjudged".padStart(10)}${"shown".padStart(7)}`);
+    console.log(
+      `\n${"".padEnd(20)}${"needs".padStart(6)}${"p@3".padStart(7)}${"good@5".padStart(8)}${"rec@5".padStart(7)}${"nDCG@5".padStart(8)}${"absurd".padStart(8)}${"dup".padStart(5)}${"unjudged".padStart(10)}${"shown".padStart(7)}`,
+    );
     for (const [label, s] of rows) {
       console.log(
         `${label.padEnd(20)}${String(s.needs).padStart(6)}${s.p_at_3.toFixed(2).padStart(7)}${s.good_shown_at_5.toFixed(2).padStart(8)}${s.recall_at_5.toFixed(2).padStart(7)}` +
           `${s.ndcg_at_5.toFixed(2).padStart(8)}${String(s.absurd_in_top5).padStart(8)}${String(s.dup_person_in_top5).padStart(5)}${String(s.unjudged_in_top5).padStart(10)}${String(s.cards_shown).padStart(7)}`,
       );
     }
-    console.log(`incremental and full recompute give different top 5 for ${differing.length} need(s)${differing.length ? `: ${differing.join(", ")}` : ""}`);
+    console.log(
+      `incremental and full recompute give different top 5 for ${differing.length} need(s)${differing.length ? `: ${differing.join(", ")}` : ""}`,
+    );
     console.log("targets: p@3 ≥ 0.95, good-shown@5 ≥ 0.9, absurd = 0, duplicate person = 0, recall@5 not below the previous matcher's");
     const all = rows[2][1];
     const train = rows[0][1];
@@ -273,9 +297,30 @@ async function main() {
         absurd_in_top5: all.absurd_in_top5,
         dup_person_in_top5: all.dup_person_in_top5,
         unjudged_in_top5: all.unjudged_in_top5,
-        train: { p_at_3: train.p_at_3, good_shown_at_5: train.good_shown_at_5, recall_at_5: train.recall_at_5, ndcg_at_5: train.ndcg_at_5, absurd_in_top5: train.absurd_in_top5, dup_person_in_top5: train.dup_person_in_top5 },
-        held_out: { p_at_3: heldOut.p_at_3, good_shown_at_5: heldOut.good_shown_at_5, recall_at_5: heldOut.recall_at_5, ndcg_at_5: heldOut.ndcg_at_5, absurd_in_top5: heldOut.absurd_in_top5, dup_person_in_top5: heldOut.dup_person_in_top5 },
-        incremental: { p_at_3: inc.p_at_3, good_shown_at_5: inc.good_shown_at_5, recall_at_5: inc.recall_at_5, ndcg_at_5: inc.ndcg_at_5, absurd_in_top5: inc.absurd_in_top5, dup_person_in_top5: inc.dup_person_in_top5 },
+        train: {
+          p_at_3: train.p_at_3,
+          good_shown_at_5: train.good_shown_at_5,
+          recall_at_5: train.recall_at_5,
+          ndcg_at_5: train.ndcg_at_5,
+          absurd_in_top5: train.absurd_in_top5,
+          dup_person_in_top5: train.dup_person_in_top5,
+        },
+        held_out: {
+          p_at_3: heldOut.p_at_3,
+          good_shown_at_5: heldOut.good_shown_at_5,
+          recall_at_5: heldOut.recall_at_5,
+          ndcg_at_5: heldOut.ndcg_at_5,
+          absurd_in_top5: heldOut.absurd_in_top5,
+          dup_person_in_top5: heldOut.dup_person_in_top5,
+        },
+        incremental: {
+          p_at_3: inc.p_at_3,
+          good_shown_at_5: inc.good_shown_at_5,
+          recall_at_5: inc.recall_at_5,
+          ndcg_at_5: inc.ndcg_at_5,
+          absurd_in_top5: inc.absurd_in_top5,
+          dup_person_in_top5: inc.dup_person_in_top5,
+        },
         incremental_differs: differing.length,
       }),
     );

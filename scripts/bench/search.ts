@@ -33,7 +33,13 @@ import { buildPersonDocuments, buildPostDocuments } from "../../app/modules/sear
 import { createEmbeddedEngine } from "../../app/modules/search/engines/embedded/engine.server";
 import { cleanQuery } from "../../app/modules/search/query";
 import * as searchQueries from "../../app/modules/search/sync/queries.server";
-import { SKILL_FACET_SIZE, type PostHit, type SearchFilters, type SearchIndexName, type SearchRequest } from "../../app/modules/search/types";
+import {
+  SKILL_FACET_SIZE,
+  type PostHit,
+  type SearchFilters,
+  type SearchIndexName,
+  type SearchRequest,
+} from "../../app/modules/search/types";
 import { progressBar } from "../lib/cli";
 
 delete process.env.MEILI_HOST;
@@ -94,15 +100,101 @@ async function openBenchDatabase(): Promise<{ database: Database; label: string;
 // Corpus
 
 const DISTRICTS = Object.values(LEIPZIG_DISTRICTS).flat();
-const FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Finn", "Greta", "Hamid", "Ida", "Jonas", "Kira", "Lukas", "Mila", "Noah", "Olga", "Paul", "Rosa", "Sami", "Tara", "Uwe", "Vera", "Yusuf", "Zoe", "Marek", "Lena", "Jan", "Nora", "Emil", "Aylin", "Tom"];
-const LAST_NAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hartmann", "Lange", "Werner", "Krause", "Lehmann", "Köhler", "Nowak", "Yılmaz", "Nguyen", "Kowalski", "Schulz", "Vogel", "Frank"];
+const FIRST_NAMES = [
+  "Anna",
+  "Ben",
+  "Clara",
+  "David",
+  "Elif",
+  "Finn",
+  "Greta",
+  "Hamid",
+  "Ida",
+  "Jonas",
+  "Kira",
+  "Lukas",
+  "Mila",
+  "Noah",
+  "Olga",
+  "Paul",
+  "Rosa",
+  "Sami",
+  "Tara",
+  "Uwe",
+  "Vera",
+  "Yusuf",
+  "Zoe",
+  "Marek",
+  "Lena",
+  "Jan",
+  "Nora",
+  "Emil",
+  "Aylin",
+  "Tom",
+];
+const LAST_NAMES = [
+  "Müller",
+  "Schmidt",
+  "Schneider",
+  "Fischer",
+  "Weber",
+  "Wagner",
+  "Becker",
+  "Hoffmann",
+  "Koch",
+  "Richter",
+  "Klein",
+  "Wolf",
+  "Neumann",
+  "Schwarz",
+  "Zimmermann",
+  "Braun",
+  "Krüger",
+  "Hartmann",
+  "Lange",
+  "Werner",
+  "Krause",
+  "Lehmann",
+  "Köhler",
+  "Nowak",
+  "Yılmaz",
+  "Nguyen",
+  "Kowalski",
+  "Schulz",
+  "Vogel",
+  "Frank",
+];
 
 // Five templates each: %1$s first skill, %2$s place, %3$s second skill.
 const TITLES = {
-  deOffer: ["Biete %1$s in %2$s", "%1$s: Unterstützung für Projekte und Initiativen", "Erfahrung mit %1$s und %3$s", "Werkstatt und Know-how für %1$s", "%1$s – Kurs und Begleitung in %2$s"],
-  deNeed: ["Suche Hilfe bei %1$s", "Wer kennt sich mit %1$s aus?", "%1$s für unser Projekt in %2$s gesucht", "Gesucht: Mitstreiter:innen für %1$s", "Brauchen Unterstützung: %1$s und %3$s"],
-  enOffer: ["Offering %1$s in %2$s", "%1$s help for startups and initiatives", "Experienced in %1$s and %3$s", "Workshop space and know-how: %1$s", "%1$s – mentoring in %2$s"],
-  enNeed: ["Looking for help with %1$s", "Who knows %1$s?", "Need %1$s for our project in %2$s", "Wanted: collaborators for %1$s", "Seeking support: %1$s and %3$s"],
+  deOffer: [
+    "Biete %1$s in %2$s",
+    "%1$s: Unterstützung für Projekte und Initiativen",
+    "Erfahrung mit %1$s und %3$s",
+    "Werkstatt und Know-how für %1$s",
+    "%1$s – Kurs und Begleitung in %2$s",
+  ],
+  deNeed: [
+    "Suche Hilfe bei %1$s",
+    "Wer kennt sich mit %1$s aus?",
+    "%1$s für unser Projekt in %2$s gesucht",
+    "Gesucht: Mitstreiter:innen für %1$s",
+    "Brauchen Unterstützung: %1$s und %3$s",
+  ],
+  enOffer: [
+    "Offering %1$s in %2$s",
+    "%1$s help for startups and initiatives",
+    "Experienced in %1$s and %3$s",
+    "Workshop space and know-how: %1$s",
+    "%1$s – mentoring in %2$s",
+  ],
+  enNeed: [
+    "Looking for help with %1$s",
+    "Who knows %1$s?",
+    "Need %1$s for our project in %2$s",
+    "Wanted: collaborators for %1$s",
+    "Seeking support: %1$s and %3$s",
+  ],
 };
 const DESCRIPTIONS = {
   de: [
@@ -229,7 +321,16 @@ type PeerDocument = {
   facets: Record<string, string[]>;
 };
 
-const POST_FACET_FIELDS = { kind: "kind", category: "category", role: "author_role", borough: "borough", district: "district", skill: "skill_ids", mode: "exchange_mode", remote: "is_remote" } as const;
+const POST_FACET_FIELDS = {
+  kind: "kind",
+  category: "category",
+  role: "author_role",
+  borough: "borough",
+  district: "district",
+  skill: "skill_ids",
+  mode: "exchange_mode",
+  remote: "is_remote",
+} as const;
 const PERSON_FACET_FIELDS = { role: "role", borough: "borough", district: "district", skill: "skill_ids", remote: "remote_ok" } as const;
 
 function facetValues(document: Record<string, unknown>, fields: Record<string, string>) {
@@ -250,7 +351,10 @@ async function indexCorpus(sql: postgres.Sql) {
     let after = "0";
     let done = 0;
     for (;;) {
-      const ids = index === "posts" ? await searchQueries.postIdsAfter(sql, after, INDEX_BATCH) : await searchQueries.personIdsAfter(sql, after, INDEX_BATCH);
+      const ids =
+        index === "posts"
+          ? await searchQueries.postIdsAfter(sql, after, INDEX_BATCH)
+          : await searchQueries.personIdsAfter(sql, after, INDEX_BATCH);
       if (ids.length === 0) break;
       after = ids[ids.length - 1]!;
       if (index === "posts") {
@@ -369,7 +473,14 @@ async function buildQueries(sql: postgres.Sql): Promise<BenchQuery[]> {
   while (queries.length < QUERIES + WARMUP) {
     const roll = random();
     if (roll < 0.3) add("skill", label());
-    else if (roll < 0.45) add("typo", label().split(" ").map((word) => typo(word, random)).join(" "));
+    else if (roll < 0.45)
+      add(
+        "typo",
+        label()
+          .split(" ")
+          .map((word) => typo(word, random))
+          .join(" "),
+      );
     else if (roll < 0.55) add("synonym", pick(alternatives)!.label);
     else if (roll < 0.67) add("two words", `${label().split(" ")[0]} ${pick(words)}`);
     else if (roll < 0.82) add("facets", label(), randomFilters());
@@ -397,12 +508,24 @@ function readQuerySet(): QualityQuery[] {
 type Quality = Record<string, { queries: number; recall: number; mrr: number }>;
 
 /** The rank (1–10) of the first hit tagged with the expected skill, per query; 0 when none of the ten is. */
-async function rankQuerySet(querySet: QualityQuery[], skillIds: Map<string, string>, topSkills: (request: SearchRequest) => Promise<string[][]>) {
+async function rankQuerySet(
+  querySet: QualityQuery[],
+  skillIds: Map<string, string>,
+  topSkills: (request: SearchRequest) => Promise<string[][]>,
+) {
   const ranks: { kind: string; rank: number; query: string }[] = [];
   for (const entry of querySet) {
     const expected = skillIds.get(entry.slug);
     if (!expected) throw new Error(`query set: unknown skill ${entry.slug}`);
-    const request: SearchRequest = { index: "posts", query: cleanQuery(entry.query), filters: {}, sort: "relevance", page: 1, perPage: 10, facets: false };
+    const request: SearchRequest = {
+      index: "posts",
+      query: cleanQuery(entry.query),
+      filters: {},
+      sort: "relevance",
+      page: 1,
+      perPage: 10,
+      facets: false,
+    };
     const hits = await topSkills(request);
     ranks.push({ kind: entry.kind, rank: hits.findIndex((skills) => skills.includes(expected)) + 1, query: entry.query });
   }
@@ -436,7 +559,8 @@ function peerSearch(peers: Record<SearchIndexName, MiniSearch<PeerDocument>>, re
     );
   };
   let results = request.query ? mini.search(request.query, { filter }) : mini.search(MiniSearch.wildcard, { filter });
-  if (request.sort === "newest" || !request.query) results = results.sort((a, b) => (b.created_at_ts as number) - (a.created_at_ts as number));
+  if (request.sort === "newest" || !request.query)
+    results = results.sort((a, b) => (b.created_at_ts as number) - (a.created_at_ts as number));
   const counts: Record<string, Map<string, number>> = {};
   for (const result of results) {
     for (const [facet, values] of Object.entries(result.facets as Record<string, string[]>)) {
@@ -445,7 +569,10 @@ function peerSearch(peers: Record<SearchIndexName, MiniSearch<PeerDocument>>, re
     }
   }
   const facets = Object.fromEntries(
-    Object.entries(counts).map(([facet, map]) => [facet, [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, facet === "skill" ? SKILL_FACET_SIZE : undefined)]),
+    Object.entries(counts).map(([facet, map]) => [
+      facet,
+      [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, facet === "skill" ? SKILL_FACET_SIZE : undefined),
+    ]),
   );
   const offset = (request.page - 1) * request.perPage;
   return { total: results.length, hits: results.slice(offset, offset + request.perPage), facets };
@@ -457,7 +584,11 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
-async function measure(queries: BenchQuery[], run: (request: SearchRequest) => Promise<{ total: number }> | { total: number }, label: string) {
+async function measure(
+  queries: BenchQuery[],
+  run: (request: SearchRequest) => Promise<{ total: number }> | { total: number },
+  label: string,
+) {
   for (const query of queries.slice(0, WARMUP)) await run(query.request);
   const timed = queries.slice(WARMUP);
   const latencies: { type: string; ms: number; total: number }[] = [];
@@ -506,7 +637,9 @@ async function main() {
     const embedded = await measure(queries, (request) => engine.search(request), "embedded");
     const peer = await measure(queries, (request) => peerSearch(peers, request), "minisearch");
 
-    const skillIds = new Map((await sql<{ slug: string; id: string }[]>`select slug, id::text from skills`).map((row) => [row.slug, row.id]));
+    const skillIds = new Map(
+      (await sql<{ slug: string; id: string }[]>`select slug, id::text from skills`).map((row) => [row.slug, row.id]),
+    );
     const embeddedRanks = await rankQuerySet(querySet, skillIds, async (request) =>
       ((await engine.search(request)).hits as PostHit[]).map((hit) => hit.skills.map((skill) => skill.id)),
     );
@@ -516,7 +649,8 @@ async function main() {
     const ourQuality = quality(embeddedRanks);
     const theirQuality = quality(peerRanks);
     if (process.argv.includes("--misses")) {
-      for (const entry of embeddedRanks.filter((entry) => entry.rank !== 1)) console.log(`  embedded rank ${entry.rank || "-"}  ${entry.kind.padEnd(10)} ${entry.query}`);
+      for (const entry of embeddedRanks.filter((entry) => entry.rank !== 1))
+        console.log(`  embedded rank ${entry.rank || "-"}  ${entry.kind.padEnd(10)} ${entry.query}`);
     }
 
     const [{ visible_posts, people }] = await sql<[{ visible_posts: number; people: number }]>`
@@ -535,7 +669,11 @@ async function main() {
         const other = peer.filter((entry) => entry.type === type);
         return [`p95 ${type} (${mine.length})`, round(summary(mine).p95!).toString(), round(summary(other).p95!).toString()];
       }),
-      ["queries with hits", String(embedded.filter((entry) => entry.total > 0).length), String(peer.filter((entry) => entry.total > 0).length)],
+      [
+        "queries with hits",
+        String(embedded.filter((entry) => entry.total > 0).length),
+        String(peer.filter((entry) => entry.total > 0).length),
+      ],
       ["index build s", round(indexSeconds).toString(), round(peerIndexSeconds).toString()],
     ];
     for (const kind of Object.keys(ourQuality)) {
@@ -546,7 +684,9 @@ async function main() {
     }
     const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
     console.log("");
-    console.log(`Corpus: ${POSTS} posts (${visible_posts} visible), ${people} people; generated in ${round(generateSeconds)} s. ${QUERIES} timed queries after ${WARMUP} warm-up, facets on, ${PER_PAGE} hits.`);
+    console.log(
+      `Corpus: ${POSTS} posts (${visible_posts} visible), ${people} people; generated in ${round(generateSeconds)} s. ${QUERIES} timed queries after ${WARMUP} warm-up, facets on, ${PER_PAGE} hits.`,
+    );
     for (const row of rows) console.log(`${row[0].padEnd(widths[0]!)}  ${row[1].padStart(widths[1]!)}  ${row[2].padStart(widths[2]!)}`);
     console.log(`Total run time ${round((performance.now() - started) / 1000)} s.`);
     console.log(

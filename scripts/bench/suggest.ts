@@ -31,12 +31,16 @@ try {
 
   type Taxonomy = { skills: { source: string; de: string; en: string }[] };
   const taxonomy = JSON.parse(fs.readFileSync("db/seed/taxonomy.json", "utf8")) as Taxonomy;
-  const all = taxonomy.skills.filter((skill) => skill.source !== "occupation").flatMap((skill) => [skill.de, skill.en]).filter((label) => label.length >= 4);
+  const all = taxonomy.skills
+    .filter((skill) => skill.source !== "occupation")
+    .flatMap((skill) => [skill.de, skill.en])
+    .filter((label) => label.length >= 4);
   const chosen = Array.from({ length: LABELS }, (_, n) => all[Math.floor((n * all.length) / LABELS)] as string);
   const typed: { text: string; locale: "de" | "en"; kind: "prefix" | "typo" }[] = [];
   chosen.forEach((label, n) => {
     const locale = n % 2 ? "en" : "de";
-    for (let length = 2; length <= Math.min(label.length, 24); length++) typed.push({ text: label.slice(0, length), locale, kind: "prefix" });
+    for (let length = 2; length <= Math.min(label.length, 24); length++)
+      typed.push({ text: label.slice(0, length), locale, kind: "prefix" });
     const drop = 1 + (n % Math.max(1, label.length - 2));
     typed.push({ text: label.slice(0, drop) + label.slice(drop + 1), locale, kind: "typo" });
   });
@@ -66,7 +70,9 @@ try {
   console.log(row("suggest, all", every));
   console.log(row("select 1 (the floor)", floor));
   const p95 = percentile(every, 95);
-  console.log(`suggest p95 ${p95.toFixed(2)} ms (target ≤ 20 ms): ${p95 <= 20 ? "met" : "missed"}; ${empty} of ${every.length} keystrokes got no suggestion`);
+  console.log(
+    `suggest p95 ${p95.toFixed(2)} ms (target ≤ 20 ms): ${p95 <= 20 ? "met" : "missed"}; ${empty} of ${every.length} keystrokes got no suggestion`,
+  );
   console.log(
     JSON.stringify({
       bench: "suggest",

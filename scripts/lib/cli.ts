@@ -17,14 +17,22 @@ export async function runCli(main: () => Promise<void>) {
     process.exit(0);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
-    await currentDatabase()?.close().catch(() => {});
+    await currentDatabase()
+      ?.close()
+      .catch(() => {});
     process.exit(1);
   }
 }
 
 export function progressBar(label: string) {
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 2000 },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+      hideCursor: true,
+      clearOnComplete: false,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

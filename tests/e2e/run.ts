@@ -89,14 +89,20 @@ async function signIn(page: Page, base: string, email: string, options: { otherD
   await expectText(page, /Schau in dein Postfach|Check your inbox/);
   if (options.otherDevice) {
     await openLatestMail(page, base, email, /Anmeldelink|sign-in link/);
-    const href = await page.frameLocator("iframe.mail-frame").getByRole("link", { name: /^Anmelden$|^Sign in$/ }).getAttribute("href");
+    const href = await page
+      .frameLocator("iframe.mail-frame")
+      .getByRole("link", { name: /^Anmelden$|^Sign in$/ })
+      .getAttribute("href");
     // Another device has no cookie from the sign-in form.
     await page.context().clearCookies({ name: "nl_login_browser" });
     await page.goto(new URL(href!, base).href);
     await page.getByRole("button", { name: /Jetzt anmelden|Sign in now/ }).click();
   } else {
     await openLatestMail(page, base, email, /Anmeldelink|sign-in link/);
-    await page.frameLocator("iframe.mail-frame").getByRole("link", { name: /^Anmelden$|^Sign in$/ }).click();
+    await page
+      .frameLocator("iframe.mail-frame")
+      .getByRole("link", { name: /^Anmelden$|^Sign in$/ })
+      .click();
   }
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
@@ -148,7 +154,11 @@ async function chooseSkillWithKeyboard(page: Page, field: string, typed: string,
   throw new Error(`no suggestion like ${wanted} for "${typed}"`);
 }
 
-async function fillProfile(page: Page, base: string, fields: { name: string; role: RegExp; district: string; offers: string; seeks: string }) {
+async function fillProfile(
+  page: Page,
+  base: string,
+  fields: { name: string; role: RegExp; district: string; offers: string; seeks: string },
+) {
   await page.goto(`${base}/profile`);
   await page.getByLabel(/Anzeigename|Display name/).fill(fields.name);
   await page.getByRole("radio", { name: fields.role }).check();
@@ -160,7 +170,11 @@ async function fillProfile(page: Page, base: string, fields: { name: string; rol
   await expectText(page, /Profil gespeichert|Profile saved/);
 }
 
-async function createPost(page: Page, base: string, post: { kind: RegExp; title: string; description: string; skills: string; category: string; location: string; exchange: string }) {
+async function createPost(
+  page: Page,
+  base: string,
+  post: { kind: RegExp; title: string; description: string; skills: string; category: string; location: string; exchange: string },
+) {
   await page.goto(`${base}/posts/new`);
   await page.getByRole("radio", { name: post.kind }).check();
   await page.getByLabel(/^Titel|^Title/).fill(post.title);
@@ -178,7 +192,10 @@ async function checkAccessibility(page: Page, name: string) {
   const results = await new AxeBuilder({ page }).analyze();
   // Every impact counts, minor ones too: the issue asks for zero violations.
   const found = results.violations;
-  assert(found.length === 0, `${name}: ${found.map((violation) => `${violation.id}/${violation.impact} (${violation.nodes.length}×: ${violation.nodes[0]?.target.join(" ")})`).join(", ")}`);
+  assert(
+    found.length === 0,
+    `${name}: ${found.map((violation) => `${violation.id}/${violation.impact} (${violation.nodes.length}×: ${violation.nodes[0]?.target.join(" ")})`).join(", ")}`,
+  );
 }
 
 type Journey = { name: string; run: () => Promise<void> };
@@ -194,7 +211,14 @@ async function main() {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // Playwright gives every launch a fresh --user-data-dir of its own (it refuses one passed here).
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
       headless: true,
     });
     const anna: BrowserContext = await browser.newContext({ locale: "de-DE", viewport: { width: 1280, height: 800 } });
@@ -223,7 +247,13 @@ async function main() {
         run: async () => {
           await signIn(a, base, ADMIN);
           assert(new URL(a.url()).pathname === "/profile", `after first sign-in expected /profile, got ${a.url()}`);
-          await fillProfile(a, base, { name: "Anna Holz", role: /Handwerk/, district: "Plagwitz", offers: "Holzbearbeitung, CNC-Fräsen", seeks: "Fotografie" });
+          await fillProfile(a, base, {
+            name: "Anna Holz",
+            role: /Handwerk/,
+            district: "Plagwitz",
+            offers: "Holzbearbeitung, CNC-Fräsen",
+            seeks: "Fotografie",
+          });
           await screenshot(a, "profile");
         },
       },
@@ -240,7 +270,10 @@ async function main() {
             exchange: "paid",
           });
           await expectText(a, "Holzbearbeitung");
-          assert((await a.getByRole("link", { name: "https://example.org/werkstatt" }).count()) === 1, "link in the description is clickable");
+          assert(
+            (await a.getByRole("link", { name: "https://example.org/werkstatt" }).count()) === 1,
+            "link in the description is clickable",
+          );
           await screenshot(a, "post");
           await createPost(a, base, {
             kind: /Gesuch/,
@@ -260,7 +293,15 @@ async function main() {
           // A 12-megapixel-like photo of a workbench would do; a generated 2400 × 1600 JPEG is enough for the pipeline.
           const photo = path.join(os.tmpdir(), `nl-e2e-photo-${process.pid}.jpg`);
           await sharp({ create: { width: 2400, height: 1600, channels: 3, background: { r: 150, g: 110, b: 70 } } })
-            .composite([{ input: Buffer.from('<svg width="2400" height="1600"><rect x="300" y="500" width="1800" height="220" fill="#5b3a1e"/><rect x="400" y="720" width="120" height="700" fill="#3d2712"/><rect x="1880" y="720" width="120" height="700" fill="#3d2712"/></svg>'), top: 0, left: 0 }])
+            .composite([
+              {
+                input: Buffer.from(
+                  '<svg width="2400" height="1600"><rect x="300" y="500" width="1800" height="220" fill="#5b3a1e"/><rect x="400" y="720" width="120" height="700" fill="#3d2712"/><rect x="1880" y="720" width="120" height="700" fill="#3d2712"/></svg>',
+                ),
+                top: 0,
+                left: 0,
+              },
+            ])
             .jpeg()
             .toFile(photo);
           await a.goto(`${state.offerUrl}/edit`);
@@ -271,7 +312,12 @@ async function main() {
           // A slow connection (40 KB/s upload, emulated by Chromium) shows the progress bar while the photo travels.
           const cdp = await a.context().newCDPSession(a);
           await cdp.send("Network.enable");
-          await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 40 * 1024 });
+          await cdp.send("Network.emulateNetworkConditions", {
+            offline: false,
+            latency: 0,
+            downloadThroughput: -1,
+            uploadThroughput: 40 * 1024,
+          });
           await a.getByLabel("Neues Foto 1").setInputFiles(photo);
           await a.locator("#field-newPhoto-1-alt").fill("Werkbank aus Eiche in der Werkstatt");
           await a.getByRole("button", { name: "Änderungen speichern" }).click();
@@ -283,7 +329,10 @@ async function main() {
           await cdp.detach();
           const gallery = a.getByRole("img", { name: "Werkbank aus Eiche in der Werkstatt" }).first();
           await gallery.waitFor();
-          assert(await gallery.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), "the photo loads");
+          assert(
+            await gallery.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+            "the photo loads",
+          );
           await screenshot(a, "photo-post-1280");
           await a.goto(base);
           const cover = a.locator(".card-list img[src^='/images/']").first();
@@ -301,7 +350,12 @@ async function main() {
       {
         name: "a newcomer at 390 px: sign in from the mail, three skills by keyboard, a post whose match shows without a reload (clicks counted)",
         run: async () => {
-          const context = await browser!.newContext({ locale: "de-DE", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+          const context = await browser!.newContext({
+            locale: "de-DE",
+            viewport: { width: 390, height: 844 },
+            isMobile: true,
+            hasTouch: true,
+          });
           const page = await context.newPage();
           let clicks = 0;
           const click = async (locator: ReturnType<Page["locator"]>) => {
@@ -346,7 +400,10 @@ async function main() {
           await click(page.getByRole("button", { name: /^Speichern$/ }));
           await expectText(page, "Profil gespeichert");
           const saved = await page.locator("#field-skillsOffered-chips .chip").allTextContents();
-          assert(["Tischlerei", "Keramik", "Siebdruck"].every((label) => saved.some((chip) => chip.startsWith(label))), `skills saved: ${saved.join(" | ")}`);
+          assert(
+            ["Tischlerei", "Keramik", "Siebdruck"].every((label) => saved.some((chip) => chip.startsWith(label))),
+            `skills saved: ${saved.join(" | ")}`,
+          );
           await click(page.getByRole("link", { name: "Jetzt etwas suchen" }));
           await page.getByLabel(/^Titel/).fill("Wer hilft beim Bau einer Werkbank?");
           await page.getByLabel(/^Beschreibung/).fill("Ich baue eine Werkbank für meine Keramikwerkstatt und suche Hilfe mit Holz.");
@@ -361,7 +418,9 @@ async function main() {
           await screenshot(page, "390-post-with-match");
           await checkAccessibility(page, "390 post page");
           state.clicks = clicks;
-          console.log(`      clicks from the landing page to the first match of one's own post: ${clicks} (a choice in a select counts as one)`);
+          console.log(
+            `      clicks from the landing page to the first match of one's own post: ${clicks} (a choice in a select counts as one)`,
+          );
           await context.close();
         },
       },
@@ -378,8 +437,14 @@ async function main() {
           await summary.waitFor();
           assert(await summary.evaluate((element) => element === document.activeElement), "the error summary has focus");
           const links = await summary.getByRole("link").allTextContents();
-          assert(links.some((text) => text.startsWith("Titel: Höchstens 120 Zeichen")), `summary lists the title: ${links.join(" | ")}`);
-          assert(links.some((text) => text.startsWith("Beschreibung:")), "summary lists the description");
+          assert(
+            links.some((text) => text.startsWith("Titel: Höchstens 120 Zeichen")),
+            `summary lists the title: ${links.join(" | ")}`,
+          );
+          assert(
+            links.some((text) => text.startsWith("Beschreibung:")),
+            "summary lists the description",
+          );
           await summary.getByRole("link", { name: /^Titel/ }).click();
           assert(await a.evaluate(() => document.activeElement?.id === "field-title"), "the link leads to the title field");
           await screenshot(a, "1280-error-summary");
@@ -397,13 +462,22 @@ async function main() {
           await a.goto(`${base}/search`);
           // The index follows the database through the search worker: wait until both posts are in.
           await eventuallyText(a, "Fotograf*in für Werkstattbilder");
-          await a.getByRole("checkbox", { name: /Gesuch/ }).first().click();
+          await a
+            .getByRole("checkbox", { name: /Gesuch/ })
+            .first()
+            .click();
           // With JavaScript the filter applies at once; without it, "Filter anwenden" does.
           await a.waitForURL(/kind=need/, { timeout: 5000 }).catch(async () => {
             await a.getByRole("button", { name: /Filter anwenden/ }).click();
             await a.waitForURL(/kind=need/);
           });
-          assert(await a.getByRole("checkbox", { name: /Gesuch/ }).first().isChecked(), "the facet stays ticked after filtering");
+          assert(
+            await a
+              .getByRole("checkbox", { name: /Gesuch/ })
+              .first()
+              .isChecked(),
+            "the facet stays ticked after filtering",
+          );
           await expectText(a, "Fotograf*in für Werkstattbilder");
           assert((await a.getByText("Holzwerkstatt mit CNC-Fräse").count()) === 0, "the kind facet filters offers out");
           await screenshot(a, "search");
@@ -413,7 +487,13 @@ async function main() {
         name: "a second person's post appears in the first person's matches with its reason",
         run: async () => {
           await signIn(b, base, SECOND);
-          await fillProfile(b, base, { name: "Ben Maker", role: /Startup/, district: "Lindenau", offers: "photography", seeks: "woodworking" });
+          await fillProfile(b, base, {
+            name: "Ben Maker",
+            role: /Startup/,
+            district: "Lindenau",
+            offers: "photography",
+            seeks: "woodworking",
+          });
           state.needUrl = await createPost(b, base, {
             kind: /Need/,
             title: "looking for help with woodworking",
@@ -445,7 +525,10 @@ async function main() {
           assert(unsubscribe, "List-Unsubscribe header with a link");
           await screenshot(a, "digest-email");
           // The unsubscribe link inside the email, clicked like a reader would.
-          await a.frameLocator("iframe.mail-frame").getByRole("link", { name: /abbestellen/ }).click();
+          await a
+            .frameLocator("iframe.mail-frame")
+            .getByRole("link", { name: /abbestellen/ })
+            .click();
           await a.waitForURL(/\/unsubscribe\//);
           await a.getByRole("radio", { name: "Keine Match-E-Mails mehr" }).check();
           await a.getByRole("button", { name: "Speichern" }).click();
@@ -462,7 +545,9 @@ async function main() {
       {
         name: "contact request and reply",
         run: async () => {
-          const annaProfile = await a.goto(`${base}/profile`).then(() => a.getByRole("link", { name: /Öffentliches Profil/ }).getAttribute("href"));
+          const annaProfile = await a
+            .goto(`${base}/profile`)
+            .then(() => a.getByRole("link", { name: /Öffentliches Profil/ }).getAttribute("href"));
           await b.goto(`${base}${annaProfile}`);
           await b.getByRole("link", { name: "Get in touch" }).click();
           await b.getByLabel("Message").fill("Hi Anna, could you help us build two tables?");
@@ -504,7 +589,11 @@ async function main() {
           await page.goto(`${base}/login`);
           await page.keyboard.press("Tab");
           // Tab through the page to the email field, type, and press Enter.
-          for (let step = 0; step < 30 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === "email")); step++) {
+          for (
+            let step = 0;
+            step < 30 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === "email"));
+            step++
+          ) {
             await page.keyboard.press("Tab");
           }
           await page.keyboard.type("keyboard@example.org");
@@ -585,7 +674,12 @@ async function main() {
           // What a visitor sees before signing in: the landing page with its sign-up field, the sign-in pages.
           const visitor = await browser!.newContext({ locale: "de-DE" });
           const anonymous = await visitor.newPage();
-          for (const [name, pathname] of [["home-anonymous", "/"], ["login", "/login"], ["login-verify", "/login/verify?token=x"], ["search-anonymous", "/search?q=Keramik"]] as const) {
+          for (const [name, pathname] of [
+            ["home-anonymous", "/"],
+            ["login", "/login"],
+            ["login-verify", "/login/verify?token=x"],
+            ["search-anonymous", "/search?q=Keramik"],
+          ] as const) {
             await anonymous.goto(`${base}${pathname}`);
             try {
               await checkAccessibility(anonymous, name);
@@ -618,13 +712,19 @@ async function main() {
     await browser?.close().catch(() => {});
     // As an operator stops it: SIGTERM, then the app closes its pool and stops its embedded PostgreSQL.
     const started = Date.now();
-    const exited = new Promise<void>((resolve) => (server.process.exitCode !== null ? resolve() : server.process.once("exit", () => resolve())));
+    const exited = new Promise<void>((resolve) =>
+      server.process.exitCode !== null ? resolve() : server.process.once("exit", () => resolve()),
+    );
     server.process.kill("SIGTERM");
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
     const pidFile = path.join(server.dataDir, "postgres", "postmaster.pid");
     const stoppedCleanly = server.process.exitCode === 0 && !fs.existsSync(pidFile);
     const name = "SIGTERM stops the server and its embedded PostgreSQL";
-    results.push(stoppedCleanly ? { name } : { name, error: `exit code ${server.process.exitCode}, postmaster.pid ${fs.existsSync(pidFile) ? "still there" : "gone"}` });
+    results.push(
+      stoppedCleanly
+        ? { name }
+        : { name, error: `exit code ${server.process.exitCode}, postmaster.pid ${fs.existsSync(pidFile) ? "still there" : "gone"}` },
+    );
     console.log(`  ${stoppedCleanly ? "✓" : "✗"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     fs.rmSync(server.dataDir, { recursive: true, force: true });
   }

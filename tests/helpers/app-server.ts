@@ -53,7 +53,12 @@ export async function assembleServerBuild(): Promise<ServerBuild> {
     mode: "production",
     entry: { module: entryServer as unknown as ServerBuild["entry"]["module"] },
     routes,
-    assets: { entry: { module: "/assets/entry.client.js", imports: [] }, routes: manifestRoutes, url: "/assets/manifest.js", version: "test" },
+    assets: {
+      entry: { module: "/assets/entry.client.js", imports: [] },
+      routes: manifestRoutes,
+      url: "/assets/manifest.js",
+      version: "test",
+    },
     publicPath: "/",
     assetsBuildDirectory: "build/client",
     basename: "/",

@@ -34,7 +34,14 @@ export function useTestDatabase(envOverrides: Record<string, string | undefined>
   const holder: { database: Database & { url: string } } = {} as { database: Database & { url: string } };
   beforeAll(async () => {
     // external services only where a test names them (the live suites read process.env themselves)
-    setEnvForTests({ NODE_ENV: "test", WORKERS: "off", RESEND_API_KEY: undefined, MEILI_HOST: undefined, ...NO_OBJECT_STORE, ...envOverrides });
+    setEnvForTests({
+      NODE_ENV: "test",
+      WORKERS: "off",
+      RESEND_API_KEY: undefined,
+      MEILI_HOST: undefined,
+      ...NO_OBJECT_STORE,
+      ...envOverrides,
+    });
     holder.database = await createTestDatabase();
     useDatabase(holder.database);
   });

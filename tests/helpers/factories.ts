@@ -14,7 +14,10 @@ export async function createUser(overrides: { email?: string; isAdmin?: boolean;
   return { id: row!.id, email };
 }
 
-export async function createPerson(profile: Partial<ProfileInput> = {}, user: { email?: string; isAdmin?: boolean; locale?: "de" | "en" } = {}) {
+export async function createPerson(
+  profile: Partial<ProfileInput> = {},
+  user: { email?: string; isAdmin?: boolean; locale?: "de" | "en" } = {},
+) {
   const created = await createUser(user);
   await saveProfile(created.id, {
     displayName: `Person ${counter}`,

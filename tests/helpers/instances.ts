@@ -24,7 +24,9 @@ export function startInstance(env: Record<string, string>) {
         };
         child.stdout?.on("data", check);
         check();
-        void exited.then(() => (output.stdout.split("\n").includes(line) ? resolve() : reject(new Error(`instance exited before "${line}": ${output.stderr}`))));
+        void exited.then(() =>
+          output.stdout.split("\n").includes(line) ? resolve() : reject(new Error(`instance exited before "${line}": ${output.stderr}`)),
+        );
       }),
     go: () => child.stdin?.write("go\n"),
   };

@@ -77,7 +77,10 @@ async function startInstance(index: number, databaseUrl: string, resendUrl: stri
     stdio: ["ignore", "pipe", "pipe"],
   });
   const file = fs.createWriteStream(path.join(LOGS, `instance-${index}.log`));
-  for (const [stream, name] of [[child.stdout, "out"], [child.stderr, "err"]] as const) {
+  for (const [stream, name] of [
+    [child.stdout, "out"],
+    [child.stderr, "err"],
+  ] as const) {
     let rest = "";
     stream?.on("data", (chunk: Buffer) => {
       const lines = (rest + chunk.toString("utf8")).split("\n");
@@ -93,7 +96,8 @@ async function startInstance(index: number, databaseUrl: string, resendUrl: stri
 
 async function waitHealthy(instance: Instance) {
   const healthy = await eventually(async () => {
-    if (instance.process.exitCode !== null) throw new Error(`instance at ${instance.url} exited with ${instance.process.exitCode}: ${instance.log.slice(-5).join(" | ")}`);
+    if (instance.process.exitCode !== null)
+      throw new Error(`instance at ${instance.url} exited with ${instance.process.exitCode}: ${instance.log.slice(-5).join(" | ")}`);
     try {
       return (await fetch(`${instance.url}/healthz`)).ok;
     } catch {
@@ -192,25 +196,36 @@ async function main() {
     // 2. Contact requests per sender and day.
     const sender = await createPerson({ displayName: "Sina Sender", skillsOffered: ["Holzbearbeitung"] }, { email: "sender@example.org" });
     const recipients = [];
-    for (let n = 0; n < CONCURRENT; n++) recipients.push(await createPerson({ displayName: `Empfängerin ${n}` }, { email: `recipient-${n}@example.org` }));
+    for (let n = 0; n < CONCURRENT; n++)
+      recipients.push(await createPerson({ displayName: `Empfängerin ${n}` }, { email: `recipient-${n}@example.org` }));
     const senderCookie = await signIn(sql, instances, "sender@example.org", "198.51.100.20");
     const contactResponses = await Promise.all(
       recipients.map((recipient, n) =>
-        post(`${instances[n % INSTANCES]!.url}/people/${recipient.id}/contact`, { message: "Hallo, hast du nächste Woche Zeit für ein Gespräch?" }, { cookie: senderCookie }),
+        post(
+          `${instances[n % INSTANCES]!.url}/people/${recipient.id}/contact`,
+          { message: "Hallo, hast du nächste Woche Zeit für ein Gespräch?" },
+          { cookie: senderCookie },
+        ),
       ),
     );
-    const [{ requests }] = await sql<[{ requests: number }]>`select count(*)::int as requests from contact_requests where sender_id = ${sender.id}`;
+    const [{ requests }] = await sql<
+      [{ requests: number }]
+    >`select count(*)::int as requests from contact_requests where sender_id = ${sender.id}`;
     const contactAccepted = contactResponses.filter((response) => response.status === 302).length;
     check(
       `contact requests per sender: ${CONCURRENT} concurrent over ${INSTANCES} instances, limit ${CONTACT_LIMIT}`,
-      contactAccepted === CONTACT_LIMIT && requests === CONTACT_LIMIT && contactResponses.every((r) => r.status === 302 || r.status === 409),
+      contactAccepted === CONTACT_LIMIT &&
+        requests === CONTACT_LIMIT &&
+        contactResponses.every((r) => r.status === 302 || r.status === 409),
       `${contactAccepted} accepted, ${requests} stored, statuses ${JSON.stringify(statusCounts(contactResponses))}`,
     );
 
     // 3. Open-data feed per client: a fixed window of one minute, so the burst starts early in a minute.
     if (new Date().getSeconds() > 45) await sleep((61 - new Date().getSeconds()) * 1000);
     const feedResponses = await Promise.all(
-      Array.from({ length: CONCURRENT * 2 }, (_, n) => fetch(`${instances[n % INSTANCES]!.url}/feeds/posts.json`, { headers: { "x-forwarded-for": "198.51.100.8" } })),
+      Array.from({ length: CONCURRENT * 2 }, (_, n) =>
+        fetch(`${instances[n % INSTANCES]!.url}/feeds/posts.json`, { headers: { "x-forwarded-for": "198.51.100.8" } }),
+      ),
     );
     const feedServed = feedResponses.filter((response) => response.status === 200).length;
     check(
@@ -225,20 +240,35 @@ async function main() {
       titles.map((title, n) =>
         post(
           `${instances[n % INSTANCES]!.url}/posts/new`,
-          { kind: n % 2 ? "need" : "offer", title, description: "Eine stabile Werkbank für Holzarbeiten in Plagwitz.", skills: "Holzbearbeitung", category: "equipment", location: "Plagwitz", exchangeMode: "volunteer" },
+          {
+            kind: n % 2 ? "need" : "offer",
+            title,
+            description: "Eine stabile Werkbank für Holzarbeiten in Plagwitz.",
+            skills: "Holzbearbeitung",
+            category: "equipment",
+            location: "Plagwitz",
+            exchangeMode: "volunteer",
+          },
           { cookie: senderCookie },
         ),
       ),
     );
     await eventually(outboxEmpty(sql), 90);
-    const [{ indexed }] = await sql<[{ indexed: number }]>`select count(*)::int as indexed from search_posts where title like 'Werkbank Nummer %'`;
+    const [{ indexed }] = await sql<
+      [{ indexed: number }]
+    >`select count(*)::int as indexed from search_posts where title like 'Werkbank Nummer %'`;
     const [{ pending }] = await sql<[{ pending: number }]>`select count(*)::int as pending from outbox_events`;
     const findable = await Promise.all(
-      instances.map(async (instance) => totalOnPage(await (await fetch(`${instance.url}/search?q=Werkbank`, { headers: { cookie: senderCookie } })).text())),
+      instances.map(async (instance) =>
+        totalOnPage(await (await fetch(`${instance.url}/search?q=Werkbank`, { headers: { cookie: senderCookie } })).text()),
+      ),
     );
     check(
       "search outbox: 30 posts written over three instances, each indexed once and findable on every instance",
-      created.every((response) => response.status === 302) && indexed === titles.length && pending === 0 && findable.every((total) => total === titles.length),
+      created.every((response) => response.status === 302) &&
+        indexed === titles.length &&
+        pending === 0 &&
+        findable.every((total) => total === titles.length),
       `created ${created.filter((r) => r.status === 302).length}, indexed ${indexed}, outbox left ${pending}, found per instance ${JSON.stringify(findable)}`,
     );
 
@@ -251,11 +281,23 @@ async function main() {
     await sql`insert into outbox_events (topic, entity, entity_id) select 'search', 'post', id from posts where title like 'Lastenrad Nummer %'`;
     await eventually(outboxEmpty(sql), 120);
     const broadTotals = async () =>
-      Promise.all(instances.map(async (instance) => totalOnPage(await (await fetch(`${instance.url}/search?q=`, { headers: { cookie: senderCookie } })).text())));
+      Promise.all(
+        instances.map(async (instance) =>
+          totalOnPage(await (await fetch(`${instance.url}/search?q=`, { headers: { cookie: senderCookie } })).text()),
+        ),
+      );
     const before = await broadTotals();
     const added = await post(
       `${instances[0]!.url}/posts/new`,
-      { kind: "offer", title: "Noch ein Lastenrad für alle", description: "Ein weiteres Rad zum Teilen.", skills: "Holzbearbeitung", category: "equipment", location: "Plagwitz", exchangeMode: "volunteer" },
+      {
+        kind: "offer",
+        title: "Noch ein Lastenrad für alle",
+        description: "Ein weiteres Rad zum Teilen.",
+        skills: "Holzbearbeitung",
+        category: "equipment",
+        location: "Plagwitz",
+        exchangeMode: "volunteer",
+      },
       { cookie: senderCookie },
     );
     await eventually(outboxEmpty(sql), 60);
@@ -263,7 +305,9 @@ async function main() {
     const expectedAfter = (before[0] ?? 0) + 1;
     check(
       "broad-search totals equal on every instance after a new post",
-      added.status === 302 && before.every((total) => total === before[0] && total !== undefined && total >= 1000) && after.every((total) => total === expectedAfter),
+      added.status === 302 &&
+        before.every((total) => total === before[0] && total !== undefined && total >= 1000) &&
+        after.every((total) => total === expectedAfter),
       `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
     );
 
@@ -271,25 +315,40 @@ async function main() {
     const weekly = [];
     const daily = [];
     for (let n = 0; n < 8; n++) {
-      weekly.push(await createPerson({ displayName: `Wochenleserin ${n}`, skillsSought: ["Holzbearbeitung"], digestFrequency: "weekly" }, { email: `weekly-${n}@example.org` }));
-      daily.push(await createPerson({ displayName: `Tagesleser ${n}`, skillsSought: ["Holzbearbeitung"], digestFrequency: "daily" }, { email: `daily-${n}@example.org` }));
+      weekly.push(
+        await createPerson(
+          { displayName: `Wochenleserin ${n}`, skillsSought: ["Holzbearbeitung"], digestFrequency: "weekly" },
+          { email: `weekly-${n}@example.org` },
+        ),
+      );
+      daily.push(
+        await createPerson(
+          { displayName: `Tagesleser ${n}`, skillsSought: ["Holzbearbeitung"], digestFrequency: "daily" },
+          { email: `daily-${n}@example.org` },
+        ),
+      );
     }
     const readers = [...weekly, ...daily];
     await eventually(outboxEmpty(sql), 90);
     const everyReaderMailed = async () => {
-      const [{ open }] = await sql<[{ open: number }]>`select count(*)::int as open from digests where status in ('planned', 'ready', 'sending')`;
+      const [{ open }] = await sql<
+        [{ open: number }]
+      >`select count(*)::int as open from digests where status in ('planned', 'ready', 'sending')`;
       const [{ mailed }] = await sql<[{ mailed: number }]>`
         select count(distinct user_id)::int as mailed from digests where status = 'sent' and user_id = any(${readers.map((reader) => reader.id)}::bigint[])`;
       return open === 0 && mailed === readers.length;
     };
     await eventually(everyReaderMailed, 200);
     const digestSubject = /neues? Match|neue Matches|new match/;
-    const digestsTo = (address: string) => resend.delivered.filter((email) => email.to === address && digestSubject.test(email.subject)).length;
+    const digestsTo = (address: string) =>
+      resend.delivered.filter((email) => email.to === address && digestSubject.test(email.subject)).length;
     const perReader = readers.map((reader) => digestsTo(reader.email));
     const [{ sentRows, periods }] = await sql<[{ sentRows: number; periods: number }]>`
       select count(*)::int as "sentRows", count(distinct (user_id, period, frequency))::int as periods from digests where status = 'sent'`;
     const deliveredDigests = resend.delivered.filter((email) => digestSubject.test(email.subject)).length;
-    const frequencies = await sql<{ frequency: string; n: number }[]>`select frequency, count(*)::int as n from digests where status = 'sent' group by frequency order by frequency`;
+    const frequencies = await sql<
+      { frequency: string; n: number }[]
+    >`select frequency, count(*)::int as n from digests where status = 'sent' group by frequency order by frequency`;
     check(
       "digests: both schedules coincide on three instances, every reader gets exactly one digest",
       perReader.every((count) => count === 1) && sentRows === periods && deliveredDigests === sentRows && frequencies.length === 2,
@@ -297,10 +356,16 @@ async function main() {
     );
     const runs = await sql<{ sent: number; unfinished: number }[]>`
       select coalesce(sum(sent), 0)::int as sent, count(*) filter (where finished_at is null)::int as unfinished from digest_runs`;
-    check("digest runs count what they sent", runs[0]!.sent === sentRows, `runs report ${runs[0]!.sent} sent, ${sentRows} digests sent, ${runs[0]!.unfinished} runs unfinished`);
+    check(
+      "digest runs count what they sent",
+      runs[0]!.sent === sentRows,
+      `runs report ${runs[0]!.sent} sent, ${sentRows} digests sent, ${runs[0]!.unfinished} runs unfinished`,
+    );
 
     // 7. Mail as the provider saw it: nothing failed for good, the team's rate shared by all instances.
-    const [{ failedMail }] = await sql<[{ failedMail: number }]>`select count(*)::int as "failedMail" from email_messages where status = 'failed'`;
+    const [{ failedMail }] = await sql<
+      [{ failedMail: number }]
+    >`select count(*)::int as "failedMail" from email_messages where status = 'failed'`;
     const tooMany = resend.requests.filter((request) => request.status === 429).length;
     check(
       "mail: no email failed for good, every request within the team's rate",
@@ -327,7 +392,11 @@ async function main() {
   const errorLines = instances.flatMap((instance, index) =>
     instance.log.filter((line) => line.startsWith("err: ") || /\berror\b/i.test(line)).map((line) => `instance ${index + 1} ${line}`),
   );
-  check("zero error lines in the three instances' logs", errorLines.length === 0, errorLines.length ? errorLines.slice(0, 5).join(" | ") : `logs in ${LOGS}`);
+  check(
+    "zero error lines in the three instances' logs",
+    errorLines.length === 0,
+    errorLines.length ? errorLines.slice(0, 5).join(" | ") : `logs in ${LOGS}`,
+  );
 
   const failed = checks.filter((entry) => !entry.ok).length;
   console.log(`scale-out: ${checks.length - failed} passed, ${failed} failed`);

@@ -138,11 +138,7 @@ function checkFields(body: Record<string, unknown>, fields: [string, string][], 
 // ---------------------------------------------------------------------------------------------------------
 // Text: normalisation, words, typos.
 
-const fold = (text: string) =>
-  text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase();
+const fold = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
 function words(text: string, keep: string[]): string[] {
   const kept = keep.map((token) => token.replace(/[\\^$.*+?()[\]{}|-]/g, "\\$&")).join("");
@@ -264,9 +260,12 @@ function parseFilter(filter: string, filterable: string[]): Predicate {
     if (op.value === "!=") return (document) => !valuesOf(document, attribute).some((actual) => equalValue(actual, wanted));
     const number = Number(wanted);
     if (!Number.isFinite(number)) throw fail(`\`${wanted}\` is not a number`);
-    const compare = { ">": (a: number) => a > number, ">=": (a: number) => a >= number, "<": (a: number) => a < number, "<=": (a: number) => a <= number }[
-      op.value as ">" | ">=" | "<" | "<="
-    ];
+    const compare = {
+      ">": (a: number) => a > number,
+      ">=": (a: number) => a >= number,
+      "<": (a: number) => a < number,
+      "<=": (a: number) => a <= number,
+    }[op.value as ">" | ">=" | "<" | "<="];
     return (document) => valuesOf(document, attribute).some((actual) => typeof actual === "number" && compare(actual));
   };
   const primary = (): Predicate => {
@@ -301,7 +300,13 @@ function parseFilter(filter: string, filterable: string[]): Predicate {
     return (document) => parts.some((part) => part(document));
   };
   const predicate = or();
-  if (at < tokens.length) throw fail(`Found unexpected characters at the end of the filter: \`${tokens.slice(at).map((token) => token.value).join(" ")}\``);
+  if (at < tokens.length)
+    throw fail(
+      `Found unexpected characters at the end of the filter: \`${tokens
+        .slice(at)
+        .map((token) => token.value)
+        .join(" ")}\``,
+    );
   return predicate;
 }
 
@@ -319,7 +324,10 @@ function filterPredicate(filter: unknown, filterable: string[]): Predicate {
     });
     return (document) => parts.every((part) => part(document));
   }
-  throw new MeiliFailure("invalid_search_filter", "Invalid syntax for the filter parameter: `expected String, Array, found something else`.");
+  throw new MeiliFailure(
+    "invalid_search_filter",
+    "Invalid syntax for the filter parameter: `expected String, Array, found something else`.",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -394,7 +402,17 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
   }
 
   function enqueue(indexUid: string | null, type: string, run: () => void) {
-    const task: Task = { uid: nextTaskUid++, indexUid, type, status: "enqueued", error: null, enqueuedAt: new Date().toISOString(), startedAt: null, finishedAt: null, run };
+    const task: Task = {
+      uid: nextTaskUid++,
+      indexUid,
+      type,
+      status: "enqueued",
+      error: null,
+      enqueuedAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      run,
+    };
     tasks.set(task.uid, task);
     queue.push(task);
     void work();
@@ -427,7 +445,14 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
 
   type WordMatch = { typos: number; attribute: number; exact: boolean } | undefined;
 
-  function matchWords(document: Doc, query: string[], searchable: string[], keep: string[], synonyms: Record<string, string[]>, typoSizes: { one: number; two: number }): WordMatch[] {
+  function matchWords(
+    document: Doc,
+    query: string[],
+    searchable: string[],
+    keep: string[],
+    synonyms: Record<string, string[]>,
+    typoSizes: { one: number; two: number },
+  ): WordMatch[] {
     const fieldWords = searchable.map((attribute) => valuesOf(document, attribute).flatMap((value) => words(String(value), keep)));
     const perWord = query.map((word, position) => {
       const last = position === query.length - 1;
@@ -440,7 +465,8 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
             const parts = words(alternative, keep);
             if (parts.length > 1) {
               // A multi-word synonym matches when all its words are in the attribute.
-              if (parts.every((part) => inField.includes(part)) && (!best || best.typos > 0 || best.attribute > attribute)) best = { typos: 0, attribute, exact: true };
+              if (parts.every((part) => inField.includes(part)) && (!best || best.typos > 0 || best.attribute > attribute))
+                best = { typos: 0, attribute, exact: true };
               continue;
             }
             let found: { typos: number; exact: boolean } | undefined;
@@ -455,7 +481,11 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
               }
             }
             if (!found) continue;
-            if (!best || found.typos < best.typos || (found.typos === best.typos && (attribute < best.attribute || (attribute === best.attribute && found.exact && !best.exact)))) {
+            if (
+              !best ||
+              found.typos < best.typos ||
+              (found.typos === best.typos && (attribute < best.attribute || (attribute === best.attribute && found.exact && !best.exact)))
+            ) {
               best = { ...found, attribute };
             }
           }
@@ -485,21 +515,30 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
     const predicate = filterPredicate(body.filter, filterable);
     for (const facet of (body.facets as string[] | undefined) ?? []) {
       if (!filterable.includes(facet)) {
-        throw new MeiliFailure("invalid_search_facets", `Invalid facet distribution, attribute \`${facet}\` is not filterable. The available filterable attributes are \`${filterable.join(", ")}\`.`);
+        throw new MeiliFailure(
+          "invalid_search_facets",
+          `Invalid facet distribution, attribute \`${facet}\` is not filterable. The available filterable attributes are \`${filterable.join(", ")}\`.`,
+        );
       }
     }
     const sort = ((body.sort as string[] | undefined) ?? []).map((entry) => {
       const [attribute, direction] = entry.split(":");
       if (!sortable.includes(attribute!)) {
-        throw new MeiliFailure("invalid_search_sort", `Attribute \`${attribute}\` is not sortable. Available sortable attributes are: \`${sortable.join(", ")}\`.`);
+        throw new MeiliFailure(
+          "invalid_search_sort",
+          `Attribute \`${attribute}\` is not sortable. Available sortable attributes are: \`${sortable.join(", ")}\`.`,
+        );
       }
       return { attribute, descending: direction === "desc" };
     });
     const locales = body.locales as string[] | undefined;
-    if (locales && !locales.every((locale) => /^[a-z]{3}$/.test(locale))) throw new MeiliFailure("invalid_search_locales", `Unknown value in \`.locales\`: \`${locales.join(", ")}\``);
+    if (locales && !locales.every((locale) => /^[a-z]{3}$/.test(locale)))
+      throw new MeiliFailure("invalid_search_locales", `Unknown value in \`.locales\`: \`${locales.join(", ")}\``);
 
     const keep = (own.nonSeparatorTokens as string[] | undefined) ?? [];
-    const synonyms = Object.fromEntries(Object.entries((own.synonyms as Record<string, string[]> | undefined) ?? {}).map(([key, values]) => [fold(key), values]));
+    const synonyms = Object.fromEntries(
+      Object.entries((own.synonyms as Record<string, string[]> | undefined) ?? {}).map(([key, values]) => [fold(key), values]),
+    );
     const typo = (own.typoTolerance as { minWordSizeForTypos?: { oneTypo?: number; twoTypos?: number } } | undefined)?.minWordSizeForTypos;
     const typoSizes = { one: typo?.oneTypo ?? 5, two: typo?.twoTypos ?? 9 };
     const searchable = (own.searchableAttributes as string[] | undefined) ?? ["*"];
@@ -524,26 +563,28 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
     }
 
     const rules = (own.rankingRules as string[] | undefined) ?? DEFAULT_RANKING;
-    const compareBy = (rule: string) => (a: Matched, b: Matched): number => {
-      if (rule === "words") return b.words - a.words;
-      if (rule === "typo") return a.typos - b.typos;
-      if (rule === "attribute") return a.attribute - b.attribute;
-      if (rule === "exactness") return b.exact - a.exact;
-      if (rule === "proximity") return 0;
-      if (rule === "sort") {
-        for (const { attribute, descending } of sort) {
-          const x = a.document[attribute!] as number | string;
-          const y = b.document[attribute!] as number | string;
-          if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+    const compareBy =
+      (rule: string) =>
+      (a: Matched, b: Matched): number => {
+        if (rule === "words") return b.words - a.words;
+        if (rule === "typo") return a.typos - b.typos;
+        if (rule === "attribute") return a.attribute - b.attribute;
+        if (rule === "exactness") return b.exact - a.exact;
+        if (rule === "proximity") return 0;
+        if (rule === "sort") {
+          for (const { attribute, descending } of sort) {
+            const x = a.document[attribute!] as number | string;
+            const y = b.document[attribute!] as number | string;
+            if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+          }
+          return 0;
         }
-        return 0;
-      }
-      const [attribute, direction] = rule.split(":");
-      const x = a.document[attribute!] as number | string;
-      const y = b.document[attribute!] as number | string;
-      if (x === y) return 0;
-      return (x < y ? -1 : 1) * (direction === "desc" ? -1 : 1);
-    };
+        const [attribute, direction] = rule.split(":");
+        const x = a.document[attribute!] as number | string;
+        const y = b.document[attribute!] as number | string;
+        if (x === y) return 0;
+        return (x < y ? -1 : 1) * (direction === "desc" ? -1 : 1);
+      };
     const comparators = rules.map(compareBy);
     // Without query words only sort and custom rules order the documents (then the order they were added in).
     const indexed = matched.map((entry, position) => ({ entry, position }));
@@ -569,7 +610,10 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       facetDistribution[facet] = counts;
     }
     const retrieve = body.attributesToRetrieve as string[] | undefined;
-    const shown = (document: Doc) => (retrieve && !retrieve.includes("*") ? Object.fromEntries(retrieve.filter((key) => key in document).map((key) => [key, document[key]])) : document);
+    const shown = (document: Doc) =>
+      retrieve && !retrieve.includes("*")
+        ? Object.fromEntries(retrieve.filter((key) => key in document).map((key) => [key, document[key]]))
+        : document;
     return {
       hits: capped.slice((page - 1) * hitsPerPage, page * hitsPerPage).map(shown),
       query: body.q ?? "",
@@ -586,7 +630,13 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
 
   function authorise(method: string, path: string, authorization: string | undefined) {
     if (!options.keys) return;
-    if (!authorization) throw new MeiliFailure("missing_authorization_header", "The Authorization header is missing. It must use the bearer authorization method.", 401, "auth");
+    if (!authorization)
+      throw new MeiliFailure(
+        "missing_authorization_header",
+        "The Authorization header is missing. It must use the bearer authorization method.",
+        401,
+        "auth",
+      );
     const key = authorization.replace(/^Bearer /, "");
     if (key === options.keys.admin) return;
     const searching = method === "POST" && /^\/indexes\/[^/]+\/search$/.test(path);
@@ -597,11 +647,15 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
   function route(method: string, path: string, body: unknown): { status: number; body: unknown } {
     let match: RegExpMatchArray | null;
     if (method === "GET" && path === "/health") return { status: 200, body: { status: "available" } };
-    if (method === "GET" && path === "/version") return { status: 200, body: { commitSha: "stand-in", commitDate: "2025-01-01T00:00:00Z", pkgVersion: version } };
+    if (method === "GET" && path === "/version")
+      return { status: 200, body: { commitSha: "stand-in", commitDate: "2025-01-01T00:00:00Z", pkgVersion: version } };
     if (method === "GET" && (match = path.match(/^\/tasks\/(\d+)$/))) {
       const task = tasks.get(Number(match[1]));
       if (!task) throw new MeiliFailure("task_not_found", `Task \`${match[1]}\` not found.`, 404);
-      return { status: 200, body: { ...taskView(task), canceledBy: null, batchUid: null, details: {}, duration: task.finishedAt ? "PT0.01S" : null } };
+      return {
+        status: 200,
+        body: { ...taskView(task), canceledBy: null, batchUid: null, details: {}, duration: task.finishedAt ? "PT0.01S" : null },
+      };
     }
     if (method === "POST" && path === "/indexes") {
       const { uid, primaryKey } = body as { uid: string; primaryKey?: string };
@@ -647,7 +701,10 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
             Object.entries(stored)
               .filter(([key]) => key !== "primaryKey")
               // Meilisearch keeps filterable and sortable attributes as sets: it answers them sorted.
-              .map(([key, value]) => [key, key === "filterableAttributes" || key === "sortableAttributes" ? [...(value as string[])].sort() : value]),
+              .map(([key, value]) => [
+                key,
+                key === "filterableAttributes" || key === "sortableAttributes" ? [...(value as string[])].sort() : value,
+              ]),
           ),
         },
       };
@@ -662,15 +719,19 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
     }
     if ((method === "POST" || method === "PUT") && (match = path.match(/^\/indexes\/([^/]+)\/documents$/))) {
       const uid = match[1]!;
-      if (!Array.isArray(body)) throw new MeiliFailure("malformed_payload", "The `json` payload provided is malformed. `Couldn't deserialize data.`.");
+      if (!Array.isArray(body))
+        throw new MeiliFailure("malformed_payload", "The `json` payload provided is malformed. `Couldn't deserialize data.`.");
       return enqueue(uid, "documentAdditionOrUpdate", () => {
         const store = createIfMissing(uid);
         for (const document of body as Doc[]) {
           const id = document.id;
-          if (typeof id !== "string" && typeof id !== "number") throw new MeiliFailure("missing_document_id", "Document doesn't have a `id` attribute.");
-          if (typeof id === "string" && !/^[A-Za-z0-9_-]{1,511}$/.test(id)) throw new MeiliFailure("invalid_document_id", `Document identifier \`"${id}"\` is invalid.`);
+          if (typeof id !== "string" && typeof id !== "number")
+            throw new MeiliFailure("missing_document_id", "Document doesn't have a `id` attribute.");
+          if (typeof id === "string" && !/^[A-Za-z0-9_-]{1,511}$/.test(id))
+            throw new MeiliFailure("invalid_document_id", `Document identifier \`"${id}"\` is invalid.`);
         }
-        for (const document of body as Doc[]) store.set(String(document.id), method === "PUT" ? { ...(store.get(String(document.id)) ?? {}), ...document } : document);
+        for (const document of body as Doc[])
+          store.set(String(document.id), method === "PUT" ? { ...(store.get(String(document.id)) ?? {}), ...document } : document);
       });
     }
     if (method === "POST" && (match = path.match(/^\/indexes\/([^/]+)\/documents\/delete-batch$/))) {
@@ -743,7 +804,13 @@ export async function startMeilisearchStandIn(options: MeilisearchStandInOptions
       } catch {
         parseError = new MeiliFailure("malformed_payload", "The json payload provided is malformed.");
       }
-      const recorded: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorization: request.headers.authorization };
+      const recorded: RecordedRequest = {
+        method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        body,
+        authorization: request.headers.authorization,
+      };
       requests.push(recorded);
       const answer = () => {
         let reply: { status: number; body: unknown };

@@ -59,7 +59,11 @@ export async function startResendStandIn(options: ResendStandInOptions = {}): Pr
         return text;
       };
       let limitHeaders: Record<string, string> = {};
-      const rateHeaders = (remaining: number) => ({ "ratelimit-limit": String(rate), "ratelimit-remaining": String(remaining), "ratelimit-reset": "1" });
+      const rateHeaders = (remaining: number) => ({
+        "ratelimit-limit": String(rate),
+        "ratelimit-remaining": String(remaining),
+        "ratelimit-reset": "1",
+      });
       const record = (status: number, emails: number) => requests.push({ path, emails, status, idempotencyKey, at: Date.now() });
 
       if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -74,7 +78,11 @@ export async function startResendStandIn(options: ResendStandInOptions = {}): Pr
         const retryAfter = String(Math.max(1, Math.ceil((1 - tokens) / rate)));
         return reply(
           429,
-          { statusCode: 429, name: "rate_limit_exceeded", message: `Too many requests. You can only make ${rate} requests per second. See rate limit response headers for more information.` },
+          {
+            statusCode: 429,
+            name: "rate_limit_exceeded",
+            message: `Too many requests. You can only make ${rate} requests per second. See rate limit response headers for more information.`,
+          },
           { "retry-after": retryAfter, ...rateHeaders(0) },
         );
       }
@@ -91,13 +99,21 @@ export async function startResendStandIn(options: ResendStandInOptions = {}): Pr
       const rawPayload = Buffer.concat(chunks).toString("utf8");
       if (idempotencyKey !== null && (idempotencyKey.length < 1 || idempotencyKey.length > 256)) {
         record(400, 0);
-        return reply(400, { statusCode: 400, name: "invalid_idempotency_key", message: "Idempotency keys, if present, must have between 1 and 256 characters." });
+        return reply(400, {
+          statusCode: 400,
+          name: "invalid_idempotency_key",
+          message: "Idempotency keys, if present, must have between 1 and 256 characters.",
+        });
       }
       if (idempotencyKey && replies.has(`${path}:${idempotencyKey}`)) {
         const previous = replies.get(`${path}:${idempotencyKey}`) as { status: number; body: string; payload: string };
         if (previous.payload !== rawPayload) {
           record(409, 0);
-          return reply(409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload" });
+          return reply(409, {
+            statusCode: 409,
+            name: "invalid_idempotent_request",
+            message: "Same idempotency key used with a different request payload",
+          });
         }
         record(previous.status, 0);
         res.writeHead(previous.status, { "content-type": "application/json", ...limitHeaders });
@@ -111,7 +127,11 @@ export async function startResendStandIn(options: ResendStandInOptions = {}): Pr
         record(400, 0);
         return reply(400, { statusCode: 400, name: "validation_error", message: "invalid JSON" });
       }
-      const emails = (path === "/emails/batch" ? payload : [payload]) as { to: string | string[]; subject: string; headers?: Record<string, string> }[];
+      const emails = (path === "/emails/batch" ? payload : [payload]) as {
+        to: string | string[];
+        subject: string;
+        headers?: Record<string, string>;
+      }[];
       if (!Array.isArray(emails) || (path !== "/emails" && path !== "/emails/batch")) {
         record(404, 0);
         return reply(404, { statusCode: 404, name: "not_found", message: "unknown endpoint" });
@@ -128,17 +148,28 @@ export async function startResendStandIn(options: ResendStandInOptions = {}): Pr
       if (invalid.length > 0 && !permissive) {
         record(422, emails.length);
         const first = invalid[0] as { index: number; message: string };
-        const body = reply(422, { statusCode: 422, name: "validation_error", message: path === "/emails/batch" ? `emails[${first.index}]: ${first.message}` : first.message });
+        const body = reply(422, {
+          statusCode: 422,
+          name: "validation_error",
+          message: path === "/emails/batch" ? `emails[${first.index}]: ${first.message}` : first.message,
+        });
         if (idempotencyKey) replies.set(`${path}:${idempotencyKey}`, { status: 422, body, payload: rawPayload });
         return;
       }
       const invalidAt = new Set(invalid.map((entry) => entry.index));
-      const recipients = emails.reduce((sum, email, index) => sum + (invalidAt.has(index) ? 0 : ([] as string[]).concat(email.to).length), 0);
+      const recipients = emails.reduce(
+        (sum, email, index) => sum + (invalidAt.has(index) ? 0 : ([] as string[]).concat(email.to).length),
+        0,
+      );
       const day = new Date().toISOString().slice(0, 10);
       const month = day.slice(0, 7);
       if (options.monthlyQuota !== undefined && (sentPerMonth.get(month) ?? 0) + recipients > options.monthlyQuota) {
         record(429, 0);
-        return reply(429, { statusCode: 429, name: "monthly_quota_exceeded", message: "You have reached your monthly email sending quota." });
+        return reply(429, {
+          statusCode: 429,
+          name: "monthly_quota_exceeded",
+          message: "You have reached your monthly email sending quota.",
+        });
       }
       if (options.dailyQuota !== undefined && (sentPerDay.get(day) ?? 0) + recipients > options.dailyQuota) {
         record(429, 0);
@@ -149,7 +180,8 @@ export async function startResendStandIn(options: ResendStandInOptions = {}): Pr
       const ids = emails.flatMap((email, index) => {
         if (invalidAt.has(index)) return [];
         const id = `standin-${nextId++}`;
-        for (const to of ([] as string[]).concat(email.to)) delivered.push({ id, to, subject: email.subject, headers: email.headers ?? {}, idempotencyKey });
+        for (const to of ([] as string[]).concat(email.to))
+          delivered.push({ id, to, subject: email.subject, headers: email.headers ?? {}, idempotencyKey });
         return [{ id }];
       });
       record(200, ids.length);
@@ -175,7 +207,8 @@ function validationProblem(email: { from?: unknown; to?: unknown; subject?: unkn
   const recipients = ([] as unknown[]).concat(email.to ?? []);
   if (recipients.length === 0 || recipients.length > 50) return "The `to` field must have 1 to 50 addresses.";
   const bad = recipients.find((to) => typeof to !== "string" || !ADDRESS.test(to));
-  if (bad !== undefined) return `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`;
+  if (bad !== undefined)
+    return `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`;
   if (typeof email.from !== "string" || !email.from.includes("@")) return "Invalid `from` field.";
   if (typeof email.subject !== "string" || email.subject.length === 0) return "The `subject` field is required.";
   return undefined;

@@ -35,7 +35,11 @@ export async function startS3StandIn(bucket = "nextleipzig-test"): Promise<S3Sta
       const signed = /^AWS4-HMAC-SHA256 Credential=/.test(req.headers.authorization ?? "");
       const answer = (status: number, body: string | Buffer = "", headers: Record<string, string> = {}) => {
         requests.push({ method: req.method ?? "", key, status, signed });
-        res.writeHead(status, { "x-amz-request-id": "stand-in", ...(typeof body === "string" && body ? { "content-type": "application/xml" } : {}), ...headers });
+        res.writeHead(status, {
+          "x-amz-request-id": "stand-in",
+          ...(typeof body === "string" && body ? { "content-type": "application/xml" } : {}),
+          ...headers,
+        });
         res.end(req.method === "HEAD" ? undefined : body);
       };
       const failure = scripted.shift();
@@ -43,13 +47,20 @@ export async function startS3StandIn(bucket = "nextleipzig-test"): Promise<S3Sta
       if (!signed) return answer(403, xmlError("AccessDenied", "missing signature"));
       if (requestBucket !== bucket) return answer(404, xmlError("NoSuchBucket", "The specified bucket does not exist"));
       if (req.method === "PUT") {
-        objects.set(key, { body: Buffer.concat(chunks), contentType: req.headers["content-type"], cacheControl: req.headers["cache-control"] as string | undefined });
+        objects.set(key, {
+          body: Buffer.concat(chunks),
+          contentType: req.headers["content-type"],
+          cacheControl: req.headers["cache-control"] as string | undefined,
+        });
         return answer(200, "", { etag: '"stand-in"' });
       }
       if (req.method === "GET" || req.method === "HEAD") {
         const object = objects.get(key);
         if (!object) return answer(404, xmlError("NoSuchKey", "The specified key does not exist."));
-        return answer(200, object.body, { "content-type": object.contentType ?? "application/octet-stream", "content-length": String(object.body.length) });
+        return answer(200, object.body, {
+          "content-type": object.contentType ?? "application/octet-stream",
+          "content-length": String(object.body.length),
+        });
       }
       if (req.method === "DELETE") {
         objects.delete(key);

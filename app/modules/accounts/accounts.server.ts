@@ -35,7 +35,13 @@ export async function requestLoginLink(input: { email: string; clientIp: string;
     if (recent.by_email >= config.LOGIN_LINKS_PER_EMAIL_PER_HOUR || recent.by_ip >= config.LOGIN_LINKS_PER_IP_PER_HOUR) {
       return { ok: false, reason: "rate_limited" };
     }
-    await queries.insertLoginToken(tx, { tokenHash: hashToken(token), browserKeyHash: hashToken(browserKey), email: input.email, clientIp: input.clientIp, validMinutes: LOGIN_LINK_MINUTES });
+    await queries.insertLoginToken(tx, {
+      tokenHash: hashToken(token),
+      browserKeyHash: hashToken(browserKey),
+      email: input.email,
+      clientIp: input.clientIp,
+      validMinutes: LOGIN_LINK_MINUTES,
+    });
     const existing = await queries.findUserByEmail(tx, input.email);
     const locale = existing?.locale ?? input.locale;
     const link = new URL("/login/verify", config.APP_URL);

@@ -17,7 +17,10 @@ export async function countRecentLoginTokens(sql: Db, email: string, clientIp: s
   return row;
 }
 
-export async function insertLoginToken(sql: Db, token: { tokenHash: string; browserKeyHash: string; email: string; clientIp: string; validMinutes: number }) {
+export async function insertLoginToken(
+  sql: Db,
+  token: { tokenHash: string; browserKeyHash: string; email: string; clientIp: string; validMinutes: number },
+) {
   await sql`
     insert into login_tokens (token_hash, browser_key_hash, email, client_ip, expires_at)
     values (${token.tokenHash}, ${token.browserKeyHash}, ${token.email}, ${token.clientIp}, now() + make_interval(mins => ${token.validMinutes}))`;

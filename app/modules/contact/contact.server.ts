@@ -10,16 +10,20 @@ import { isId } from "~/lib/ids";
 
 export type { ContactRequestRow } from "./queries.server";
 
-
 export type SendRequestResult =
-  | { ok: true; requestId: string }
-  | { ok: false; reason: "not_found" | "self" | "blocked" | "daily_limit" | "already_open" };
+  { ok: true; requestId: string } | { ok: false; reason: "not_found" | "self" | "blocked" | "daily_limit" | "already_open" };
 
 /**
  * A first contact: the recipient gets an email and sees it in /inbox, the sender never sees their address.
  * Limits: CONTACT_REQUESTS_PER_DAY per sender, one open request per pair and post, none across a block.
  */
-export async function sendContactRequest(input: { senderId: string; senderName: string; recipientId: string; postId?: string; message: string }): Promise<SendRequestResult> {
+export async function sendContactRequest(input: {
+  senderId: string;
+  senderName: string;
+  recipientId: string;
+  postId?: string;
+  message: string;
+}): Promise<SendRequestResult> {
   if (!isId(input.recipientId)) return { ok: false, reason: "not_found" };
   if (input.senderId === input.recipientId) return { ok: false, reason: "self" };
   const result = await db().begin(async (tx): Promise<SendRequestResult> => {
@@ -27,10 +31,16 @@ export async function sendContactRequest(input: { senderId: string; senderName: 
     if (!recipient) return { ok: false, reason: "not_found" };
     if (await queries.isBlockedEitherWay(tx, input.senderId, input.recipientId)) return { ok: false, reason: "blocked" };
     await lockKeyed(tx, "contactRequestsBySender", input.senderId); // concurrent requests count each other
-    if ((await queries.countRequestsSentSince(tx, input.senderId, 24)) >= env().CONTACT_REQUESTS_PER_DAY) return { ok: false, reason: "daily_limit" };
+    if ((await queries.countRequestsSentSince(tx, input.senderId, 24)) >= env().CONTACT_REQUESTS_PER_DAY)
+      return { ok: false, reason: "daily_limit" };
     const post = input.postId ? await queries.postOfAuthor(tx, input.postId, input.recipientId) : undefined;
     if (input.postId && !post) return { ok: false, reason: "not_found" };
-    const requestId = await queries.insertContactRequest(tx, { senderId: input.senderId, recipientId: input.recipientId, postId: post?.id ?? null, message: input.message });
+    const requestId = await queries.insertContactRequest(tx, {
+      senderId: input.senderId,
+      recipientId: input.recipientId,
+      postId: post?.id ?? null,
+      message: input.message,
+    });
     if (!requestId) return { ok: false, reason: "already_open" };
     const email = renderContactRequestEmail(recipient.locale, {
       senderName: input.senderName,
@@ -38,7 +48,13 @@ export async function sendContactRequest(input: { senderId: string; senderName: 
       postTitle: post?.title ?? null,
       inboxUrl: `${env().APP_URL}/inbox/${requestId}`,
     });
-    await enqueueEmail(tx, { userId: recipient.id, to: recipient.email, kind: "contact_request", ...email, idempotencyKey: `contact-request-${requestId}` });
+    await enqueueEmail(tx, {
+      userId: recipient.id,
+      to: recipient.email,
+      kind: "contact_request",
+      ...email,
+      idempotencyKey: `contact-request-${requestId}`,
+    });
     return { ok: true, requestId };
   });
   if (result.ok) kickWorker("mail");
@@ -83,7 +99,13 @@ export async function respondToContactRequest(requestId: string, recipientId: st
         recipientEmail: emails.recipient_email,
         threadUrl: `${env().APP_URL}/inbox/${requestId}`,
       });
-      await enqueueEmail(tx, { userId: row.sender_id, to: emails.sender_email, kind: "contact_accepted", ...email, idempotencyKey: `contact-accepted-${requestId}` });
+      await enqueueEmail(tx, {
+        userId: row.sender_id,
+        to: emails.sender_email,
+        kind: "contact_accepted",
+        ...email,
+        idempotencyKey: `contact-accepted-${requestId}`,
+      });
     }
     return true;
   });

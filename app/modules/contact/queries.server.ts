@@ -39,7 +39,10 @@ export async function postOfAuthor(sql: Db, postId: string, authorId: string) {
   return row;
 }
 
-export async function insertContactRequest(sql: Db, input: { senderId: string; recipientId: string; postId: string | null; message: string }) {
+export async function insertContactRequest(
+  sql: Db,
+  input: { senderId: string; recipientId: string; postId: string | null; message: string },
+) {
   const [row] = await sql<{ id: string }[]>`
     insert into contact_requests (sender_id, recipient_id, post_id, message)
     values (${input.senderId}, ${input.recipientId}, ${input.postId}, ${input.message})

@@ -65,7 +65,9 @@ export async function composeDigest(
   const content = renderDigestEmail({
     locale: person.locale,
     name: person.display_name,
-    matches: inWindow.map((match) => digestLine(match, person.locale, match.other.kind === "post" ? covers.get(match.other.id) : undefined, appUrl)),
+    matches: inWindow.map((match) =>
+      digestLine(match, person.locale, match.other.kind === "post" ? covers.get(match.other.id) : undefined, appUrl),
+    ),
     total: Math.max(total, inWindow.length),
     appUrl: env().APP_URL,
     unsubscribeUrl: unsubscribe,
@@ -78,7 +80,11 @@ export async function composeDigest(
 }
 
 export function batchKeyFor(ids: string[]) {
-  return `digest-batch-${crypto.createHash("sha256").update([...ids].sort().join(",")).digest("hex").slice(0, 40)}`;
+  return `digest-batch-${crypto
+    .createHash("sha256")
+    .update([...ids].sort().join(","))
+    .digest("hex")
+    .slice(0, 40)}`;
 }
 
 export type DigestRunOptions = {
@@ -183,8 +189,12 @@ async function sendDigests(options: DigestRunOptions & { runId: string }): Promi
     if (result.ok) {
       await options.afterProviderAccepted?.(batchKey);
       const rejectedAt = new Map(result.rejected.map((entry) => [entry.index, entry.error]));
-      const accepted = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [] : [{ id: digest.id, providerId: result.providerIds[index] ?? null }]));
-      const rejected = batch.flatMap((digest, index) => (rejectedAt.has(index) ? [{ id: digest.id, error: rejectedAt.get(index) as string }] : []));
+      const accepted = batch.flatMap((digest, index) =>
+        rejectedAt.has(index) ? [] : [{ id: digest.id, providerId: result.providerIds[index] ?? null }],
+      );
+      const rejected = batch.flatMap((digest, index) =>
+        rejectedAt.has(index) ? [{ id: digest.id, error: rejectedAt.get(index) as string }] : [],
+      );
       await queries.recordBatchAccepted(sql, runId, batchKey, accepted, rejected);
       counts.sent += accepted.length;
       counts.failed += rejected.length;
@@ -233,7 +243,12 @@ async function renderUntilReady(runId: string, wanted: number, counts: { skipped
     for (let index = 0; index < planned.length; index += BUILD_CONCURRENCY) {
       const slice = planned.slice(index, index + BUILD_CONCURRENCY);
       const contents = await Promise.all(
-        slice.map((digest) => composeDigest({ id: digest.user_id, locale: digest.locale, display_name: digest.display_name }, { since: digest.since, until: digest.until })),
+        slice.map((digest) =>
+          composeDigest(
+            { id: digest.user_id, locale: digest.locale, display_name: digest.display_name },
+            { since: digest.since, until: digest.until },
+          ),
+        ),
       );
       slice.forEach((digest, position) => {
         const content = contents[position];

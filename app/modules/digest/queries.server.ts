@@ -262,7 +262,9 @@ export async function recentRuns(sql: Db, limit: number) {
 }
 
 export async function failedDigests(sql: Db, limit: number) {
-  return sql<{ id: string; user_id: string; period: string; attempts: number; last_error: string | null; status: string; next_attempt_at: Date }[]>`
+  return sql<
+    { id: string; user_id: string; period: string; attempts: number; last_error: string | null; status: string; next_attempt_at: Date }[]
+  >`
     select id, user_id, period, attempts, last_error, status, next_attempt_at from digests
     where status = 'failed' or (status = 'sending' and last_error is not null)
     order by id desc limit ${limit}`;
@@ -287,6 +289,7 @@ export async function findUserIdByEmail(sql: Db, email: string) {
 }
 
 export async function setDigestFrequency(sql: Db, userId: string, frequency: string) {
-  const rows = await sql`update profiles set digest_frequency = ${frequency}, updated_at = now() where user_id = ${userId} returning user_id`;
+  const rows =
+    await sql`update profiles set digest_frequency = ${frequency}, updated_at = now() where user_id = ${userId} returning user_id`;
   return rows.length > 0;
 }

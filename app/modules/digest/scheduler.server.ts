@@ -11,7 +11,9 @@ const RETRY_MS = 30_000;
  * instance, which holds the run lock — wait and are planned together by the next run. Planning is idempotent per
  * (person, period), so a frequency planned by another instance meanwhile costs nothing twice.
  */
-export function createDigestFirings(options: { run?: (frequencies: DigestFrequency[]) => Promise<DigestRunResult>; retryMs?: number } = {}) {
+export function createDigestFirings(
+  options: { run?: (frequencies: DigestFrequency[]) => Promise<DigestRunResult>; retryMs?: number } = {},
+) {
   const run = options.run ?? ((frequencies) => runDigests({ trigger: "scheduler", frequencies }));
   const retryMs = options.retryMs ?? RETRY_MS;
   const due = new Set<DigestFrequency>();
@@ -28,7 +30,8 @@ export function createDigestFirings(options: { run?: (frequencies: DigestFrequen
         const result = await run(frequencies);
         if (result.ran) {
           for (const frequency of frequencies) due.delete(frequency);
-          if (result.sent || result.failed) console.log(`[digest ${frequencies.join("+")}] sent ${result.sent}, skipped ${result.skipped}, failed ${result.failed}`);
+          if (result.sent || result.failed)
+            console.log(`[digest ${frequencies.join("+")}] sent ${result.sent}, skipped ${result.skipped}, failed ${result.failed}`);
           continue;
         }
       } catch (error) {
@@ -65,7 +68,9 @@ export function startDigestScheduler() {
     new Cron(config.DIGEST_SCHEDULE, { timezone }, () => void current.fire("weekly")),
     new Cron(config.DIGEST_DAILY_SCHEDULE, { timezone }, () => void current.fire("daily")),
     new Cron("*/5 * * * *", { timezone, protect: true }, () => {
-      runDigests({ trigger: "scheduler", plan: false }).catch((error) => console.error(`[digest retry] ${error instanceof Error ? error.message : String(error)}`));
+      runDigests({ trigger: "scheduler", plan: false }).catch((error) =>
+        console.error(`[digest retry] ${error instanceof Error ? error.message : String(error)}`),
+      );
     }),
   ];
 }

@@ -18,9 +18,7 @@ function absoluteUrl(path: string) {
   return `${env().APP_URL}${path}`;
 }
 
-export type PostsFeedResult =
-  | { ok: true; feed: PostsFeed; lastModified: Date | null }
-  | { ok: false; status: 400; message: string };
+export type PostsFeedResult = { ok: true; feed: PostsFeed; lastModified: Date | null } | { ok: false; status: 400; message: string };
 
 /** The JSON feed of open posts for a validated query; an unknown skill is the caller's mistake (400). */
 export async function buildPostsFeed(query: PostsFeedQuery): Promise<PostsFeedResult> {
@@ -81,10 +79,7 @@ export async function buildPostsFeed(query: PostsFeedQuery): Promise<PostsFeedRe
   return { ok: true, feed, lastModified };
 }
 
-export type SkillAtomResult =
-  | { kind: "feed"; xml: string; lastModified: Date }
-  | { kind: "moved"; slug: string }
-  | { kind: "not_found" };
+export type SkillAtomResult = { kind: "feed"; xml: string; lastModified: Date } | { kind: "moved"; slug: string } | { kind: "not_found" };
 
 /** The Atom 1.0 feed of one skill's open posts, newest first, in the requested language. */
 export async function buildSkillAtomFeed(slug: string, locale: Locale): Promise<SkillAtomResult> {

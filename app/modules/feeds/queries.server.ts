@@ -5,15 +5,26 @@ import { skillsOfPostJson, visiblePost, type PostRow } from "~/modules/posts/que
  * What the feeds publish: open, not hidden, not expired posts by people who are not banned; demo posts only while
  * the demo is switched on. Expects the aliases p (posts) and u (users).
  */
-const countable = (sql: Db, includeDemo: boolean) =>
-  sql`${visiblePost(sql)} and (${includeDemo}::boolean or not p.is_demo)`;
+const countable = (sql: Db, includeDemo: boolean) => sql`${visiblePost(sql)} and (${includeDemo}::boolean or not p.is_demo)`;
 
 export type FeedSkill = { id: string; slug: string; label_de: string; label_en: string };
 
 export type FeedPostRow = Pick<
   PostRow,
-  | "id" | "author_id" | "kind" | "title" | "description" | "category" | "district" | "is_remote" | "exchange_mode"
-  | "is_demo" | "created_at" | "updated_at" | "expires_at" | "author_name"
+  | "id"
+  | "author_id"
+  | "kind"
+  | "title"
+  | "description"
+  | "category"
+  | "district"
+  | "is_remote"
+  | "exchange_mode"
+  | "is_demo"
+  | "created_at"
+  | "updated_at"
+  | "expires_at"
+  | "author_name"
 > & { skills: FeedSkill[] };
 
 export type FeedFilter = { skillId: string | null; kind: string | null; district: string | null; includeDemo: boolean };

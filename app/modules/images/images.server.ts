@@ -36,7 +36,13 @@ async function insertImage(tx: Db, ownerId: string, postId: string | null, posit
   const imageId = await queries.insertImage(tx, { ownerId, postId, position, alt, width: image.width, height: image.height });
   const variants = [];
   for (const variant of image.variants) {
-    variants.push({ width: variant.width, height: variant.height, hash: variant.hash, byteSize: variant.bytes.length, bytes: await imageStore().save(variant) });
+    variants.push({
+      width: variant.width,
+      height: variant.height,
+      hash: variant.hash,
+      byteSize: variant.bytes.length,
+      bytes: await imageStore().save(variant),
+    });
   }
   await queries.insertVariants(tx, imageId, variants);
   return imageId;

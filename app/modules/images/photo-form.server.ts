@@ -28,7 +28,11 @@ function text(formData: FormData, name: string) {
 
 export type PhotoFormResult = { ok: true; changes: PostPhotoChanges } | { ok: false; errors: FieldErrors };
 
-export function parsePostPhotoForm(formData: FormData, files: Map<string, UploadedFile<ImageResult>>, existing: ImageView[]): PhotoFormResult {
+export function parsePostPhotoForm(
+  formData: FormData,
+  files: Map<string, UploadedFile<ImageResult>>,
+  existing: ImageView[],
+): PhotoFormResult {
   const errors: FieldErrors = {};
   const kept: { id: string; alt: string; place: number; index: number }[] = [];
   const removed: string[] = [];
@@ -42,7 +46,8 @@ export function parsePostPhotoForm(formData: FormData, files: Map<string, Upload
     else if (!alt.data) errors[photoField.alt(photo.id)] = fieldMessage("images.altRequired");
     const placeText = text(formData, photoField.position(photo.id));
     const place = placeText === undefined || placeText === "" ? index + 1 : Number(placeText);
-    if (!Number.isInteger(place) || place < 1 || place > MAX_PHOTOS_PER_POST) errors[photoField.position(photo.id)] = fieldMessage("images.badPosition", { max: MAX_PHOTOS_PER_POST });
+    if (!Number.isInteger(place) || place < 1 || place > MAX_PHOTOS_PER_POST)
+      errors[photoField.position(photo.id)] = fieldMessage("images.badPosition", { max: MAX_PHOTOS_PER_POST });
     kept.push({ id: photo.id, alt: alt.success ? alt.data : "", place, index });
   }
   const added: PostPhotoChanges["added"] = [];
@@ -59,7 +64,8 @@ export function parsePostPhotoForm(formData: FormData, files: Map<string, Upload
   }
   // a file field that is not one of the slots is a crafted request
   for (const name of files.keys()) if (!/^newPhoto-[1-6]$/.test(name)) errors[name] = fieldMessage("field.invalidChoice");
-  if (kept.length + added.length > MAX_PHOTOS_PER_POST) errors[photoField.newFile(1)] = fieldMessage("images.tooMany", { max: MAX_PHOTOS_PER_POST });
+  if (kept.length + added.length > MAX_PHOTOS_PER_POST)
+    errors[photoField.newFile(1)] = fieldMessage("images.tooMany", { max: MAX_PHOTOS_PER_POST });
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   kept.sort((a, b) => a.place - b.place || a.index - b.index);
   return { ok: true, changes: { kept: kept.map(({ id, alt }) => ({ id, alt })), removed, added } };

@@ -91,7 +91,11 @@ async function processNow(bytes: Buffer): Promise<ImageResult> {
     // One decode, at the largest width needed (JPEG shrink-on-load does part of the work), orientation applied:
     // the smaller widths are resized from that bitmap instead of decoding the file again.
     const largest = Math.min(IMAGE_WIDTHS[IMAGE_WIDTHS.length - 1]!, width);
-    const { data: pixels, info } = await input().rotate().resize({ width: largest, withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+    const { data: pixels, info } = await input()
+      .rotate()
+      .resize({ width: largest, withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
     // WebP output carries no metadata (EXIF, GPS, XMP) unless asked for with keepMetadata() — and the raw step above
     // has none to carry anyway.

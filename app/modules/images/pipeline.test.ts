@@ -3,8 +3,17 @@ import { describe, expect, it } from "vitest";
 import { MAX_INPUT_PIXELS, processImage, variantWidths } from "./pipeline.server";
 
 /** A photo-like test image: a gradient with a bright square in the top-left corner (to see rotation). */
-async function testPhoto(width: number, height: number, format: "jpeg" | "png" | "webp" | "avif" = "jpeg", extra?: (image: Sharp) => Sharp) {
-  const marker = await sharp({ create: { width: Math.round(width / 4), height: Math.round(height / 4), channels: 3, background: "#ffffff" } }).png().toBuffer();
+async function testPhoto(
+  width: number,
+  height: number,
+  format: "jpeg" | "png" | "webp" | "avif" = "jpeg",
+  extra?: (image: Sharp) => Sharp,
+) {
+  const marker = await sharp({
+    create: { width: Math.round(width / 4), height: Math.round(height / 4), channels: 3, background: "#ffffff" },
+  })
+    .png()
+    .toBuffer();
   let image = sharp({ create: { width, height, channels: 3, background: "#204060" } }).composite([{ input: marker, left: 0, top: 0 }]);
   if (extra) image = extra(image);
   return image.toFormat(format).toBuffer();
@@ -68,7 +77,9 @@ describe("image pipeline", () => {
   });
 
   it("refuses more pixels than the limit (a 60-megapixel PNG)", async () => {
-    const huge = await sharp({ create: { width: 10000, height: 6000, channels: 3, background: "#ffffff" } }).png({ compressionLevel: 9 }).toBuffer();
+    const huge = await sharp({ create: { width: 10000, height: 6000, channels: 3, background: "#ffffff" } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     expect(10000 * 6000).toBeGreaterThan(MAX_INPUT_PIXELS);
     expect(await processImage(huge)).toEqual({ ok: false, reason: "tooManyPixels" });
   });
@@ -77,7 +88,9 @@ describe("image pipeline", () => {
     expect(await processImage(Buffer.from("Das ist kein Bild, nur Text mit der Endung .jpg\n"))).toEqual({ ok: false, reason: "type" });
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');
     expect(await processImage(svg)).toEqual({ ok: false, reason: "type" });
-    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: "#000" } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: "#000" } })
+      .gif()
+      .toBuffer();
     expect(await processImage(gif)).toEqual({ ok: false, reason: "type" });
     const jpeg = await testPhoto(1200, 900, "jpeg");
     expect(await processImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).toEqual({ ok: false, reason: "unreadable" });
@@ -87,7 +100,15 @@ describe("image pipeline", () => {
 describe("image pipeline under load", () => {
   it("processes many uploads at once, each with its own result", async () => {
     const sizes = [320, 400, 500, 600, 700, 800];
-    const results = await Promise.all(sizes.map(async (width) => processImage(await sharp({ create: { width, height: 200, channels: 3, background: "#123456" } }).png().toBuffer())));
+    const results = await Promise.all(
+      sizes.map(async (width) =>
+        processImage(
+          await sharp({ create: { width, height: 200, channels: 3, background: "#123456" } })
+            .png()
+            .toBuffer(),
+        ),
+      ),
+    );
     expect(results.map((result) => result.ok && result.image.width)).toEqual(sizes);
   });
 });

@@ -26,7 +26,11 @@ export async function insertImage(
   return row.id;
 }
 
-export async function insertVariants(sql: Db, imageId: string, variants: { width: number; height: number; hash: string; byteSize: number; bytes: Buffer | null }[]) {
+export async function insertVariants(
+  sql: Db,
+  imageId: string,
+  variants: { width: number; height: number; hash: string; byteSize: number; bytes: Buffer | null }[],
+) {
   await sql`
     insert into image_variants ${sql(
       variants.map((variant) => ({
@@ -88,7 +92,9 @@ export async function deleteImage(sql: Db, imageId: string) {
 
 /** Hashes of every variant of a person's images (posts and portrait): read before the account goes. */
 export async function hashesOfOwner(sql: Db, userId: string) {
-  const rows = await sql<{ hash: string }[]>`select v.hash from image_variants v join images i on i.id = v.image_id where i.owner_id = ${userId}`;
+  const rows = await sql<
+    { hash: string }[]
+  >`select v.hash from image_variants v join images i on i.id = v.image_id where i.owner_id = ${userId}`;
   return rows.map((row) => row.hash);
 }
 
@@ -121,5 +127,7 @@ export async function findVariant(sql: Db, hash: string) {
 }
 
 export async function exportImagesOf(sql: Db, userId: string) {
-  return sql<ImageRow[]>`select ${imageColumns(sql)} from images i where i.owner_id = ${userId} order by i.post_id nulls first, i.position, i.id`;
+  return sql<
+    ImageRow[]
+  >`select ${imageColumns(sql)} from images i where i.owner_id = ${userId} order by i.post_id nulls first, i.position, i.id`;
 }

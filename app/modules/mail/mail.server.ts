@@ -81,7 +81,12 @@ export async function deliverDueEmails(limit = 20): Promise<number> {
       const waitSeconds = result.quota ? 3600 : (result.retryAfterSeconds as number);
       // A rate limit holds every sender of every instance back until retry-after has passed.
       if (!result.quota) await pacer?.holdOff(waitSeconds);
-      await queries.postponeEmails(sql, claimed.slice(position).map((waiting) => waiting.id), result.error, waitSeconds);
+      await queries.postponeEmails(
+        sql,
+        claimed.slice(position).map((waiting) => waiting.id),
+        result.error,
+        waitSeconds,
+      );
       break;
     } else {
       const giveUp = result.permanent || email.attempts >= MAX_ATTEMPTS;

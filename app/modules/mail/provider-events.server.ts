@@ -52,7 +52,12 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
   const permanentBounce = event.type === "email.bounced" && (event.data?.bounce?.type ?? "").toLowerCase() === "permanent";
   const turnsOff = permanentBounce || event.type === "email.complained";
   await db().begin(async (tx) => {
-    const fresh = await queries.insertEmailEvent(tx, { providerEventId: id, type: event.type, email: recipients[0] ?? null, detail: event });
+    const fresh = await queries.insertEmailEvent(tx, {
+      providerEventId: id,
+      type: event.type,
+      email: recipients[0] ?? null,
+      detail: event,
+    });
     if (!fresh || !turnsOff) return;
     for (const address of recipients) await turnOffDigestsForEmail(tx, address);
   });

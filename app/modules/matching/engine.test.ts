@@ -22,9 +22,18 @@ const PLACES: [string | null, string | null][] = [
 
 function world(seed: number, sideCount: number, skillCount: number) {
   const next = random(seed);
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   // skills 1..skillCount; related pairs (both directions), strong (≥ 0.5, a fit alone) and weak (only adds)
-  const pairs: [number, number, number][] = [[1, 2, 0.8], [1, 3, 0.4], [3, 4, 0.6], [4, 5, 0.4], [5, 6, 0.5], [10, 11, 0.5], [10, 12, 0.5], [11, 12, 0.6]];
+  const pairs: [number, number, number][] = [
+    [1, 2, 0.8],
+    [1, 3, 0.4],
+    [3, 4, 0.6],
+    [4, 5, 0.4],
+    [5, 6, 0.5],
+    [10, 11, 0.5],
+    [10, 12, 0.5],
+    [11, 12, 0.6],
+  ];
   const related = new Map<number, { skill: number; weight: number }[]>();
   for (const [a, b, weight] of pairs) {
     related.set(a, [...(related.get(a) ?? []), { skill: b, weight }]);
@@ -62,7 +71,10 @@ function world(seed: number, sideCount: number, skillCount: number) {
   const { posts, postsWithSkill } = countSkillsOfPosts(unique);
   const taxonomy: MatchTaxonomy = {
     idf: (skill) => inverseDocumentFrequency(posts, postsWithSkill.get(skill) ?? 0),
-    related: (skill) => ({ skills: (related.get(skill) ?? []).map((entry) => entry.skill), weights: (related.get(skill) ?? []).map((entry) => entry.weight) }),
+    related: (skill) => ({
+      skills: (related.get(skill) ?? []).map((entry) => entry.skill),
+      weights: (related.get(skill) ?? []).map((entry) => entry.weight),
+    }),
   };
   // The same world as scoring.ts sees it: string ids, ages instead of freshness.
   const reference: Taxonomy = {
@@ -94,7 +106,11 @@ describe("matching engine", () => {
         const expected = matchSides(asSide(need), asSide(offer), reference);
         const score = scorer.score(need, offer);
         // a pair only weakly related (every relation < 0.5) and sharing nothing must not match
-        if (!expected && need.userId !== offer.userId && need.skills.some((skill) => (related.get(skill) ?? []).some((entry) => offer.skills.includes(entry.skill)))) {
+        if (
+          !expected &&
+          need.userId !== offer.userId &&
+          need.skills.some((skill) => (related.get(skill) ?? []).some((entry) => offer.skills.includes(entry.skill)))
+        ) {
           weakOnlyRejected++;
         }
         if (!expected) {
@@ -138,7 +154,10 @@ describe("matching engine", () => {
     const kept = new Set<string>();
     const lists = new Map<string, typeof pairs>();
     for (const pair of pairs) {
-      for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]]) {
+      for (const [side, partner] of [
+        [pair.need, pair.offer],
+        [pair.offer, pair.need],
+      ]) {
         const key = `${side}:${sides[partner!]!.postId ? "post" : "person"}`;
         lists.set(key, [...(lists.get(key) ?? []), { ...pair, offer: pair.offer, need: pair.need, score: pair.score }]);
       }
@@ -156,7 +175,9 @@ describe("matching engine", () => {
     expect([...got].sort()).toEqual([...kept].sort());
     expect(result.pairsScored).toBe(pairs.length);
 
-    const owners = new Set([...got].map((pair) => pair.split(":").map(Number)).map(([n, o]) => `${sides[n!]!.userId}:${sides[o!]!.userId}`));
+    const owners = new Set(
+      [...got].map((pair) => pair.split(":").map(Number)).map(([n, o]) => `${sides[n!]!.userId}:${sides[o!]!.userId}`),
+    );
     for (let i = 0; i < result.count; i++) {
       const need = sides[result.need[i]!];
       const offer = sides[result.offer[i]!];
@@ -170,13 +191,24 @@ describe("matching engine", () => {
     // 30 needs and 30 offers share skill 1; with a bound of 5, the 5 newest offers meet every need and the
     // 5 newest needs meet every offer, but two old ones never meet.
     const side = (kind: "need" | "offer", i: number): MatchSide => ({
-      kind, postId: String(kind === "need" ? i : 100 + i), userId: `${kind}${i}`, district: null, borough: null, remote: true,
-      exchangeMode: "open", role: null, fresh: 1, recency: kind === "need" ? i : 100 + i, skills: [1],
+      kind,
+      postId: String(kind === "need" ? i : 100 + i),
+      userId: `${kind}${i}`,
+      district: null,
+      borough: null,
+      remote: true,
+      exchangeMode: "open",
+      role: null,
+      fresh: 1,
+      recency: kind === "need" ? i : 100 + i,
+      skills: [1],
     });
     const sides = [...Array.from({ length: 30 }, (_, i) => side("need", i)), ...Array.from({ length: 30 }, (_, i) => side("offer", i))];
     const taxonomy: MatchTaxonomy = { idf: () => 1, related: () => ({ skills: [], weights: [] }) };
     const result = computeAllMatches(sides, taxonomy, [], { kept: 100, perSkill: 5, perGroup: 5 });
-    const pairs = new Set(Array.from({ length: result.count }, (_, i) => `${sides[result.need[i]!]!.postId}:${sides[result.offer[i]!]!.postId}`));
+    const pairs = new Set(
+      Array.from({ length: result.count }, (_, i) => `${sides[result.need[i]!]!.postId}:${sides[result.offer[i]!]!.postId}`),
+    );
     expect(pairs.has("29:129")).toBe(true); // newest with newest
     expect(pairs.has("0:129")).toBe(true); // an old need meets the newest offer
     expect(pairs.has("29:100")).toBe(true); // the newest need meets an old offer

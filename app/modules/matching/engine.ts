@@ -89,7 +89,10 @@ class SidePack {
   readonly relSkill: Float64Array;
   readonly relWeight: Float64Array;
 
-  constructor(readonly sides: readonly MatchSide[], readonly taxonomy: MatchTaxonomy) {
+  constructor(
+    readonly sides: readonly MatchSide[],
+    readonly taxonomy: MatchTaxonomy,
+  ) {
     const count = (this.count = sides.length);
     const coder = () => {
       const codes = new Map<string, number>();
@@ -147,7 +150,8 @@ class SidePack {
    * does not (a shared skill does not count again as related), or -1.
    */
   private closest(k: number, n: number, o: number) {
-    for (let r = this.relStart[k]!; r < this.relStart[k + 1]!; r++) if (this.has(o, this.relSkill[r]!) && !this.has(n, this.relSkill[r]!)) return r;
+    for (let r = this.relStart[k]!; r < this.relStart[k + 1]!; r++)
+      if (this.has(o, this.relSkill[r]!) && !this.has(n, this.relSkill[r]!)) return r;
     return -1;
   }
 

@@ -1,9 +1,29 @@
 import { describe, expect, it } from "vitest";
 import type { MatchSide } from "./engine";
-import { chooseKeptPairs, scoreChangedPairs, sideKey, unchangedSidesMet, type ScoredPair, type SideKey, type StoredListEntry } from "./incremental";
+import {
+  chooseKeptPairs,
+  scoreChangedPairs,
+  sideKey,
+  unchangedSidesMet,
+  type ScoredPair,
+  type SideKey,
+  type StoredListEntry,
+} from "./incremental";
 
 function post(id: number, kind: "need" | "offer", userId = 100 + id): MatchSide {
-  return { kind, postId: String(id), userId: String(userId), district: null, borough: null, remote: false, exchangeMode: null, role: null, fresh: 1, recency: id, skills: [1] };
+  return {
+    kind,
+    postId: String(id),
+    userId: String(userId),
+    district: null,
+    borough: null,
+    remote: false,
+    exchangeMode: null,
+    role: null,
+    fresh: 1,
+    recency: id,
+    skills: [1],
+  };
 }
 function profile(userId: number, kind: "need" | "offer"): MatchSide {
   return { ...post(0, kind, userId), postId: null };
@@ -63,9 +83,16 @@ describe("incremental matching, pure steps", () => {
     const scored = [pair(need, newcomer, 5)];
     const changed = new Set<SideKey>([sideKey(newcomer)]);
     expect(unchangedSidesMet(scored, changed).map(sideKey)).toEqual(["p10"]);
-    const { kept, overflowing } = chooseKeptPairs({ scored, changed, stored: [stored(need, good, 9), stored(need, weak, 3)], keptPerSide: 2 });
+    const { kept, overflowing } = chooseKeptPairs({
+      scored,
+      changed,
+      stored: [stored(need, good, 9), stored(need, weak, 3)],
+      keptPerSide: 2,
+    });
     expect(ids(kept)).toEqual(["p10-p1"]);
-    expect(overflowing).toEqual([{ needUserId: need.userId, needPostId: "10", offerUserId: weak.userId, offerPostId: "21", overflowed: "need" }]);
+    expect(overflowing).toEqual([
+      { needUserId: need.userId, needPostId: "10", offerUserId: weak.userId, offerPostId: "21", overflowed: "need" },
+    ]);
   });
 
   it("keeps the newcomer for its own list but does not push into an unchanged list it does not rank in", () => {
@@ -94,7 +121,12 @@ describe("incremental matching, pure steps", () => {
       scored,
       changed,
       // the changed partner's stored pair is not ranked; the 3rd stored entry was already below the best two
-      stored: [stored(need, changedPartner, 99), stored(need, post(20, "offer"), 9), stored(need, post(21, "offer"), 4), stored(need, post(22, "offer"), 2)],
+      stored: [
+        stored(need, changedPartner, 99),
+        stored(need, post(20, "offer"), 9),
+        stored(need, post(21, "offer"), 4),
+        stored(need, post(22, "offer"), 2),
+      ],
       keptPerSide: 2,
     });
     expect(overflowing.map((entry) => entry.offerPostId)).toEqual(["21"]);
@@ -106,7 +138,12 @@ describe("incremental matching, pure steps", () => {
     const scored = [pair(need, newcomerPerson, 1)];
     const changed = new Set<SideKey>([sideKey(newcomerPerson)]);
     // two strong stored post partners do not keep a person out of the need's person list
-    const { kept, overflowing } = chooseKeptPairs({ scored, changed, stored: [stored(need, post(20, "offer"), 9), stored(need, post(21, "offer"), 8)], keptPerSide: 2 });
+    const { kept, overflowing } = chooseKeptPairs({
+      scored,
+      changed,
+      stored: [stored(need, post(20, "offer"), 9), stored(need, post(21, "offer"), 8)],
+      keptPerSide: 2,
+    });
     expect(ids(kept)).toEqual(["p10-offer50"]);
     expect(overflowing).toEqual([]);
   });

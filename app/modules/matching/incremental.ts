@@ -91,7 +91,10 @@ export function chooseKeptPairs(input: {
   const changedLists = new Map<string, RankedList<ScoredPair>>();
   const newcomerLists = new Map<string, RankedList<ScoredPair>>();
   for (const pair of scored) {
-    for (const [side, partner] of [[pair.need, pair.offer], [pair.offer, pair.need]] as const) {
+    for (const [side, partner] of [
+      [pair.need, pair.offer],
+      [pair.offer, pair.need],
+    ] as const) {
       const lists = changed.has(sideKey(side)) ? changedLists : newcomerLists;
       listOf(lists, side, partnerType(partner)).items.push(pair);
     }
@@ -125,7 +128,13 @@ export function chooseKeptPairs(input: {
       const mine = { userId: list.owner.userId, postId: list.owner.postId };
       const theirs = { userId: entry.partnerUserId, postId: entry.partnerPostId };
       const [need, offer] = list.owner.kind === "need" ? [mine, theirs] : [theirs, mine];
-      overflowing.push({ needUserId: need.userId, needPostId: need.postId, offerUserId: offer.userId, offerPostId: offer.postId, overflowed: list.owner.kind });
+      overflowing.push({
+        needUserId: need.userId,
+        needPostId: need.postId,
+        offerUserId: offer.userId,
+        offerPostId: offer.postId,
+        overflowed: list.owner.kind,
+      });
     }
   }
   return { kept: [...kept], overflowing };

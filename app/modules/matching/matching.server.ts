@@ -12,7 +12,15 @@ import * as queries from "./queries.server";
 import { describeReason } from "./reasons";
 import type { MATCH_FILTER_KINDS } from "./schema";
 import { relatedSkills } from "~/modules/skills/queries.server";
-import { computeAllMatches, countSkillsOfPosts, createScorer, type MatchSide, type MatchTaxonomy, type RelatedSkills, type StoredFacts } from "./engine";
+import {
+  computeAllMatches,
+  countSkillsOfPosts,
+  createScorer,
+  type MatchSide,
+  type MatchTaxonomy,
+  type RelatedSkills,
+  type StoredFacts,
+} from "./engine";
 import {
   CANDIDATES_PER_GROUP,
   CANDIDATES_PER_SKILL,
@@ -28,7 +36,6 @@ import { chooseKeptPairs, otherKind, scoreChangedPairs, sideKey, unchangedSidesM
 
 export type { MatchReason, ReasonFacts, SkillFact } from "./scoring";
 export type MatchGroup = "needs_for_you" | "offers_for_your_needs" | "people";
-
 
 /* ---------- keeping matches current ---------- */
 
@@ -74,7 +81,6 @@ function strongRelated(relations: Relations, skill: number) {
   // skills and weights are parallel arrays
   return related.skills.filter((_, index) => related.weights[index]! >= STRONG_RELATION);
 }
-
 
 function toWrite(need: MatchSide, offer: MatchSide, score: number, mutual: boolean, facts: StoredFacts): queries.MatchWrite {
   return { needUserId: need.userId, needPostId: need.postId, offerUserId: offer.userId, offerPostId: offer.postId, score, mutual, facts };
@@ -125,7 +131,8 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
       const related = strongRelated(relations, skill);
       if (related.length === 0) continue;
       if (side.kind === "need") wanted.set(`${kind}r${skill}`, { kind, key: -1 - skill, skills: related, cap: CANDIDATES_PER_GROUP });
-      else for (const other of related) wanted.set(`${kind}r${other}`, { kind, key: -1 - other, skills: [other], cap: CANDIDATES_PER_GROUP });
+      else
+        for (const other of related) wanted.set(`${kind}r${other}`, { kind, key: -1 - other, skills: [other], cap: CANDIDATES_PER_GROUP });
     }
   }
   const picked = await step("pick newest sides", () => queries.pickNewestSides(tx, [...wanted.values()]));
@@ -165,9 +172,16 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   const { visiblePosts, counts } = await step("skill counts", () => queries.loadSkillCounts(tx, skills));
   const scorer = createScorer([...changed, ...others], taxonomyOf(relations, visiblePosts, counts));
   const changedOwners = [...new Set(changed.map((side) => side.userId))];
-  const blocked = new Set((await step("blocks", () => queries.loadBlocks(tx, changedOwners))).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
+  const blocked = new Set(
+    (await step("blocks", () => queries.loadBlocks(tx, changedOwners))).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]),
+  );
 
-  const scored = scoreChangedPairs(changed, others, (need, offer) => scorer.score(need, offer), (needUser, offerUser) => blocked.has(`${needUser}:${offerUser}`));
+  const scored = scoreChangedPairs(
+    changed,
+    others,
+    (need, offer) => scorer.score(need, offer),
+    (needUser, offerUser) => blocked.has(`${needUser}:${offerUser}`),
+  );
   // The unchanged sides met, with the best few of their stored lists; a few more stand in for entries of changed
   // sides, which this update replaces.
   const met = unchangedSidesMet(scored, changedIds);
@@ -283,7 +297,17 @@ export async function recomputeAllMatches(onProgress?: (progress: RecomputeProgr
       const end = Math.min(kept.count, start + WRITE_BATCH);
       const lines: string[] = [];
       for (let i = start; i < end; i++) {
-        lines.push(queries.copyMatchLine(columns[kept.need[i]!]!, columns[kept.offer[i]!]!, kept.score[i]!, kept.mutual[i] === 1, kept.factsOf(i), firstSeenAt(i), now));
+        lines.push(
+          queries.copyMatchLine(
+            columns[kept.need[i]!]!,
+            columns[kept.offer[i]!]!,
+            kept.score[i]!,
+            kept.mutual[i] === 1,
+            kept.factsOf(i),
+            firstSeenAt(i),
+            now,
+          ),
+        );
       }
       await queries.copyNextMatches(tx, lines);
       // the last tenth is indexing and swapping in the new table
@@ -346,8 +370,11 @@ async function withSkillLabels(rows: queries.MatchRow[]) {
     for (const id of row.reasons.shared ?? []) ids.add(asId(id));
     for (const entry of row.reasons.near ?? []) for (const id of Array.isArray(entry) ? entry : [entry]) ids.add(asId(id));
   }
-  const skills = new Map((await queries.skillsByIds(db(), [...ids])).map((skill) => [String(skill.id), { ...skill, id: String(skill.id) }]));
-  const resolve = (list: (number | string)[]) => list.map((id) => skills.get(asId(id))).filter((skill): skill is SkillFact => Boolean(skill));
+  const skills = new Map(
+    (await queries.skillsByIds(db(), [...ids])).map((skill) => [String(skill.id), { ...skill, id: String(skill.id) }]),
+  );
+  const resolve = (list: (number | string)[]) =>
+    list.map((id) => skills.get(asId(id))).filter((skill): skill is SkillFact => Boolean(skill));
   return (row: queries.MatchRow): MatchReason => ({
     shared: resolve(row.reasons.shared ?? []),
     near: (row.reasons.near ?? []).flatMap((entry) => {
@@ -365,7 +392,11 @@ async function withSkillLabels(rows: queries.MatchRow[]) {
 }
 
 /** Matches seen from one side: `mineOf(row)` says which side is the reader's (the user's, or the post's). */
-async function toUserMatches(rows: queries.MatchRow[], iAmNeed: (row: queries.MatchRow) => boolean, userId: string | null): Promise<UserMatch[]> {
+async function toUserMatches(
+  rows: queries.MatchRow[],
+  iAmNeed: (row: queries.MatchRow) => boolean,
+  userId: string | null,
+): Promise<UserMatch[]> {
   const reasonOf = await withSkillLabels(rows);
   return rows.map((row) => {
     const need = iAmNeed(row);
@@ -375,7 +406,11 @@ async function toUserMatches(rows: queries.MatchRow[], iAmNeed: (row: queries.Ma
     const otherTitle = (otherPostId ? (need ? row.offer_title : row.need_title) : otherName) ?? "";
     return {
       group: userId ? groupOf(row, userId) : otherPostId ? (need ? "offers_for_your_needs" : "needs_for_you") : "people",
-      mine: { postId: need ? row.need_post_id : row.offer_post_id, title: need ? row.need_title : row.offer_title, side: need ? "need" : "offer" },
+      mine: {
+        postId: need ? row.need_post_id : row.offer_post_id,
+        title: need ? row.need_title : row.offer_title,
+        side: need ? "need" : "offer",
+      },
       other: {
         kind: otherPostId ? "post" : "person",
         id: otherPostId ?? otherUserId,
@@ -485,7 +520,8 @@ export async function matchesForUser(
   const rows = await queries.listMatchesOfUser(db(), userId, { since: null, limit: MATCH_ROWS_READ });
   const { kind, role, district } = options.filters ?? {};
   const all = (await toUserMatches(rows, (row) => row.need_user_id === userId, userId)).filter(
-    (match) => (!kind || match.other.kind === kind) && (!role || match.other.role === role) && (!district || match.other.district === district),
+    (match) =>
+      (!kind || match.other.kind === kind) && (!role || match.other.role === role) && (!district || match.other.district === district),
   );
   const cards = oneCardPerCounterpart(all);
   const items: MatchListItem[] = cards.map((match) => ({
@@ -511,7 +547,8 @@ export async function matchesForUser(
     }));
   for (const section of shown) section.items = await withPictures(section.items);
   // districts and roles of the counterparts, for the filter choices
-  const unfiltered = options.filters && (kind || role || district) ? await toUserMatches(rows, (row) => row.need_user_id === userId, userId) : all;
+  const unfiltered =
+    options.filters && (kind || role || district) ? await toUserMatches(rows, (row) => row.need_user_id === userId, userId) : all;
   return {
     hasProfile: seen !== undefined,
     seenAt,

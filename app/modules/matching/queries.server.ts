@@ -14,7 +14,6 @@ import { SCORE_WEIGHTS, type ReasonFacts } from "./scoring";
  * writes (the matches table). The computation itself is in engine.ts.
  */
 
-
 /** Bounds every statement and lock wait of the current transaction (SET LOCAL ends with it). */
 export async function limitStatementTime(sql: Db, milliseconds: number) {
   await sql`select set_config('statement_timeout', ${`${milliseconds}ms`}, true), set_config('lock_timeout', ${`${milliseconds}ms`}, true)`;
@@ -23,7 +22,6 @@ export async function limitStatementTime(sql: Db, milliseconds: number) {
 export async function lockMatching(sql: Db) {
   await sql`select pg_advisory_xact_lock(${LOCK.matching})`;
 }
-
 
 const freshness = (sql: Db, column: string) =>
   sql`exp(-greatest(0, extract(epoch from now() - ${sql(column)}))::float8 / 86400 / ${SCORE_WEIGHTS.freshnessDays}::float8)`;
@@ -62,9 +60,7 @@ function toSide(row: SideRow): MatchSide {
 /** Visible posts as sides: open, not hidden, not expired, author not banned. */
 export async function loadPostSides(sql: Db, filter: { all: true } | { postIds: string[]; authorIds: string[] }) {
   const where =
-    "all" in filter
-      ? sql``
-      : sql`and (p.id = any(${filter.postIds}::bigint[]) or p.author_id = any(${filter.authorIds}::bigint[]))`;
+    "all" in filter ? sql`` : sql`and (p.id = any(${filter.postIds}::bigint[]) or p.author_id = any(${filter.authorIds}::bigint[]))`;
   const rows = await sql<SideRow[]>`
     select p.kind, p.id::text as post_id, p.author_id::text as user_id, p.district, d.borough, p.is_remote as remote,
            p.exchange_mode, pr.role, ${freshness(sql, "p.created_at")} as fresh, p.id::float8 as recency,
@@ -187,11 +183,7 @@ export async function storedLists(sql: Db, sides: MatchSide[], limit: number | n
  * the best `kept` of its other side (`side` says which side the pair overflowed; the other side is checked
  * for better matches with partners of the same type), as the full recompute would decide.
  */
-export async function deleteOverflowingMatches(
-  sql: Db,
-  pairs: OverflowingPair[],
-  kept: number,
-): Promise<[string, string][]> {
+export async function deleteOverflowingMatches(sql: Db, pairs: OverflowingPair[], kept: number): Promise<[string, string][]> {
   if (pairs.length === 0) return [];
   // A lateral lookup per pair (an index scan by owner), so the planner never hash-joins the whole table.
   const deleted = await sql<{ need_user_id: string; offer_user_id: string }[]>`
@@ -296,7 +288,6 @@ export async function createNextMatches(sql: Db) {
   await createShadowTable(sql, "matches");
 }
 
-
 /** COPY text format for JSON: backslashes doubled (JSON has no raw tabs or newlines), \N for null. */
 const copyJson = (json: string) => (json.includes("\\") ? json.replace(/\\/g, "\\\\") : json);
 
@@ -306,7 +297,15 @@ export function copySideColumns(side: MatchSide) {
 }
 
 /** One COPY line of matches_next (text format); the sides' columns come from copySideColumns. */
-export function copyMatchLine(need: string, offer: string, score: number, mutual: boolean, facts: StoredFacts, firstSeenAt: string, now: string) {
+export function copyMatchLine(
+  need: string,
+  offer: string,
+  score: number,
+  mutual: boolean,
+  facts: StoredFacts,
+  firstSeenAt: string,
+  now: string,
+) {
   return `${need}\t${offer}\t${score}\t${mutual ? "t" : "f"}\t${copyJson(factsJson(facts))}\t${firstSeenAt}\t${now}\n`;
 }
 

@@ -20,7 +20,8 @@ function skillList(skills: SkillFact[], locale: Locale) {
 export function describeReason(reason: MatchReason, locale: Locale, reader: "need" | "offer"): string {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
   const parts: string[] = [];
-  if (reason.shared.length) parts.push(t(reader === "need" ? "matching.reason.offers" : "matching.reason.seeks", { skills: skillList(reason.shared, locale) }));
+  if (reason.shared.length)
+    parts.push(t(reader === "need" ? "matching.reason.offers" : "matching.reason.seeks", { skills: skillList(reason.shared, locale) }));
   const legacy = reason.near.filter((entry) => !entry.offer).map((entry) => entry.need);
   for (const entry of reason.near.slice(0, MAX_SKILLS_NAMED)) {
     if (!entry.offer) continue;

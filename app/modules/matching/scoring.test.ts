@@ -18,7 +18,10 @@ import {
 // Holzbearbeitung only weakly (0.4): enough to name beside a fit, not a fit on its own.
 const postsWithSkill: Record<string, number> = { holzbau: 5, cnc: 20, website: 400, zimmerei: 8, buchhaltung: 50, holzbearbeitung: 30 };
 const relations: Record<string, { skill: string; weight: number }[]> = {
-  holzbau: [{ skill: "zimmerei", weight: 0.8 }, { skill: "holzbearbeitung", weight: 0.4 }],
+  holzbau: [
+    { skill: "zimmerei", weight: 0.8 },
+    { skill: "holzbearbeitung", weight: 0.4 },
+  ],
   zimmerei: [{ skill: "holzbau", weight: 0.8 }],
   holzbearbeitung: [{ skill: "holzbau", weight: 0.4 }],
   cnc: [{ skill: "3d-druck", weight: 0.6 }],
@@ -80,7 +83,11 @@ describe("matchSides", () => {
     const related = matchSides(holzbau, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)!;
     expect(related.score / (exact.score - EXACT_TIER)).toBeCloseTo(SCORE_WEIGHTS.nearSkill * 0.8, 6);
     // the most common shared skill, far away, still ranks before the closest related one next door
-    const commonFarAway = matchSides(need, side({ ownerId: "g", skillIds: ["website"], district: "elsewhere", borough: null, ageDays: 300 }), taxonomy)!;
+    const commonFarAway = matchSides(
+      need,
+      side({ ownerId: "g", skillIds: ["website"], district: "elsewhere", borough: null, ageDays: 300 }),
+      taxonomy,
+    )!;
     const relatedToBoth = matchSides(need, side({ ownerId: "f", skillIds: ["zimmerei", "webdesign"] }), taxonomy)!;
     expect(commonFarAway.score).toBeGreaterThan(related.score);
     expect(commonFarAway.score).toBeGreaterThan(relatedToBoth.score);
@@ -90,7 +97,9 @@ describe("matchSides", () => {
     // related to one of two needed skills: not a fit (a laser cutter for "pottery, workshop teaching")
     expect(matchSides(need, side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)).toBeUndefined();
     // related to the only needed skill: a fit
-    expect(matchSides(side({ ownerId: "need", skillIds: ["holzbau"] }), side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy)).toBeDefined();
+    expect(
+      matchSides(side({ ownerId: "need", skillIds: ["holzbau"] }), side({ ownerId: "f", skillIds: ["zimmerei"] }), taxonomy),
+    ).toBeDefined();
     // related to two of three: a fit; to one of three: not
     const three = side({ ownerId: "need", skillIds: ["holzbau", "cnc", "buchhaltung"] });
     expect(matchSides(three, side({ ownerId: "f", skillIds: ["zimmerei", "3d-druck"] }), taxonomy)).toBeDefined();
@@ -152,7 +161,9 @@ describe("the small rules", () => {
     expect(placeRelation(plagwitz, { district: "Schleußig", borough: "Südwest", remote: false })).toBe("borough");
     expect(placeRelation(plagwitz, { district: "Gohlis-Süd", borough: "Nord", remote: false })).toBe("city");
     expect(placeRelation(plagwitz, { district: null, borough: null, remote: true })).toBe("remote");
-    expect(placeRelation({ district: "elsewhere", borough: null, remote: false }, { district: "elsewhere", borough: null, remote: false })).toBeNull();
+    expect(
+      placeRelation({ district: "elsewhere", borough: null, remote: false }, { district: "elsewhere", borough: null, remote: false }),
+    ).toBeNull();
   });
 
   it("knows which exchange modes go together", () => {
@@ -179,7 +190,12 @@ describe("the small rules", () => {
     ];
     const expected = ["p9", "p1", "p2", "u1"];
     expect([...list].sort(compareMatches).map((item) => item.key)).toEqual(expected);
-    expect([...list].reverse().sort(compareMatches).map((item) => item.key)).toEqual(expected);
+    expect(
+      [...list]
+        .reverse()
+        .sort(compareMatches)
+        .map((item) => item.key),
+    ).toEqual(expected);
   });
 });
 
@@ -199,18 +215,36 @@ describe("describeReason", () => {
 
   it("says what the other side brings, in German and English, from the reader's side", () => {
     expect(describeReason(reason, "de", "need")).toBe("bietet Holzbau, CNC-Fräsen · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
-    expect(describeReason(reason, "en", "need")).toBe("offers timber construction, CNC milling · same neighbourhood (Plagwitz) · volunteer");
+    expect(describeReason(reason, "en", "need")).toBe(
+      "offers timber construction, CNC milling · same neighbourhood (Plagwitz) · volunteer",
+    );
     expect(describeReason(reason, "de", "offer")).toBe("sucht Holzbau, CNC-Fräsen · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
   });
 
   it("names the related skill the other side has and the one it is related to, the borough and complementary roles", () => {
     const printing = { id: "3", slug: "3d-druck", label_de: "3D-Druck", label_en: "3D printing" };
     const laser = { id: "4", slug: "laserschneiden", label_de: "Laserschneiden", label_en: "laser cutting" };
-    const related = { ...reason, shared: [], near: [{ need: printing, offer: laser }], place: "borough" as const, district: null, roles: ["startup", "scientist"] as ["startup", "scientist"], exchange: null };
-    expect(describeReason(related, "de", "need")).toBe("bietet Laserschneiden – verwandt mit 3D-Druck · gleicher Stadtbezirk (Südwest) · Startup trifft Wissenschaft");
-    expect(describeReason(related, "en", "need")).toBe("offers laser cutting – related to 3D printing · same borough (Südwest) · Startup meets Science");
-    expect(describeReason(related, "de", "offer")).toBe("sucht 3D-Druck – verwandt mit Laserschneiden · gleicher Stadtbezirk (Südwest) · Startup trifft Wissenschaft");
+    const related = {
+      ...reason,
+      shared: [],
+      near: [{ need: printing, offer: laser }],
+      place: "borough" as const,
+      district: null,
+      roles: ["startup", "scientist"] as ["startup", "scientist"],
+      exchange: null,
+    };
+    expect(describeReason(related, "de", "need")).toBe(
+      "bietet Laserschneiden – verwandt mit 3D-Druck · gleicher Stadtbezirk (Südwest) · Startup trifft Wissenschaft",
+    );
+    expect(describeReason(related, "en", "need")).toBe(
+      "offers laser cutting – related to 3D printing · same borough (Südwest) · Startup meets Science",
+    );
+    expect(describeReason(related, "de", "offer")).toBe(
+      "sucht 3D-Druck – verwandt mit Laserschneiden · gleicher Stadtbezirk (Südwest) · Startup trifft Wissenschaft",
+    );
     // matches stored before the relation named the offered skill
-    expect(describeReason({ ...reason, shared: [], near: [{ need: printing, offer: null }] }, "de", "need")).toBe("verwandt: 3D-Druck · gleicher Stadtteil (Plagwitz) · ehrenamtlich");
+    expect(describeReason({ ...reason, shared: [], near: [{ need: printing, offer: null }] }, "de", "need")).toBe(
+      "verwandt: 3D-Druck · gleicher Stadtteil (Plagwitz) · ehrenamtlich",
+    );
   });
 });

@@ -82,7 +82,10 @@ export type SkillFact = { id: string; slug: string; label_de: string; label_en: 
  * The stored facts with the skills' labels in both languages, as the read APIs return them. A near entry's
  * offered skill is null in matches stored before relations named it (they said only which need skill was near).
  */
-export type MatchReason = Omit<ReasonFacts, "shared" | "near"> & { shared: SkillFact[]; near: { need: SkillFact; offer: SkillFact | null }[] };
+export type MatchReason = Omit<ReasonFacts, "shared" | "near"> & {
+  shared: SkillFact[];
+  near: { need: SkillFact; offer: SkillFact | null }[];
+};
 
 /** One side of a match: a post, or a person's profile (its sought skills are a need, its offered ones an offer). */
 export type Side = {
@@ -117,7 +120,10 @@ export function freshness(ageDays: number): number {
   return Math.exp(-Math.max(0, ageDays) / SCORE_WEIGHTS.freshnessDays);
 }
 
-export function placeRelation(need: Pick<Side, "district" | "borough" | "remote">, offer: Pick<Side, "district" | "borough" | "remote">): PlaceRelation | null {
+export function placeRelation(
+  need: Pick<Side, "district" | "borough" | "remote">,
+  offer: Pick<Side, "district" | "borough" | "remote">,
+): PlaceRelation | null {
   if (need.borough && offer.borough) {
     if (need.district === offer.district) return "district";
     if (need.borough === offer.borough) return "borough";
@@ -127,13 +133,17 @@ export function placeRelation(need: Pick<Side, "district" | "borough" | "remote"
   return null;
 }
 
-export function exchangeRelation(need: ExchangeMode | null, offer: ExchangeMode | null): { relation: ExchangeRelation; agreed: ExchangeMode | null } {
+export function exchangeRelation(
+  need: ExchangeMode | null,
+  offer: ExchangeMode | null,
+): { relation: ExchangeRelation; agreed: ExchangeMode | null } {
   if (!need || !offer) return { relation: "unknown", agreed: null };
   if (need === offer) return { relation: "same", agreed: need };
   if (need === "open") return { relation: "open", agreed: offer };
   if (offer === "open") return { relation: "open", agreed: need };
   // paid work offered for a volunteer need (or the other way round) pulls apart
-  if ((need === "paid" && offer === "volunteer") || (need === "volunteer" && offer === "paid")) return { relation: "conflict", agreed: null };
+  if ((need === "paid" && offer === "volunteer") || (need === "volunteer" && offer === "paid"))
+    return { relation: "conflict", agreed: null };
   return { relation: "other", agreed: null };
 }
 
@@ -153,7 +163,9 @@ export function closestRelated(skill: string, offered: ReadonlySet<string>, taxo
 export function skillOverlap(needSkills: readonly string[], offerSkills: readonly string[], taxonomy: Taxonomy) {
   const offered = new Set(offerSkills);
   // rarest first; equally rare ones by id (numeric ids in number order), so the order is the same everywhere
-  const byRarity = [...new Set(needSkills)].sort((a, b) => taxonomy.idf(b) - taxonomy.idf(a) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  const byRarity = [...new Set(needSkills)].sort(
+    (a, b) => taxonomy.idf(b) - taxonomy.idf(a) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const shared = byRarity.filter((skill) => offered.has(skill));
   // an offered skill that is already a shared one does not count again as related to another need skill
   const needed = new Set(needSkills);

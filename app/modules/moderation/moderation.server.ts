@@ -10,7 +10,12 @@ export type ReportResult = { ok: true; autoHidden: boolean } | { ok: false; reas
  * A report; a post reported by three different established people (a profile, an account older than a day) is
  * hidden until an admin reviews it. Nobody reports their own post or themselves.
  */
-export async function reportContent(reporterId: string, targetType: "post" | "person", targetId: string, reason: string): Promise<ReportResult> {
+export async function reportContent(
+  reporterId: string,
+  targetType: "post" | "person",
+  targetId: string,
+  reason: string,
+): Promise<ReportResult> {
   return db().begin(async (tx): Promise<ReportResult> => {
     if (!(await queries.targetExists(tx, targetType, targetId))) return { ok: false, reason: "not_found" };
     if (String(await queries.targetOwner(tx, targetType, targetId)) === String(reporterId)) return { ok: false, reason: "own" };

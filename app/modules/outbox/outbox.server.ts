@@ -26,7 +26,10 @@ export async function processOutbox(
     if (events.length === 0) return;
     try {
       await apply(events, tx);
-      await queries.deleteOutboxEvents(tx, events.map((event) => event.id));
+      await queries.deleteOutboxEvents(
+        tx,
+        events.map((event) => event.id),
+      );
       handled = events.length;
     } catch (error) {
       failure = {
@@ -69,10 +72,18 @@ export async function processOutboxOutsideTransaction(
     const attempts = Math.max(...events.map((event) => event.attempts));
     const delay = Math.min(300, 2 ** (attempts + 1));
     const message = error instanceof Error ? error.message : String(error);
-    await queries.postponeOutboxEvents(db(), events.map((event) => event.id), delay, message);
+    await queries.postponeOutboxEvents(
+      db(),
+      events.map((event) => event.id),
+      delay,
+      message,
+    );
     throw new Error(`${topic} outbox: ${message} (retry in ${delay}s)`);
   }
-  await queries.deleteOutboxEvents(db(), events.map((event) => event.id));
+  await queries.deleteOutboxEvents(
+    db(),
+    events.map((event) => event.id),
+  );
   return events.length;
 }
 

@@ -15,7 +15,6 @@ export type Actor = { id: string; isAdmin: boolean };
 export type PostSkill = { id: string; slug: string; label: string };
 export type PostView = queries.PostRow & { skills: PostSkill[]; isExpired: boolean; cover: ImageView | null };
 
-
 const NO_PHOTO_CHANGES: PostPhotoChanges = { kept: [], removed: [], added: [] };
 
 /** The post, its skills and its photos in one transaction: a post is never saved without the photos it was sent with. */
@@ -23,7 +22,11 @@ export async function createPost(authorId: string, input: PostInput, photos: Pos
   return db().begin(async (tx) => {
     const postId = await queries.insertPost(tx, authorId, input);
     const skills = await resolveSkillLabels(tx, input.skills, authorId);
-    await queries.replacePostSkills(tx, postId, skills.map((skill) => skill.id));
+    await queries.replacePostSkills(
+      tx,
+      postId,
+      skills.map((skill) => skill.id),
+    );
     await applyPostPhotoChanges(tx, authorId, postId, photos);
     await enqueueChange(tx, "post", [postId]);
     return postId;
@@ -34,13 +37,22 @@ export async function createPost(authorId: string, input: PostInput, photos: Pos
  * Returns false, changing nothing, when the actor may not edit the post (the check is in the UPDATE itself).
  * Photos added by an admin belong to the post's author.
  */
-export async function updatePost(postId: string, actor: Actor, input: PostInput, photos: PostPhotoChanges = NO_PHOTO_CHANGES): Promise<boolean> {
+export async function updatePost(
+  postId: string,
+  actor: Actor,
+  input: PostInput,
+  photos: PostPhotoChanges = NO_PHOTO_CHANGES,
+): Promise<boolean> {
   if (!isId(postId)) return false;
   const forget = await db().begin(async (tx) => {
     const authorId = await queries.updatePost(tx, postId, actor, input);
     if (!authorId) return undefined;
     const skills = await resolveSkillLabels(tx, input.skills, actor.id);
-    await queries.replacePostSkills(tx, postId, skills.map((skill) => skill.id));
+    await queries.replacePostSkills(
+      tx,
+      postId,
+      skills.map((skill) => skill.id),
+    );
     const forget = await applyPostPhotoChanges(tx, authorId, postId, photos);
     await enqueueChange(tx, "post", [postId]);
     return forget;

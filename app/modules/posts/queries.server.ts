@@ -147,6 +147,8 @@ export async function deletePost(sql: Db, postId: string, actor: { id: string; i
 
 /** Hashes of the image variants of a post, read before it is deleted (an object store's copies go after the commit). */
 export async function imageHashesOfPost(sql: Db, postId: string) {
-  const rows = await sql<{ hash: string }[]>`select v.hash from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
+  const rows = await sql<
+    { hash: string }[]
+  >`select v.hash from image_variants v join images i on i.id = v.image_id where i.post_id = ${postId}`;
   return rows.map((row) => row.hash);
 }

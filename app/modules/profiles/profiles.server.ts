@@ -16,8 +16,18 @@ export async function saveProfile(userId: string, input: ProfileInput, portrait?
     await queries.upsertProfile(tx, userId, input);
     const offered = await resolveSkillLabels(tx, input.skillsOffered, userId);
     const sought = await resolveSkillLabels(tx, input.skillsSought, userId);
-    await queries.replaceProfileSkills(tx, userId, "offer", offered.map((skill) => skill.id));
-    await queries.replaceProfileSkills(tx, userId, "seek", sought.map((skill) => skill.id));
+    await queries.replaceProfileSkills(
+      tx,
+      userId,
+      "offer",
+      offered.map((skill) => skill.id),
+    );
+    await queries.replaceProfileSkills(
+      tx,
+      userId,
+      "seek",
+      sought.map((skill) => skill.id),
+    );
     await enqueueChange(tx, "person", [userId]);
     return portrait === undefined ? [] : await setPortrait(userId, portrait, tx);
   });

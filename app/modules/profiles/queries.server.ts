@@ -62,7 +62,8 @@ export async function profileSkills(sql: Db, userId: string) {
 }
 
 export async function setDigestFrequency(sql: Db, userId: string, frequency: string) {
-  const rows = await sql`update profiles set digest_frequency = ${frequency}, updated_at = now() where user_id = ${userId} returning user_id`;
+  const rows =
+    await sql`update profiles set digest_frequency = ${frequency}, updated_at = now() where user_id = ${userId} returning user_id`;
   return rows.length > 0;
 }
 

@@ -28,11 +28,7 @@ export const profileSchema = z.object({
   languages: fields.list(fields.choice(LANGUAGES_SPOKEN)).pipe(z.array(z.string()).max(LANGUAGES_SPOKEN.length)),
   website: fields
     .optionalText(200, { singleLine: true })
-    .pipe(
-      z
-        .string()
-        .refine((value) => value === "" || /^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(value), fieldMessage("field.invalidUrl")),
-    ),
+    .pipe(z.string().refine((value) => value === "" || /^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(value), fieldMessage("field.invalidUrl"))),
   skillsOffered: skillListField({ min: 0, max: MAX_PROFILE_SKILLS }),
   skillsSought: skillListField({ min: 0, max: MAX_PROFILE_SKILLS }),
   digestFrequency: fields.choice(DIGEST_FREQUENCIES).default("weekly"),

@@ -41,12 +41,23 @@ describe("queryTokens", () => {
 describe("parseSearchParams", () => {
   it("keeps known values and drops the rest", () => {
     const params = parseSearchParams(
-      new URLSearchParams("q=Holz&kind=offer&kind=evil&category=space&district=Plagwitz&district=Atlantis&borough=Süd&skill=12&skill=1;drop&mode=barter&remote=1&sort=newest&page=3"),
+      new URLSearchParams(
+        "q=Holz&kind=offer&kind=evil&category=space&district=Plagwitz&district=Atlantis&borough=Süd&skill=12&skill=1;drop&mode=barter&remote=1&sort=newest&page=3",
+      ),
     );
     expect(params).toEqual({
       tab: "posts",
       query: "Holz",
-      filters: { kind: ["offer"], category: ["space"], role: [], borough: ["Süd"], district: ["Plagwitz"], skill: ["12"], mode: ["barter"], remote: true },
+      filters: {
+        kind: ["offer"],
+        category: ["space"],
+        role: [],
+        borough: ["Süd"],
+        district: ["Plagwitz"],
+        skill: ["12"],
+        mode: ["barter"],
+        remote: true,
+      },
       sort: "newest",
       page: 3,
     });
@@ -63,7 +74,13 @@ describe("parseSearchParams", () => {
   });
 
   it("round-trips through searchHref", () => {
-    const href = searchHref({ tab: "people", query: "C# & Co", filters: { role: ["artist"], skill: ["5"], remote: true }, sort: "newest", page: 2 });
+    const href = searchHref({
+      tab: "people",
+      query: "C# & Co",
+      filters: { role: ["artist"], skill: ["5"], remote: true },
+      sort: "newest",
+      page: 2,
+    });
     expect(href).toBe("/search?q=C%23+%26+Co&tab=people&role=artist&skill=5&remote=1&sort=newest&page=2");
     const parsed = parseSearchParams(new URL(href, "http://x").searchParams);
     expect(parsed).toMatchObject({ tab: "people", query: "C# & Co", sort: "newest", page: 2 });

@@ -62,7 +62,9 @@ export function phraseKeysInAnyOrder(tokens: QueryToken[]): string[] {
   if (tokens.length < 2) return [];
   if (tokens.length > REORDER_MAX_TOKENS) return [phraseKey(tokens)!];
   const orders = (keys: string[]): string[][] =>
-    keys.length <= 1 ? [keys] : keys.flatMap((key, index) => orders([...keys.slice(0, index), ...keys.slice(index + 1)]).map((rest) => [key, ...rest]));
+    keys.length <= 1
+      ? [keys]
+      : keys.flatMap((key, index) => orders([...keys.slice(0, index), ...keys.slice(index + 1)]).map((rest) => [key, ...rest]));
   return [...new Set(orders(tokens.map((token) => token.key)).map((keys) => keys.join("")))];
 }
 

@@ -77,7 +77,13 @@ export async function skillPageActivity(skillId: string, locale: Locale) {
     needsTotal: needs[0]?.total ?? 0,
     offers: offers.map(toCard),
     offersTotal: offers[0]?.total ?? 0,
-    people: people.map((row) => ({ id: row.user_id, displayName: row.display_name, role: row.role, district: row.district, isDemo: row.is_demo })),
+    people: people.map((row) => ({
+      id: row.user_id,
+      displayName: row.display_name,
+      role: row.role,
+      district: row.district,
+      isDemo: row.is_demo,
+    })),
     peopleTotal: people[0]?.total ?? 0,
   };
 }

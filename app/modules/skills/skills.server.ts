@@ -17,7 +17,14 @@ export function skillLabel(skill: { label_de: string; label_en: string }, locale
  */
 export async function resolveSkillLabels(sql: Db, labels: string[], userId: string | null): Promise<queries.SkillRef[]> {
   const keyed = labels.map((label) => ({ label, key: normalizeSkillLabel(label) })).filter((entry) => entry.key);
-  const found = new Map((await queries.findSkillsByNormalizedLabels(sql, keyed.map((entry) => entry.key))).map((row) => [row.normalized, row]));
+  const found = new Map(
+    (
+      await queries.findSkillsByNormalizedLabels(
+        sql,
+        keyed.map((entry) => entry.key),
+      )
+    ).map((row) => [row.normalized, row]),
+  );
   const result: queries.SkillRef[] = [];
   for (const { label, key } of keyed) {
     let skill: queries.SkillRef | undefined = found.get(key);
@@ -79,7 +86,8 @@ export async function acceptUserSkill(skillId: string) {
   return queries.acceptUserSkill(db(), skillId);
 }
 
-export type MergeResult = { ok: true; postIds: string[]; userIds: string[] } | { ok: false; reason: "not_found" | "same" | "not_user_defined" };
+export type MergeResult =
+  { ok: true; postIds: string[]; userIds: string[] } | { ok: false; reason: "not_found" | "same" | "not_user_defined" };
 
 /** An admin folds a user-defined skill into a canonical one; every post and profile tagged with it moves along. */
 export async function mergeSkill(fromId: string, intoId: string): Promise<MergeResult> {

@@ -67,7 +67,14 @@ async function loadTaxonomy(tx: Db, content: Buffer, checksum: string, onProgres
   for (const part of chunks(groups)) {
     await tx`
       insert into skill_groups ${tx(
-        part.map((group) => ({ uri: group.uri, code: group.code, level: group.level, parent_uri: null, label_de: group.de, label_en: group.en })),
+        part.map((group) => ({
+          uri: group.uri,
+          code: group.code,
+          level: group.level,
+          parent_uri: null,
+          label_de: group.de,
+          label_en: group.en,
+        })),
       )}
       on conflict (uri) do update set code = excluded.code, level = excluded.level, label_de = excluded.label_de, label_en = excluded.label_en`;
     done += part.length;
@@ -152,7 +159,9 @@ async function loadSkillRelations(tx: Db, content: Buffer, taxonomyChecksum: str
   const [loaded] = await tx<{ checksum: string }[]>`select checksum from seed_runs where name = 'skill-relations'`;
   if (loaded?.checksum === checksum) return null;
   const seed = JSON.parse(content.toString("utf8")) as SkillRelationsSeed;
-  const pairs = Object.entries(seed.relations).flatMap(([uri, list]) => list.map(([related, weight, source]) => ({ uri, related, weight, source })));
+  const pairs = Object.entries(seed.relations).flatMap(([uri, list]) =>
+    list.map(([related, weight, source]) => ({ uri, related, weight, source })),
+  );
   await tx`delete from skill_relations`;
   let stored = 0;
   for (const part of chunks(pairs, 5000)) {

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { horizontalBarChart, niceTicks } from "./chart";
 import { escapeXml } from "~/lib/xml";
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["g", "rect", "text", "line"].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  isArray: (name) => ["g", "rect", "text", "line"].includes(name),
+});
 
 const input = {
   id: "gap",

@@ -5,8 +5,7 @@ import { visiblePost } from "~/modules/posts/queries.server";
  * What the picture counts: open, not hidden, not expired posts by people who are not banned;
  * demo posts only while the demo is switched on. Expects the aliases p (posts) and u (users).
  */
-const countable = (sql: Db, includeDemo: boolean) =>
-  sql`${visiblePost(sql)} and (${includeDemo}::boolean or not p.is_demo)`;
+const countable = (sql: Db, includeDemo: boolean) => sql`${visiblePost(sql)} and (${includeDemo}::boolean or not p.is_demo)`;
 
 export type PictureFilter = { category: string | null; role: string | null; includeDemo: boolean };
 

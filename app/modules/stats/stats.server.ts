@@ -27,9 +27,18 @@ export function rankSkills(rows: Omit<SkillCount, "gap">[], limit = TOP_SKILLS) 
   const withGap = rows.map((row) => ({ ...row, gap: row.needs - row.offers }));
   const byLabel = (a: SkillCount, b: SkillCount) => a.label.localeCompare(b.label, "de");
   return {
-    mostNeeded: withGap.filter((row) => row.needs > 0).sort((a, b) => b.needs - a.needs || a.offers - b.offers || byLabel(a, b)).slice(0, limit),
-    mostOffered: withGap.filter((row) => row.offers > 0).sort((a, b) => b.offers - a.offers || a.needs - b.needs || byLabel(a, b)).slice(0, limit),
-    largestGap: withGap.filter((row) => row.gap > 0).sort((a, b) => b.gap - a.gap || b.needs - a.needs || byLabel(a, b)).slice(0, limit),
+    mostNeeded: withGap
+      .filter((row) => row.needs > 0)
+      .sort((a, b) => b.needs - a.needs || a.offers - b.offers || byLabel(a, b))
+      .slice(0, limit),
+    mostOffered: withGap
+      .filter((row) => row.offers > 0)
+      .sort((a, b) => b.offers - a.offers || a.needs - b.needs || byLabel(a, b))
+      .slice(0, limit),
+    largestGap: withGap
+      .filter((row) => row.gap > 0)
+      .sort((a, b) => b.gap - a.gap || b.needs - a.needs || byLabel(a, b))
+      .slice(0, limit),
   };
 }
 
@@ -50,7 +59,9 @@ export async function cityPicture(filter: PictureFilterInput, locale: Locale, op
     queries.contactsAcceptedSince(sql, ACTIVITY_DAYS),
     queries.matchesMadeSince(sql, ACTIVITY_DAYS),
   ]);
-  const skills = rankSkills(demand.map((row) => ({ id: row.id, slug: row.slug, label: skillLabel(row, locale), needs: row.needs, offers: row.offers })));
+  const skills = rankSkills(
+    demand.map((row) => ({ id: row.id, slug: row.slug, label: skillLabel(row, locale), needs: row.needs, offers: row.offers })),
+  );
   return {
     totals,
     ...skills,

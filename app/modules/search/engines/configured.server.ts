@@ -19,7 +19,13 @@ let meilisearch: { key: string; engine: MeilisearchEngine; downUntil: number; se
 export function configuredMeilisearch() {
   const config = env();
   if (!config.MEILI_HOST) return undefined;
-  const key = [config.MEILI_HOST, config.MEILI_API_KEY ?? "", config.MEILI_SEARCH_API_KEY ?? "", config.MEILI_INDEX_PREFIX, config.MEILI_TIMEOUT_MS].join("|");
+  const key = [
+    config.MEILI_HOST,
+    config.MEILI_API_KEY ?? "",
+    config.MEILI_SEARCH_API_KEY ?? "",
+    config.MEILI_INDEX_PREFIX,
+    config.MEILI_TIMEOUT_MS,
+  ].join("|");
   if (meilisearch?.key !== key) {
     meilisearch = {
       key,
@@ -56,7 +62,9 @@ export async function runSearch<I extends SearchIndexName>(request: SearchReques
       return { ...(await meili.engine.search(safe)), engine: "meilisearch", degraded: false };
     } catch (error) {
       meili.downUntil = Date.now() + MEILISEARCH_RETRY_AFTER_MS;
-      console.error(`[search] Meilisearch failed, answering from the embedded engine: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `[search] Meilisearch failed, answering from the embedded engine: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return { ...(await createEmbeddedEngine(db()).search(safe)), engine: "embedded", degraded: Boolean(meili) };

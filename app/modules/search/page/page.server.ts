@@ -42,7 +42,11 @@ export type SearchPageView = {
   correctedQuery: string | null;
 };
 
-export async function searchPage(params: SearchParams, locale: Locale, options: { excludeUserIds?: string[] } = {}): Promise<SearchPageView> {
+export async function searchPage(
+  params: SearchParams,
+  locale: Locale,
+  options: { excludeUserIds?: string[] } = {},
+): Promise<SearchPageView> {
   const tokens = queryTokens(params.query);
   const result = await runSearch({
     index: params.tab,
@@ -55,7 +59,8 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
     facets: true,
   });
   // Corrected words are marked too: they are why the corrected results matched.
-  if (result.correctedQuery) tokens.push(...queryTokens(result.correctedQuery).filter((token) => !tokens.some((other) => other.key === token.key)));
+  if (result.correctedQuery)
+    tokens.push(...queryTokens(result.correctedQuery).filter((token) => !tokens.some((other) => other.key === token.key)));
   const relatedTo = result.relatedTo ?? {};
   const namedSkill = (hit: { related_skill_id?: string | null }) => (hit.related_skill_id ? relatedTo[hit.related_skill_id] : undefined);
   const skillIds = [
@@ -126,12 +131,25 @@ export async function searchPage(params: SearchParams, locale: Locale, options: 
 export type SearchSuggestion = { type: "skill" | "post" | "person"; label: string; href: string };
 
 /** As-you-type suggestions: matching skills (to filter by), then a few matching post titles. */
-export async function searchSuggestions(rawQuery: string, locale: Locale, options: { excludeUserIds?: string[] } = {}): Promise<SearchSuggestion[]> {
+export async function searchSuggestions(
+  rawQuery: string,
+  locale: Locale,
+  options: { excludeUserIds?: string[] } = {},
+): Promise<SearchSuggestion[]> {
   const query = cleanQuery(rawQuery).slice(0, 80);
   if (query.length < 2) return [];
   const [skills, posts] = await Promise.all([
     suggestSkills(query, locale, 5),
-    runSearch({ index: "posts", query, filters: {}, sort: "relevance", page: 1, perPage: 4, facets: false, excludeUserIds: options.excludeUserIds }),
+    runSearch({
+      index: "posts",
+      query,
+      filters: {},
+      sort: "relevance",
+      page: 1,
+      perPage: 4,
+      facets: false,
+      excludeUserIds: options.excludeUserIds,
+    }),
   ]);
   return [
     ...skills.map((skill): SearchSuggestion => ({ type: "skill", label: skill.label, href: `/search?skill=${skill.id}` })),

@@ -34,7 +34,9 @@ async function skillTexts(sql: Db, skills: { id: string; label_de: string; label
       labels_de: [skill.label_de],
       labels_en: [skill.label_en],
       alt: [...new Set(own.map((label) => label.label).filter((label) => !preferred.has(label)))],
-      keys: [...new Set([normalizeSkillLabel(skill.label_de), normalizeSkillLabel(skill.label_en), ...own.map((label) => label.normalized)])].filter(Boolean),
+      keys: [
+        ...new Set([normalizeSkillLabel(skill.label_de), normalizeSkillLabel(skill.label_en), ...own.map((label) => label.normalized)]),
+      ].filter(Boolean),
     });
   }
   return result;
@@ -51,7 +53,12 @@ function gather(skills: SkillOnDocument[], texts: Map<string, SkillTexts>) {
   };
 }
 
-const toSkill = (row: queries.TaggedSkillRow): SkillOnDocument => ({ id: row.id, slug: row.slug, label_de: row.label_de, label_en: row.label_en });
+const toSkill = (row: queries.TaggedSkillRow): SkillOnDocument => ({
+  id: row.id,
+  slug: row.slug,
+  label_de: row.label_de,
+  label_en: row.label_en,
+});
 
 /**
  * Documents for the posts among `ids` that are visible now; the other ids (closed, hidden, expired, deleted,
@@ -60,7 +67,10 @@ const toSkill = (row: queries.TaggedSkillRow): SkillOnDocument => ({ id: row.id,
 export async function buildPostDocuments(sql: Db, ids: string[]): Promise<{ documents: PostDocument[]; removed: string[] }> {
   const unique = [...new Set(ids)];
   const rows = await queries.visiblePostRows(sql, unique);
-  const tagged = await queries.skillsOfPosts(sql, rows.map((row) => row.id));
+  const tagged = await queries.skillsOfPosts(
+    sql,
+    rows.map((row) => row.id),
+  );
   const texts = await skillTexts(sql, tagged);
   const documents = rows.map((row): PostDocument => {
     const skills = tagged.filter((skill) => skill.owner_id === row.id).map(toSkill);
@@ -99,7 +109,10 @@ export async function buildPostDocuments(sql: Db, ids: string[]): Promise<{ docu
 export async function buildPersonDocuments(sql: Db, ids: string[]): Promise<{ documents: PersonDocument[]; removed: string[] }> {
   const unique = [...new Set(ids)];
   const rows = await queries.visiblePersonRows(sql, unique);
-  const tagged = await queries.skillsOfPeople(sql, rows.map((row) => row.id));
+  const tagged = await queries.skillsOfPeople(
+    sql,
+    rows.map((row) => row.id),
+  );
   const texts = await skillTexts(sql, tagged);
   const documents = rows.map((row): PersonDocument => {
     const own = tagged.filter((skill) => skill.owner_id === row.id);

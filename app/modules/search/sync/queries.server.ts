@@ -7,8 +7,20 @@ import { skillsOfPosts as postSkills, visiblePost, type PostRow } from "~/module
 
 export type PostSourceRow = Pick<
   PostRow,
-  | "id" | "author_id" | "kind" | "title" | "description" | "category" | "district" | "is_remote" | "exchange_mode"
-  | "status" | "created_at" | "expires_at" | "author_name" | "author_role"
+  | "id"
+  | "author_id"
+  | "kind"
+  | "title"
+  | "description"
+  | "category"
+  | "district"
+  | "is_remote"
+  | "exchange_mode"
+  | "status"
+  | "created_at"
+  | "expires_at"
+  | "author_name"
+  | "author_role"
 >;
 
 /** The posts among `ids` that anyone may see: open, not hidden, not expired, by someone not banned. */
@@ -40,11 +52,25 @@ export async function visiblePersonRows(sql: Db, ids: string[]) {
     where p.user_id = any(${ids}::bigint[]) and u.banned_at is null`;
 }
 
-export type TaggedSkillRow = { owner_id: string; direction: "offer" | "seek"; id: string; slug: string; label_de: string; label_en: string };
+export type TaggedSkillRow = {
+  owner_id: string;
+  direction: "offer" | "seek";
+  id: string;
+  slug: string;
+  label_de: string;
+  label_en: string;
+};
 
 /** The posts' skills (attached as posts attach them), as tagged rows of their documents. */
 export async function skillsOfPosts(sql: Db, postIds: string[]): Promise<TaggedSkillRow[]> {
-  return (await postSkills(sql, postIds)).map((row) => ({ owner_id: row.post_id, direction: "offer", id: row.id, slug: row.slug, label_de: row.label_de, label_en: row.label_en }));
+  return (await postSkills(sql, postIds)).map((row) => ({
+    owner_id: row.post_id,
+    direction: "offer",
+    id: row.id,
+    slug: row.slug,
+    label_de: row.label_de,
+    label_en: row.label_en,
+  }));
 }
 
 export async function skillsOfPeople(sql: Db, userIds: string[]) {

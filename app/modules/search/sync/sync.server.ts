@@ -98,7 +98,8 @@ async function* documentBatches<I extends SearchIndexName>(
 ): AsyncGenerator<DocumentOf<I>[]> {
   let after = "0";
   for (;;) {
-    const ids = index === "posts" ? await queries.postIdsAfter(sql, after, REINDEX_BATCH) : await queries.personIdsAfter(sql, after, REINDEX_BATCH);
+    const ids =
+      index === "posts" ? await queries.postIdsAfter(sql, after, REINDEX_BATCH) : await queries.personIdsAfter(sql, after, REINDEX_BATCH);
     const last = ids[ids.length - 1];
     if (last === undefined) return;
     after = last;
@@ -108,7 +109,13 @@ async function* documentBatches<I extends SearchIndexName>(
   }
 }
 
-async function reindexEngine(sql: Db, engine: SearchEngine, totals: Record<SearchIndexName, number>, settings: SearchSettings, options: ReindexOptions) {
+async function reindexEngine(
+  sql: Db,
+  engine: SearchEngine,
+  totals: Record<SearchIndexName, number>,
+  settings: SearchSettings,
+  options: ReindexOptions,
+) {
   const counts = { posts: 0, people: 0 };
   for (const index of ["posts", "people"] as const) {
     let done = 0;
@@ -155,7 +162,9 @@ export async function reindexSearch(options: ReindexOptions = {}) {
     try {
       while ((await runMeilisearchWorkerOnce()) > 0);
     } catch (error) {
-      console.error(`[search] changes made during the reindex are queued for Meilisearch: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `[search] changes made during the reindex are queued for Meilisearch: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return counts;

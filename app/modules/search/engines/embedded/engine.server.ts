@@ -31,7 +31,6 @@ const TOGETHER_MAX_SKILLS = 50;
 /** Documents per token counted when choosing which tokens a relaxed search leaves out. */
 const FREQUENCY_CAP = 1000;
 
-
 /**
  * Counting a broad search (a bare listing, a common word) means reading every match: half a second at
  * 100,000 posts, for a number ("12,345 Treffer") and facet counts nobody can tell apart from a minute-old
@@ -136,7 +135,13 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
       const prefix = position === tokens.length - 1 && index === token.words.length - 1;
       const seen = asked.get(word);
       const correctable = isCorrectable(folded);
-      asked.set(word, { word, folded, prefix: prefix || Boolean(seen?.prefix), correctable, variants: correctable ? deletionVariants(folded) : [] });
+      asked.set(word, {
+        word,
+        folded,
+        prefix: prefix || Boolean(seen?.prefix),
+        correctable,
+        variants: correctable ? deletionVariants(folded) : [],
+      });
     });
   });
   // The whole query as a label key: one token's key, or the phrase in any word order ("design clothing" names
@@ -149,7 +154,13 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
     labels: labelRows,
     facts,
     related: relations,
-  } = await queries.queryFacts(sql, { keys, words: [...asked.values()], perWord: WORD_CANDIDATES, relatedKeys: skillKeys, perSkill: RELATED_PER_SKILL });
+  } = await queries.queryFacts(sql, {
+    keys,
+    words: [...asked.values()],
+    perWord: WORD_CANDIDATES,
+    relatedKeys: skillKeys,
+    perSkill: RELATED_PER_SKILL,
+  });
   const named = new Set(relations.map((row) => row.skill_id));
   const relatedTo: Record<string, string> = {};
   const relatedWeight = new Map<string, number>();
@@ -166,7 +177,8 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
     const folded = foldWord(row.word);
     let best = bestCorrections(folded, row.candidates, CORRECTIONS_PER_TOKEN);
     // Nothing one edit away: a long word may have two typos; the trigram index finds those (rarely needed, slower).
-    if (best.length === 0 && allowedEdits(folded.length) > 1) best = bestCorrections(folded, await queries.similarWords(sql, folded, WORD_CANDIDATES), CORRECTIONS_PER_TOKEN);
+    if (best.length === 0 && allowedEdits(folded.length) > 1)
+      best = bestCorrections(folded, await queries.similarWords(sql, folded, WORD_CANDIDATES), CORRECTIONS_PER_TOKEN);
     if (best.length) fixes.set(row.word, best);
   }
   const labelSkills = (key: string) => labelRows.filter((row) => row.key === key).map((row) => row.skill_id);
@@ -183,7 +195,9 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
       const fixed = token.words.map((word) => {
         const options = fixes.get(word);
         const pick = options?.[Math.min(choice, options.length - 1)];
-        return pick ? { word: pick.word, stems: { de: pick.de ? [pick.de] : [], en: pick.en ? [pick.en] : [] } } : { word, stems: stemsOf(word) };
+        return pick
+          ? { word: pick.word, stems: { de: pick.de ? [pick.de] : [], en: pick.en ? [pick.en] : [] } }
+          : { word, stems: stemsOf(word) };
       });
       const key = normalizeSkillLabel(fixed.map((entry) => entry.word).join(""));
       correctedKeys[position]!.push(key);
@@ -230,10 +244,16 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
   // "radio show production"): documents tagged with a skill that has them together in one label rank above
   // documents that have them spread over different skills. Words that are everywhere say nothing, so only when
   // they are together in few skills.
-  const telling = tokens.filter((token, position) => !token.symbolic && !weak[position] && !token.words.some((word) => fixes.has(word)) && token.key.length >= 3);
+  const telling = tokens.filter(
+    (token, position) => !token.symbolic && !weak[position] && !token.words.some((word) => fixes.has(word)) && token.key.length >= 3,
+  );
   let together: string[] = [];
   if (namedSkills.length === 0 && telling.length >= 2 && telling.length === tokens.filter((_, position) => !weak[position]).length) {
-    const skills = await queries.skillsWithOneLabelHolding(sql, telling.map((token) => token.key), TOGETHER_MAX_SKILLS);
+    const skills = await queries.skillsWithOneLabelHolding(
+      sql,
+      telling.map((token) => token.key),
+      TOGETHER_MAX_SKILLS,
+    );
     if (skills.length <= TOGETHER_MAX_SKILLS) together = skills;
   }
   return {
@@ -253,10 +273,17 @@ async function queryHints(sql: Db, tokens: QueryToken[], phrase: string | undefi
             prefix: position === tokens.length - 1,
             skillIds: labelSkills(token.key),
           }),
-          corrected: anyOf([corrected[position]!, skillsTsquery(similarTo(token.key)), tokens.length === 1 ? skillsTsquery(correctedNamed) : ""]),
+          corrected: anyOf([
+            corrected[position]!,
+            skillsTsquery(similarTo(token.key)),
+            tokens.length === 1 ? skillsTsquery(correctedNamed) : "",
+          ]),
         })),
         phrase: phrase
-          ? { literal: anyOf([keyTsquery(phrase), skillsTsquery(namedSkills)]), corrected: anyOf([skillsTsquery(similarTo(phrase)), skillsTsquery(correctedNamed)]) }
+          ? {
+              literal: anyOf([keyTsquery(phrase), skillsTsquery(namedSkills)]),
+              corrected: anyOf([skillsTsquery(similarTo(phrase)), skillsTsquery(correctedNamed)]),
+            }
           : undefined,
         named: namedSkills.length ? namedSkills : undefined,
         correctedNamed: correctedNamed.length ? correctedNamed : undefined,
@@ -332,10 +359,18 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
         // Several words and (almost) nothing has all of them: leave out the words that match nothing, then the
         // most common ones, one at a time (as Meilisearch's "frequency" strategy), until enough documents are found;
         // they rank by how many of the words they have. Stop words ("und", "of") never count.
-        const strong = hints.plan([]).tokens.map((token, position) => ({ token, position })).filter(({ token }) => !token.weak);
+        const strong = hints
+          .plan([])
+          .tokens.map((token, position) => ({ token, position }))
+          .filter(({ token }) => !token.weak);
         const severalTokens = strong.length > 1;
         if (severalTokens && result.total < RELAX_BELOW) {
-          const counts = await queries.tokenFrequencies(sql, request.index, strong.map(({ token }) => anyOf([token.literal, token.corrected])), FREQUENCY_CAP);
+          const counts = await queries.tokenFrequencies(
+            sql,
+            request.index,
+            strong.map(({ token }) => anyOf([token.literal, token.corrected])),
+            FREQUENCY_CAP,
+          );
           const present = strong.map((entry, index) => ({ ...entry, count: counts[index] ?? 0 })).filter((entry) => entry.count > 0);
           present.sort((a, b) => a.count - b.count || a.position - b.position);
           const levels: queries.MatchLevel[] = [];
@@ -354,7 +389,12 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
         // Still nothing: read the tokens and the phrase as typos of whole skill labels ("Holzbearbeitng") and try once more.
         const correctable = tokens.filter((token) => !token.symbolic).map((token) => token.key);
         if (result.total === 0 && correctable.length) {
-          const similar = await queries.similarSkillsForKeys(sql, phrase ? [...correctable, phrase] : correctable, TYPO_SIMILARITY, TYPO_SKILLS_PER_WORD);
+          const similar = await queries.similarSkillsForKeys(
+            sql,
+            phrase ? [...correctable, phrase] : correctable,
+            TYPO_SIMILARITY,
+            TYPO_SKILLS_PER_WORD,
+          );
           if (similar.length) {
             how = { match: "all", similar };
             result = await run(how, true);
@@ -385,7 +425,6 @@ export function createEmbeddedEngine(sql: Db): SearchEngine {
         counted();
       }
     },
-
 
     // Synonyms come from skill_labels through the documents' label keys and alt labels: nothing to apply.
     async applySettings() {},

@@ -135,9 +135,20 @@ const wordFacts = (sql: Db, words: AskedWord[], perWord: number) => {
  * label equal to one of `keys`, the facts about each word (wordFacts, in the order asked), and the skills
  * related to those named by `relatedKeys`. A part with nothing to look up is not planned.
  */
-export async function queryFacts(sql: Db, asked: { keys: string[]; words: AskedWord[]; perWord: number; relatedKeys: string[]; perSkill: number }) {
+export async function queryFacts(
+  sql: Db,
+  asked: { keys: string[]; words: AskedWord[]; perWord: number; relatedKeys: string[]; perSkill: number },
+) {
   const none = sql`'[]'::json`;
-  const [row] = await sql<[{ labels: { key: string; skill_id: string }[]; facts: WordFacts[]; related: { key: string; skill_id: string; related_skill_id: string; weight: number }[] }]>`
+  const [row] = await sql<
+    [
+      {
+        labels: { key: string; skill_id: string }[];
+        facts: WordFacts[];
+        related: { key: string; skill_id: string; related_skill_id: string; weight: number }[];
+      },
+    ]
+  >`
     select
       ${asked.keys.length ? sql`(select coalesce(json_agg(x), '[]'::json) from (${skillsWithLabelKeys(sql, asked.keys)}) x)` : none} as labels,
       ${asked.words.length ? sql`(select coalesce(json_agg(x order by x.n), '[]'::json) from (${wordFacts(sql, asked.words, asked.perWord)}) x)` : none} as facts,
@@ -336,7 +347,12 @@ export async function tokenFrequencies(outer: Db, index: "posts" | "people", tok
 const unpackedRankText = (sql: Db) => sql`cross join lateral (select d.rank_tsv || ''::tsvector as rank_tsv offset 0) r`;
 
 const needsTiers = (plan: EmbeddedSearchPlan) =>
-  plan.match !== "all" || Boolean(plan.together?.length) || Boolean(plan.related?.ids.length) || (plan.tokens.length > 1 && plan.tokens.some((token) => token.named?.length)) || plan.tokens.some((token) => token.corrected) || Boolean(plan.phrase?.corrected);
+  plan.match !== "all" ||
+  Boolean(plan.together?.length) ||
+  Boolean(plan.related?.ids.length) ||
+  (plan.tokens.length > 1 && plan.tokens.some((token) => token.named?.length)) ||
+  plan.tokens.some((token) => token.corrected) ||
+  Boolean(plan.phrase?.corrected);
 
 /**
  * Matching and relevance: one tsquery parameter, one GIN index scan. Ranking: when corrections or a relaxed match
@@ -362,15 +378,15 @@ function matchCondition(sql: Db, plan: EmbeddedSearchPlan): { where: Fragment; s
   const matches = (tsquery: string) => (tsquery ? sql`r.rank_tsv @@ ${tsquery}::tsquery` : sql`false`);
   const counted = plan.tokens.filter((token) => !token.weak);
   // A token found as typed counts 2, 3 on a document tagged with the skill the token names.
-  const literal = (token: TokenPlan) =>
-    token.named?.length ? sql`2 + (d.skill_ids && ${token.named}::bigint[])::int` : sql`2`;
+  const literal = (token: TokenPlan) => (token.named?.length ? sql`2 + (d.skill_ids && ${token.named}::bigint[])::int` : sql`2`);
   const perToken = (counted.length ? counted : plan.tokens).map((token) =>
     token.corrected
       ? sql`(case when ${matches(token.literal)} then ${literal(token)} when ${matches(token.corrected)} then 1 else 0 end)`
       : sql`(case when ${matches(token.literal)} then ${literal(token)} else 0 end)`,
   );
   let tier = sql`(${joinWith(sql, perToken, "+")})`;
-  if (plan.phrase?.literal) tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${3 * plan.tokens.length} else 0 end)`;
+  if (plan.phrase?.literal)
+    tier = sql`greatest(${tier}, case when ${matches(plan.phrase.literal)} then ${3 * plan.tokens.length} else 0 end)`;
   if (named) tier = sql`greatest(${tier}, case when d.skill_ids && ${named}::bigint[] then ${3 * plan.tokens.length + 1} else 0 end)`;
   // Tagged with the skill the corrected query names: above any mix of tokens found as typed and corrected (at
   // most 3 per token, less one for the corrected), below the phrase as typed; for one word, between the word
@@ -442,7 +458,15 @@ type DocumentTable = {
 const POST_DOCUMENTS: DocumentTable = {
   table: "search_posts",
   filter: postFilterCondition,
-  facets: [["kind", "kind"], ["category", "category"], ["role", "author_role"], ["borough", "borough"], ["district", "district"], ["mode", "exchange_mode"], ["remote", "is_remote"]],
+  facets: [
+    ["kind", "kind"],
+    ["category", "category"],
+    ["role", "author_role"],
+    ["borough", "borough"],
+    ["district", "district"],
+    ["mode", "exchange_mode"],
+    ["remote", "is_remote"],
+  ],
   hitColumns: (sql) => sql`
     'id', d.id::text, 'kind', d.kind, 'title', d.title, 'description', d.description, 'category', d.category,
     'district', d.district, 'is_remote', d.is_remote, 'exchange_mode', d.exchange_mode,
@@ -453,7 +477,12 @@ const POST_DOCUMENTS: DocumentTable = {
 const PERSON_DOCUMENTS: DocumentTable = {
   table: "search_people",
   filter: personFilterCondition,
-  facets: [["role", "role"], ["borough", "borough"], ["district", "district"], ["remote", "remote_ok"]],
+  facets: [
+    ["role", "role"],
+    ["borough", "borough"],
+    ["district", "district"],
+    ["remote", "remote_ok"],
+  ],
   hitColumns: (sql) => sql`
     'id', d.id::text, 'display_name', d.display_name, 'role', d.role, 'bio', d.bio, 'district', d.district,
     'remote_ok', d.remote_ok, 'skills', d.skills, 'created_at', d.created_at`,
@@ -471,10 +500,18 @@ function facetCounts(sql: Db, documents: DocumentTable, plan: EmbeddedSearchPlan
   const names = documents.facets.slice(0, -1).map(([name], index) => sql`when grouping(${columns[index]!}) = 0 then ${name}::text`);
   return sql`(select json_agg(json_build_array(f.facet, f.value, f.count)) from (
       select case ${joined(sql, names, " ")} else ${lastName}::text end as facet,
-             coalesce(${joined(sql, columns.map((column) => sql`${column}::text`), ",")}) as value,
+             coalesce(${joined(
+               sql,
+               columns.map((column) => sql`${column}::text`),
+               ",",
+             )}) as value,
              count(*)::int as count
       from matched
-      group by grouping sets (${joined(sql, columns.map((column) => sql`(${column})`), ",")})
+      group by grouping sets (${joined(
+        sql,
+        columns.map((column) => sql`(${column})`),
+        ",",
+      )})
       union all (select 'skill', skill_id::text, count(*)::int from matched, unnest(skill_ids) as skill_id
                  group by skill_id order by count(*) desc, skill_id limit ${plan.skillFacetSize})
     ) f where f.value is not null)`;
@@ -507,7 +544,11 @@ async function searchDocumentsWith<H>(sql: Db, documents: DocumentTable, plan: E
   const hitColumns = documents.hitColumns(sql);
   if (!plan.counts) return hitsOnly<H>(sql, plan, table, filter, hitColumns);
   const { where, score, related } = matchCondition(sql, plan);
-  const facetColumns = joined(sql, documents.facets.map(([, column]) => sql`d.${sql(column)}`), ",");
+  const facetColumns = joined(
+    sql,
+    documents.facets.map(([, column]) => sql`d.${sql(column)}`),
+    ",",
+  );
   const [row] = await sql<[RawSearchRow<H>]>`
     with matched as materialized (
       select d.id, ${facetColumns}, d.skill_ids, d.created_at, ${score} as score, ${related} as related_skill_id

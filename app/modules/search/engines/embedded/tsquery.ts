@@ -16,7 +16,8 @@ const all = (parts: string[]) => (parts.length <= 1 ? (parts[0] ?? "") : `(${par
 
 /** One word: its German or its English lexemes (a compound the parser splits needs all its parts). */
 export function wordTsquery(stems: WordStems, prefix: boolean): string {
-  const side = (lexemes: string[]) => all([...new Set(lexemes)].filter(Boolean).map((lexeme) => quote(lexeme) + (prefix && lexeme.length >= 3 ? ":*" : "")));
+  const side = (lexemes: string[]) =>
+    all([...new Set(lexemes)].filter(Boolean).map((lexeme) => quote(lexeme) + (prefix && lexeme.length >= 3 ? ":*" : "")));
   return any([...new Set([side(stems.de), side(stems.en)].filter(Boolean))]);
 }
 
@@ -35,7 +36,9 @@ export function skillsTsquery(skillIds: string[]): string {
  * tokens (C#, C++) match by key and skills only.
  */
 export function tokenTsquery(token: { words: WordStems[]; key: string; symbolic: boolean; prefix: boolean; skillIds: string[] }): string {
-  const words = token.symbolic ? [] : token.words.map((stems, index) => wordTsquery(stems, token.prefix && index === token.words.length - 1));
+  const words = token.symbolic
+    ? []
+    : token.words.map((stems, index) => wordTsquery(stems, token.prefix && index === token.words.length - 1));
   const matched = words.filter(Boolean);
   if (!token.symbolic && token.words.length > 0 && matched.length === 0) return "";
   return any([all(matched), keyTsquery(token.key), skillsTsquery(token.skillIds)].filter(Boolean));

@@ -22,8 +22,14 @@ describe("typo correction", () => {
   });
 
   it("picks the candidates with the fewest edits, never a stop word", () => {
-    expect(bestCorrections("fnster", [candidate("fenster"), candidate("foster"), candidate("finster")]).map((c) => c.word)).toEqual(["fenster", "foster", "finster"]);
-    expect(bestCorrections("holzbearbetng", [candidate("holzbearbeitung"), candidate("holzbearbeiter")]).map((c) => c.word)).toEqual(["holzbearbeitung"]);
+    expect(bestCorrections("fnster", [candidate("fenster"), candidate("foster"), candidate("finster")]).map((c) => c.word)).toEqual([
+      "fenster",
+      "foster",
+      "finster",
+    ]);
+    expect(bestCorrections("holzbearbetng", [candidate("holzbearbeitung"), candidate("holzbearbeiter")]).map((c) => c.word)).toEqual([
+      "holzbearbeitung",
+    ]);
     expect(bestCorrections("abnd", [{ ...candidate("and"), de: null, en: null }])).toEqual([]);
     expect(bestCorrections("keramik", [candidate("keramik")])).toEqual([]);
     expect(bestCorrections("kurs", [candidate("kunst")])).toEqual([]);
@@ -50,9 +56,20 @@ describe("tsquery text", () => {
 
   it("makes a token of stop words neutral and a symbolic token match by key only", () => {
     expect(tokenTsquery({ words: [{ de: [], en: [] }], key: "und", symbolic: false, prefix: false, skillIds: [] })).toBe("");
-    expect(tokenTsquery({ words: [{ de: ["c"], en: ["c"] }], key: "c#", symbolic: true, prefix: false, skillIds: ["7"] })).toBe("('k:c#' | 's:7')");
-    expect(tokenTsquery({ words: [{ de: ["3d"], en: ["3d"] }, { de: ["druck"], en: ["druck"] }], key: "3ddruck", symbolic: false, prefix: false, skillIds: [] })).toBe(
-      "(('3d' & 'druck') | 'k:3ddruck')",
+    expect(tokenTsquery({ words: [{ de: ["c"], en: ["c"] }], key: "c#", symbolic: true, prefix: false, skillIds: ["7"] })).toBe(
+      "('k:c#' | 's:7')",
     );
+    expect(
+      tokenTsquery({
+        words: [
+          { de: ["3d"], en: ["3d"] },
+          { de: ["druck"], en: ["druck"] },
+        ],
+        key: "3ddruck",
+        symbolic: false,
+        prefix: false,
+        skillIds: [],
+      }),
+    ).toBe("(('3d' & 'druck') | 'k:3ddruck')");
   });
 });

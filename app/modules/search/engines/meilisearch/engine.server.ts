@@ -134,14 +134,22 @@ export function meilisearchFilter(index: SearchIndexName, filters: SearchFilters
     if (attribute && values && values.length) expressions.push(inList(attribute, values));
   }
   if (filters.remote) expressions.push(`${attributes.remote} = true`);
-  if (excludeUserIds.length) expressions.push(`${index === "posts" ? "author_id" : "id"} NOT IN [${excludeUserIds.map(filterValue).join(", ")}]`);
+  if (excludeUserIds.length)
+    expressions.push(`${index === "posts" ? "author_id" : "id"} NOT IN [${excludeUserIds.map(filterValue).join(", ")}]`);
   return expressions;
 }
 
 export class MeilisearchTaskError extends Error {}
 
 /** Settings Meilisearch keeps as sets and answers in its own order. */
-const UNORDERED_SETTINGS = new Set(["filterableAttributes", "sortableAttributes", "nonSeparatorTokens", "separatorTokens", "stopWords", "dictionary"]);
+const UNORDERED_SETTINGS = new Set([
+  "filterableAttributes",
+  "sortableAttributes",
+  "nonSeparatorTokens",
+  "separatorTokens",
+  "stopWords",
+  "dictionary",
+]);
 
 function sameValue(wanted: unknown, actual: unknown, unordered = false): boolean {
   if (Array.isArray(wanted)) {
@@ -169,10 +177,18 @@ export function settingsDiffer(wanted: Settings, actual: Settings): string[] {
       if (name === "synonyms") {
         // Compared without case: a server that answers them lowercased has the same synonyms.
         const lower = (synonyms: unknown) =>
-          Object.fromEntries(Object.entries((synonyms ?? {}) as Record<string, string[]>).map(([word, list]) => [word.toLowerCase(), list.map((item) => item.toLowerCase())]));
+          Object.fromEntries(
+            Object.entries((synonyms ?? {}) as Record<string, string[]>).map(([word, list]) => [
+              word.toLowerCase(),
+              list.map((item) => item.toLowerCase()),
+            ]),
+          );
         const have = lower(current);
         const want = lower(value);
-        return Object.keys(want).length !== Object.keys(have).length || Object.entries(want).some(([word, list]) => !sameValue(list, have[word], true));
+        return (
+          Object.keys(want).length !== Object.keys(have).length ||
+          Object.entries(want).some(([word, list]) => !sameValue(list, have[word], true))
+        );
       }
       return !sameValue(value, current, UNORDERED_SETTINGS.has(name));
     })
@@ -334,9 +350,10 @@ export function createMeilisearchEngine(config: MeilisearchConfig): MeilisearchE
         await finished(client.index(fresh).updateSettings(meilisearchSettings(index, settings)), `settings of ${fresh}`);
         for await (const documents of batches) {
           if (documents.length === 0) continue;
-          const task: Promise<unknown> = finished(client.index(fresh).addDocuments(documents, { primaryKey: "id" }), `add documents to ${fresh}`).finally(() =>
-            inFlight.delete(task),
-          );
+          const task: Promise<unknown> = finished(
+            client.index(fresh).addDocuments(documents, { primaryKey: "id" }),
+            `add documents to ${fresh}`,
+          ).finally(() => inFlight.delete(task));
           task.catch(() => undefined); // awaited below; meanwhile a failure is not an unhandled rejection
           inFlight.add(task);
           // A full queue waits for one task to end; a failed one ends the reindex here.
@@ -344,12 +361,17 @@ export function createMeilisearchEngine(config: MeilisearchConfig): MeilisearchE
         }
         await Promise.all(inFlight);
         // Before 1.18 Meilisearch refuses the field `rename` whatever its value: send it only where it exists.
-        const swap = (versionAtLeast(serverAt, SWAP_RENAME_SINCE) ? { indexes: [live, fresh], rename: false } : { indexes: [live, fresh] }) as IndexSwap;
+        const swap = (
+          versionAtLeast(serverAt, SWAP_RENAME_SINCE) ? { indexes: [live, fresh], rename: false } : { indexes: [live, fresh] }
+        ) as IndexSwap;
         await finished(client.swapIndexes([swap]), `swap ${live} and ${fresh}`);
       } finally {
         await Promise.allSettled(inFlight);
         // After the swap `fresh` holds the old documents; on failure it holds a partial copy. Either way it goes.
-        await client.deleteIndex(fresh).waitTask({ timeout: taskTimeout }).catch(() => undefined);
+        await client
+          .deleteIndex(fresh)
+          .waitTask({ timeout: taskTimeout })
+          .catch(() => undefined);
       }
     },
 
