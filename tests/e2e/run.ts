@@ -662,32 +662,27 @@ async function main() {
             ["admin-skills", "/admin/skills"],
           ];
           const problems: string[] = [];
-          for (const [name, pathname] of pages) {
-            await a.goto(`${base}${pathname}`);
-            try {
-              await checkAccessibility(a, name);
-            } catch (error) {
-              problems.push((error as Error).message);
+          // Each page as the given person sees it: collects violations, keeps a screenshot.
+          const audit = async (page: Page, list: readonly (readonly [string, string])[]) => {
+            for (const [name, pathname] of list) {
+              await page.goto(`${base}${pathname}`);
+              try {
+                await checkAccessibility(page, name);
+              } catch (error) {
+                problems.push((error as Error).message);
+              }
+              await screenshot(page, `a11y-${name}`);
             }
-            await screenshot(a, `a11y-${name}`);
-          }
+          };
+          await audit(a, pages);
           // What a visitor sees before signing in: the landing page with its sign-up field, the sign-in pages.
           const visitor = await browser!.newContext({ locale: "de-DE" });
-          const anonymous = await visitor.newPage();
-          for (const [name, pathname] of [
+          await audit(await visitor.newPage(), [
             ["home-anonymous", "/"],
             ["login", "/login"],
             ["login-verify", "/login/verify?token=x"],
             ["search-anonymous", "/search?q=Keramik"],
-          ] as const) {
-            await anonymous.goto(`${base}${pathname}`);
-            try {
-              await checkAccessibility(anonymous, name);
-            } catch (error) {
-              problems.push((error as Error).message);
-            }
-            await screenshot(anonymous, `a11y-${name}`);
-          }
+          ]);
           await visitor.close();
           assert(problems.length === 0, problems.join(" | "));
         },

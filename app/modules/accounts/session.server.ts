@@ -6,29 +6,30 @@ import { findUserBySessionId, LOGIN_LINK_MINUTES, type SessionUser } from "./acc
 
 const SESSION_MAX_AGE = 60 * 60 * 24 * 30;
 
-function sessionCookie() {
-  return createCookie("nl_session", {
+/** A cookie only this server reads: HttpOnly, SameSite=Lax, Secure in production on https. */
+function privateCookie(name: string, path: string, maxAge: number) {
+  return createCookie(name, {
     httpOnly: true,
     sameSite: "lax",
     secure: env().isProduction && env().APP_URL.startsWith("https://"),
-    path: "/",
-    maxAge: SESSION_MAX_AGE,
+    path,
+    maxAge,
   });
+}
+
+const sessionCookie = () => privateCookie("nl_session", "/", SESSION_MAX_AGE);
+
+/** A random value long enough to be one of ours (the session id, the login browser key), or nothing. */
+async function readRandomValue(cookie: ReturnType<typeof privateCookie>, request: Request): Promise<string | undefined> {
+  const value = await cookie.parse(request.headers.get("cookie"));
+  return typeof value === "string" && value.length > 20 ? value : undefined;
 }
 
 /**
  * The browser that asked for a sign-in link keeps a random key for the link's lifetime; only that browser may sign
  * in by opening the link (see login_tokens.browser_key_hash). Path /login: sent nowhere else.
  */
-function loginBrowserCookie() {
-  return createCookie("nl_login_browser", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env().isProduction && env().APP_URL.startsWith("https://"),
-    path: "/login",
-    maxAge: LOGIN_LINK_MINUTES * 60,
-  });
-}
+const loginBrowserCookie = () => privateCookie("nl_login_browser", "/login", LOGIN_LINK_MINUTES * 60);
 
 export function commitLoginBrowserCookie(browserKey: string) {
   return loginBrowserCookie().serialize(browserKey);
@@ -38,16 +39,14 @@ export function clearLoginBrowserCookie() {
   return loginBrowserCookie().serialize("", { maxAge: 0 });
 }
 
-export async function readLoginBrowserKey(request: Request): Promise<string | undefined> {
-  const value = await loginBrowserCookie().parse(request.headers.get("cookie"));
-  return typeof value === "string" && value.length > 20 ? value : undefined;
+export function readLoginBrowserKey(request: Request): Promise<string | undefined> {
+  return readRandomValue(loginBrowserCookie(), request);
 }
 
 const localeCookie = createCookie("nl_lang", { sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365 });
 
-export async function readSessionId(request: Request): Promise<string | undefined> {
-  const value = await sessionCookie().parse(request.headers.get("cookie"));
-  return typeof value === "string" && value.length > 20 ? value : undefined;
+export function readSessionId(request: Request): Promise<string | undefined> {
+  return readRandomValue(sessionCookie(), request);
 }
 
 export function commitSessionCookie(sessionId: string) {
