@@ -73,8 +73,10 @@ export function countFormFields(body: Buffer, contentType: string | undefined, s
 
 function refuse(req: Request, res: Response, status: number, message: string, maxDiscardedBytes = MAX_DISCARDED_BYTES) {
   if (res.headersSent) return;
-  res.status(status).set("Connection", "close").type("text/plain").send(message);
-  // Read and drop what the client still sends, so it gets to read the answer; cut off a large remainder.
+  // No "Connection: close": Node destroys a closing socket as soon as the answer is written, and what the client
+  // still sends then meets a reset that can wipe the unread answer from its side. The connection stays open while
+  // the rest of the body is read and dropped, so the client reads the answer; a large remainder is cut off.
+  res.status(status).type("text/plain").send(message);
   let discarded = 0;
   req.removeAllListeners("data");
   req.on("data", (chunk: Buffer) => {
