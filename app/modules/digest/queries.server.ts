@@ -149,15 +149,22 @@ export async function reclaimSendingBatch(sql: Db, runId: string) {
     order by next_attempt_at, id limit 1`;
   if (!row) return undefined;
   return sql<DigestRow[]>`
-    update digests set attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes', sending_run_id = ${runId},
-           last_error = case when sending_run_id is not null and sending_run_id <> ${runId}
-                             then coalesce(last_error, 'interrupted: run #' || sending_run_id || ' stopped while sending this batch')
-                             else last_error end
-    where batch_key = ${row.batch_key} and status = 'sending'
-    returning id, user_id, period, frequency, since, until, status, to_address, subject, html, text, headers, batch_key, attempts`;
+    with reclaimed as (
+      update digests set attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes', sending_run_id = ${runId},
+             last_error = case when sending_run_id is not null and sending_run_id <> ${runId}
+                               then coalesce(last_error, 'interrupted: run #' || sending_run_id || ' stopped while sending this batch')
+                               else last_error end
+      where batch_key = ${row.batch_key} and status = 'sending'
+      returning id, user_id, period, frequency, since, until, status, to_address, subject, html, text, headers, batch_key, attempts)
+    select * from reclaimed order by id`;
 }
 
-/** Claims up to `limit` ready digests as one batch; the key is derived from the rows, so it names exactly this batch. */
+/**
+ * Claims up to `limit` ready digests as one batch; the key is derived from the rows, so it names exactly this batch.
+ * Both this and the reclaim return the rows in id order: a retry must send the provider the same payload under the
+ * same idempotency key (another order is another payload, answered with 409), and RETURNING follows the physical
+ * order of the row versions, which any write or vacuum in between can change.
+ */
 export async function claimReadyBatch(sql: Sql, runId: string, limit: number, keyOf: (ids: string[]) => string): Promise<DigestRow[]> {
   return sql.begin(async (tx): Promise<DigestRow[]> => {
     const rows = await tx<{ id: string }[]>`
@@ -166,10 +173,12 @@ export async function claimReadyBatch(sql: Sql, runId: string, limit: number, ke
     const ids = rows.map((row) => row.id);
     const batchKey = keyOf(ids);
     return tx<DigestRow[]>`
-      update digests set status = 'sending', batch_key = ${batchKey}, attempts = attempts + 1, last_error = null,
-             sending_run_id = ${runId}, next_attempt_at = now() + interval '5 minutes'
-      where id = any(${ids})
-      returning id, user_id, period, frequency, since, until, status, to_address, subject, html, text, headers, batch_key, attempts`;
+      with claimed as (
+        update digests set status = 'sending', batch_key = ${batchKey}, attempts = attempts + 1, last_error = null,
+               sending_run_id = ${runId}, next_attempt_at = now() + interval '5 minutes'
+        where id = any(${ids})
+        returning id, user_id, period, frequency, since, until, status, to_address, subject, html, text, headers, batch_key, attempts)
+      select * from claimed order by id`;
   });
 }
 
