@@ -173,27 +173,22 @@ export function serverTimingHeader(timing: RequestTiming) {
 }
 
 type Phases = ReturnType<typeof timingPhases>;
-type Totals = { requests: number } & Phases;
+/** One route's sums (or, in a summary, means per request) of every phase, with its request count. */
+export type TimingTotals = { requests: number } & Phases;
+
+/** A route no request has reached yet. */
+export function emptyTimingTotals(): TimingTotals {
+  return { requests: 0, total: 0, before: 0, loaders: 0, renderQueue: 0, render: 0, send: 0, sql: 0, sqlWall: 0, queries: 0 };
+}
 
 /** Sums of finished requests per route (Remix route id, "cached" for page-cache hits, "other"), for the benchmark. */
 export function createTimingTotals() {
-  let totals = new Map<string, Totals>();
+  let totals = new Map<string, TimingTotals>();
   let cpuSince = process.cpuUsage();
   let since = performance.now();
   return {
     record(label: string, phases: Phases) {
-      const entry = totals.get(label) ?? {
-        requests: 0,
-        total: 0,
-        before: 0,
-        loaders: 0,
-        renderQueue: 0,
-        render: 0,
-        send: 0,
-        sql: 0,
-        sqlWall: 0,
-        queries: 0,
-      };
+      const entry = totals.get(label) ?? emptyTimingTotals();
       entry.requests++;
       for (const key of Object.keys(phases) as (keyof Phases)[]) entry[key] += phases[key];
       totals.set(label, entry);

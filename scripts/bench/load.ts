@@ -15,6 +15,7 @@ import { currentDatabase, db } from "../../app/lib/db.server";
 import { DISTRICTS, ROLES, CATEGORIES, EXCHANGE_MODES } from "../../app/lib/reference";
 import { reindexSearch } from "../../app/modules/search/search.server";
 import { recomputeAllMatches } from "../../app/modules/matching/matching.server";
+import { emptyTimingTotals, type TimingTotals } from "../../app/lib/request-timing.server";
 import { progressBar } from "../lib/cli";
 import { freePort, postgresServer } from "../lib/servers";
 
@@ -97,20 +98,8 @@ async function prepareData() {
 
 type RouteResult = { rps: number; p50_ms: number; p95_ms: number; p99_ms: number; errors: number; non2xx: number; split: Split };
 
-/** Means per request, in ms, as the server's /bench/timing reports them (request-timing.server.ts). */
-type Phases = {
-  requests: number;
-  total: number;
-  before: number;
-  loaders: number;
-  renderQueue: number;
-  render: number;
-  send: number;
-  sql: number;
-  sqlWall: number;
-  queries: number;
-};
-type TimingSummary = { seconds: number; cpuMs: number; routes: Record<string, Phases> };
+/** Means per request, in ms, as the server's /bench/timing reports them. */
+type TimingSummary = { seconds: number; cpuMs: number; routes: Record<string, TimingTotals> };
 type Split = {
   /** requests rendered by the route (not served from the page cache) and page-cache hits */
   rendered: number;
@@ -154,19 +143,6 @@ function postgresCpuMs(postmasterPid: number) {
   return ticks * TICK_MS;
 }
 
-const EMPTY_PHASES: Phases = {
-  requests: 0,
-  total: 0,
-  before: 0,
-  loaders: 0,
-  renderQueue: 0,
-  render: 0,
-  send: 0,
-  sql: 0,
-  sqlWall: 0,
-  queries: 0,
-};
-
 async function drive(name: string, base: string, paths: () => string, postmasterPid: number): Promise<RouteResult> {
   process.stdout.write(`Load: ${name} (${CONNECTIONS} connections, ${SECONDS} s) … `);
   await fetch(`${base}/bench/timing?reset=1`);
@@ -190,7 +166,7 @@ async function drive(name: string, base: string, paths: () => string, postmaster
   const timing = (await (await fetch(`${base}/bench/timing`)).json()) as TimingSummary;
   // the route's own entries: its Remix route id ("routes/search"), or "other" for the bare route outside Remix
   const renderedLabel = Object.keys(timing.routes).find((label) => label !== "cached") ?? "";
-  const rendered = timing.routes[renderedLabel] ?? EMPTY_PHASES;
+  const rendered = timing.routes[renderedLabel] ?? emptyTimingTotals();
   const cached = timing.routes.cached?.requests ?? 0;
   const all = Math.max(1, rendered.requests + cached);
   const split: Split = {
