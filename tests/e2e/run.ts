@@ -507,6 +507,10 @@ async function main() {
           await eventuallyText(a, "looking for help with woodworking");
           await expectText(a, /sucht Holzbearbeitung/);
           await screenshot(a, "matches");
+          await a.setViewportSize({ width: 390, height: 844 });
+          assert(await a.evaluate(() => document.documentElement.scrollWidth <= 390), "/matches fits the 390 px screen");
+          await screenshot(a, "matches-390");
+          await a.setViewportSize({ width: 1280, height: 800 });
         },
       },
       {
