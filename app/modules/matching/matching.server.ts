@@ -113,7 +113,7 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   const postIds = [...new Set(change.postIds)].filter(isId);
   const userIds = [...new Set(change.userIds)].filter(isId);
   if (postIds.length === 0 && userIds.length === 0) return;
-  await step("lock", () => queries.lockMatching(tx));
+  await step("lock", () => queries.lockMatching(tx, { genericPlans: true }));
   const relations = await step("relations", () => skillRelations(tx));
   const changed = await step("load changed sides", async () => [
     ...(await queries.loadPostSides(tx, { postIds, authorIds: userIds })),
