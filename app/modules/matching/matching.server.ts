@@ -115,10 +115,16 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
   if (postIds.length === 0 && userIds.length === 0) return;
   await step("lock", () => queries.lockMatching(tx, { genericPlans: true }));
   const relations = await step("relations", () => skillRelations(tx));
-  const changed = await step("load changed sides", async () => [
-    ...(await queries.loadPostSides(tx, { postIds, authorIds: userIds })),
-    ...(userIds.length ? await queries.loadPersonSides(tx, { users: userIds, kinds: userIds.map(() => "both" as const) }) : []),
-  ]);
+  // Statements that do not need each other's answers are sent together (Promise.all): on the transaction's one
+  // connection they still run one after the other, but without a round trip each.
+  const changed = await step("load changed sides", async () =>
+    (
+      await Promise.all([
+        queries.loadPostSides(tx, { postIds, authorIds: userIds }),
+        userIds.length ? queries.loadPersonSides(tx, { users: userIds, kinds: userIds.map(() => "both" as const) }) : [],
+      ])
+    ).flat(),
+  );
 
   // What the changed sides can meet: the newest sides on each of their keys, and their current partners.
   const wanted = new Map<string, { kind: "need" | "offer"; key: number; skills: number[]; cap: number }>();
@@ -135,17 +141,23 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
         for (const other of related) wanted.set(`${kind}r${other}`, { kind, key: -1 - other, skills: [other], cap: CANDIDATES_PER_GROUP });
     }
   }
-  const picked = await step("pick newest sides", () => queries.pickNewestSides(tx, [...wanted.values()]));
   const changedById = new Map(changed.map((side) => [sideKey(side), side]));
+  const [picked, postsOfAuthors, partnerEntries] = await step("newest sides, posts of authors, partners", () =>
+    Promise.all([
+      queries.pickNewestSides(tx, [...wanted.values()]),
+      queries.postIdsOfAuthors(tx, userIds),
+      // all of them: a pair below a changed side's best may be kept by its other side
+      queries.storedLists(tx, changed, null),
+    ]),
+  );
   // Everything this update recomputes, visible or not any more: their stored matches are replaced.
-  const touchedPostIds = [...new Set([...postIds, ...(await step("posts of authors", () => queries.postIdsOfAuthors(tx, userIds)))])];
+  const touchedPostIds = [...new Set([...postIds, ...postsOfAuthors])];
   const changedIds = new Set<SideKey>([
     ...changedById.keys(),
     ...touchedPostIds.map((id): SideKey => `p${id}`),
     ...userIds.flatMap((id): SideKey[] => [`need${id}`, `offer${id}`]),
   ]);
-  // all of them: a pair below a changed side's best may be kept by its other side
-  const partners = (await step("partners", () => queries.storedLists(tx, changed, null))).map((entry) => ({
+  const partners = partnerEntries.map((entry) => ({
     postId: entry.partnerPostId,
     userId: entry.partnerUserId,
     kind: otherKind(changedById.get(entry.side)?.kind ?? "offer"),
@@ -158,23 +170,25 @@ export async function updateMatchesFor(tx: Db, change: { postIds: string[]; user
       .filter((person) => !changedIds.has(`${person.kind}${person.userId}`))
       .map((person) => [`${person.kind}${person.userId}`, person]),
   );
-  const others = await step("load other sides", async () => [
-    ...(otherPostIds.length ? await queries.loadPostSides(tx, { postIds: otherPostIds, authorIds: [] }) : []),
-    ...(otherPeople.size
-      ? await queries.loadPersonSides(tx, {
-          users: [...otherPeople.values()].map((person) => person.userId),
-          kinds: [...otherPeople.values()].map((person) => person.kind),
-        })
-      : []),
-  ]);
+  const changedOwners = [...new Set(changed.map((side) => side.userId))];
+  const [otherPostSides, otherPersonSides, blocks] = await step("other sides, blocks", () =>
+    Promise.all([
+      otherPostIds.length ? queries.loadPostSides(tx, { postIds: otherPostIds, authorIds: [] }) : [],
+      otherPeople.size
+        ? queries.loadPersonSides(tx, {
+            users: [...otherPeople.values()].map((person) => person.userId),
+            kinds: [...otherPeople.values()].map((person) => person.kind),
+          })
+        : [],
+      queries.loadBlocks(tx, changedOwners),
+    ]),
+  );
+  const others = [...otherPostSides, ...otherPersonSides];
+  const blocked = new Set(blocks.flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]));
 
   const skills = [...new Set([...changed, ...others].flatMap((side) => side.skills))];
   const { visiblePosts, counts } = await step("skill counts", () => queries.loadSkillCounts(tx, skills));
   const scorer = createScorer([...changed, ...others], taxonomyOf(relations, visiblePosts, counts));
-  const changedOwners = [...new Set(changed.map((side) => side.userId))];
-  const blocked = new Set(
-    (await step("blocks", () => queries.loadBlocks(tx, changedOwners))).flatMap(([a, b]) => [`${a}:${b}`, `${b}:${a}`]),
-  );
 
   const scored = scoreChangedPairs(
     changed,
